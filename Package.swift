@@ -29,7 +29,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .target(name: "OGPUScript", dependencies: ["OGPUKit"]),
+        .target(name: "OGPUScript", dependencies: ["OGPUKit", .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(name: "ogpu", dependencies: [
             "OGPUScript", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
