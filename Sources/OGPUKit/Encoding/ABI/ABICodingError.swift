@@ -25,6 +25,9 @@ public enum ABIEncodingError: Error, Equatable, CustomStringConvertible, Sendabl
     case outOfRange(path: String, type: String, value: String)
     case wrongCount(path: String, type: String, expected: Int, got: Int)
     case invalidAddress(path: String, message: String)
+    /// Building a struct from named fields: a component has no value, or a value names no component.
+    case missingField(path: String, type: String, field: String)
+    case unknownField(path: String, type: String, field: String)
 
     public var description: String {
         switch self {
@@ -36,6 +39,10 @@ public enum ABIEncodingError: Error, Equatable, CustomStringConvertible, Sendabl
             return "\(path): \(type) needs \(expected) value\(expected == 1 ? "" : "s"), got \(got)"
         case .invalidAddress(let path, let message):
             return "\(path): invalid address: \(message)"
+        case .missingField(let path, let type, let field):
+            return "\(path): no value for field '\(field)' of \(type)"
+        case .unknownField(let path, let type, let field):
+            return "\(path): \(type) has no field '\(field)'"
         }
     }
 }

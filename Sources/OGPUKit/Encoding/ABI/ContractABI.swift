@@ -19,12 +19,7 @@ public struct ContractABI: Hashable, Sendable {
 
     /// Parses JSON ABI. `internalType` is ignored; `fallback` and `receive` entries carry nothing to encode.
     public init(json: Data) throws {
-        let root: Any
-        do {
-            root = try JSONSerialization.jsonObject(with: json)
-        } catch {
-            throw ABIParseError(input: "JSON ABI", offset: nil, message: "not valid JSON: \(error.localizedDescription)")
-        }
+        let root = try ContractABI.parseJSON(json)
         let entries: [Any]
         if let array = root as? [Any] {
             entries = array
@@ -34,36 +29,57 @@ public struct ContractABI: Hashable, Sendable {
             throw ABIParseError(input: "JSON ABI", offset: nil, message: "expected an array of entries (or an object with an 'abi' array)")
         }
         self.init()
-        for (index, raw) in entries.enumerated() {
-            guard let entry = raw as? [String: Any] else {
-                throw ABIParseError(input: "JSON ABI entry \(index)", offset: nil, message: "entry is not an object")
-            }
-            let kind = entry["type"] as? String ?? "function"
-            let name = entry["name"] as? String
-            let label = "JSON ABI entry \(index) (\(name ?? kind))"
-            switch kind {
-            case "function":
-                guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "function without a name") }
-                var mutability = entry["stateMutability"] as? String
-                if mutability == nil, entry["constant"] as? Bool == true { mutability = "view" }
-                functions.append(ABIFunction(name: name, inputs: try Self.parameters(entry["inputs"], label: label),
-                                             outputs: try Self.parameters(entry["outputs"], label: label),
-                                             stateMutability: mutability))
-            case "event":
-                guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "event without a name") }
-                events.append(ABIEvent(name: name, inputs: try Self.parameters(entry["inputs"], label: label),
-                                       anonymous: entry["anonymous"] as? Bool ?? false))
-            case "error":
-                guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "error without a name") }
-                errors.append(ABIError(name: name, inputs: try Self.parameters(entry["inputs"], label: label)))
-            case "constructor":
-                constructorInputs = try Self.parameters(entry["inputs"], label: label)
-            case "fallback", "receive":
-                continue
-            default:
-                throw ABIParseError(input: label, offset: nil, message: "unknown entry type '\(kind)'")
-            }
+        for (index, entry) in entries.enumerated() { try add(entry: entry, label: "JSON ABI entry \(index)") }
+    }
+
+    /// Parses one JSON ABI entry (`{"type":"function","name":…}`) into this ABI.
+    mutating func add(entry raw: Any, label prefix: String) throws {
+        guard let entry = raw as? [String: Any] else {
+            throw ABIParseError(input: prefix, offset: nil, message: "entry is not an object")
         }
+        let kind = entry["type"] as? String ?? "function"
+        let name = entry["name"] as? String
+        let label = "\(prefix) (\(name ?? kind))"
+        switch kind {
+        case "function":
+            guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "function without a name") }
+            var mutability = entry["stateMutability"] as? String
+            if mutability == nil, entry["constant"] as? Bool == true { mutability = "view" }
+            functions.append(ABIFunction(name: name, inputs: try Self.parameters(entry["inputs"], label: label),
+                                         outputs: try Self.parameters(entry["outputs"], label: label),
+                                         stateMutability: mutability))
+        case "event":
+            guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "event without a name") }
+            events.append(ABIEvent(name: name, inputs: try Self.parameters(entry["inputs"], label: label),
+                                   anonymous: entry["anonymous"] as? Bool ?? false))
+        case "error":
+            guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "error without a name") }
+            errors.append(ABIError(name: name, inputs: try Self.parameters(entry["inputs"], label: label)))
+        case "constructor":
+            constructorInputs = try Self.parameters(entry["inputs"], label: label)
+        case "fallback", "receive":
+            break
+        default:
+            throw ABIParseError(input: label, offset: nil, message: "unknown entry type '\(kind)'")
+        }
+    }
+
+    static func parseJSON(_ json: Data) throws -> Any {
+        do {
+            return try JSONSerialization.jsonObject(with: json)
+        } catch {
+            throw ABIParseError(input: "JSON ABI", offset: nil, message: "not valid JSON: \(error.localizedDescription)")
+        }
+    }
+
+    /// Parses a single JSON ABI entry and returns the one item of `kind` it declares.
+    static func single<T>(_ json: Data, kind: String, _ pick: (ContractABI) -> [T]) throws -> T {
+        var abi = ContractABI()
+        try abi.add(entry: parseJSON(json), label: "JSON ABI \(kind)")
+        guard let item = pick(abi).first else {
+            throw ABIParseError(input: "JSON ABI \(kind)", offset: nil, message: "entry is not a \(kind)")
+        }
+        return item
     }
 
     // MARK: - Lookups
@@ -97,6 +113,11 @@ public struct ContractABI: Hashable, Sendable {
     /// Decodes revert data with `Error(string)`, `Panic(uint256)` and this contract's custom errors.
     public func decodeRevert(_ data: [UInt8]) -> RevertReason {
         RevertReason(data: data, errors: errors)
+    }
+
+    /// Encodes a call to the function `nameOrSignature` (see `function(_:)`).
+    public func encodeCall(_ nameOrSignature: String, _ arguments: [ABIValue]) throws -> [UInt8] {
+        try function(nameOrSignature).encodeCall(arguments)
     }
 
     // MARK: - Parsing helpers
@@ -179,4 +200,19 @@ public struct ContractABI: Hashable, Sendable {
         }
         return try rebuild(shape)
     }
+}
+
+extension ABIFunction {
+    /// Parses one JSON ABI entry of type `function`.
+    public init(json: Data) throws { self = try ContractABI.single(json, kind: "function") { $0.functions } }
+}
+
+extension ABIEvent {
+    /// Parses one JSON ABI entry of type `event`.
+    public init(json: Data) throws { self = try ContractABI.single(json, kind: "event") { $0.events } }
+}
+
+extension ABIError {
+    /// Parses one JSON ABI entry of type `error`.
+    public init(json: Data) throws { self = try ContractABI.single(json, kind: "error") { $0.errors } }
 }

@@ -86,4 +86,26 @@ final class ABIEncoderTests: XCTestCase {
         XCTAssertEqual(Hex.encode(try function.encodeCall(values)), expected)
         XCTAssertEqual(try function.decodeCall(Hex.decode(expected)), values)
     }
+
+    func testStructsFromNamedFields() throws {
+        let type = try ABIType("(address source, string config, uint256 expiryTime, uint256 payment)")
+        let source = ABIValue.address(try Address(hex: "0x52F22665A60C12D289185D950Ee8813609166f6B"))
+        let fields: [String: ABIValue] = ["payment": .uint(10), "config": .string("ipfs://x"), "source": source, "expiryTime": .uint(5)]
+        let value = try ABIValue.tuple(fields: fields, as: type)
+        XCTAssertEqual(value, .tuple([source, .string("ipfs://x"), .uint(5), .uint(10)]))
+        XCTAssertEqual(value.fields(as: type)?.map(\.name), ["source", "config", "expiryTime", "payment"])
+        XCTAssertEqual(value.fields(as: type)?.map(\.value), value.items)
+
+        var missing = fields
+        missing["payment"] = nil
+        XCTAssertThrowsError(try ABIValue.tuple(fields: missing, as: type)) { error in
+            XCTAssertEqual(error as? ABIEncodingError, .missingField(path: "value", type: type.canonical, field: "payment"))
+        }
+        var extra = fields
+        extra["paymnet"] = .uint(1)
+        XCTAssertThrowsError(try ABIValue.tuple(fields: extra, as: type)) { error in
+            XCTAssertEqual("\(error)", "value: (address,string,uint256,uint256) has no field 'paymnet'")
+        }
+        XCTAssertThrowsError(try ABIValue.tuple(fields: [:], as: try ABIType("(uint256,bool)")))
+    }
 }

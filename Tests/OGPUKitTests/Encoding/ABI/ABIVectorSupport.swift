@@ -8,7 +8,7 @@ enum ABIVectors {
     /// `<repo>/../shared`, found from this file's path so it works from any checkout or worktree.
     static var sharedDirectory: URL {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<5 { url.deleteLastPathComponent() }  // ABI, Encoding, OGPUKitTests, Tests, <repo>
+        for _ in 0..<5 { url.deleteLastPathComponent() }  // file, ABI, Encoding, OGPUKitTests, Tests → repo root
         return url.deletingLastPathComponent().appendingPathComponent("shared")
     }
 

@@ -100,4 +100,25 @@ final class ContractABITests: XCTestCase {
         let abi = try ContractABI(json: Data(#"{"contractName":"X","abi":[{"type":"error","name":"E","inputs":[]}]}"#.utf8))
         XCTAssertEqual(abi.errors.map(\.signature), ["E()"])
     }
+
+    func testSingleJSONEntries() throws {
+        let function = try ABIFunction(json: Data(#"{"type":"function","name":"deposit","stateMutability":"payable","inputs":[{"name":"account","type":"address","internalType":"address"}],"outputs":[]}"#.utf8))
+        XCTAssertEqual(function.signature, "deposit(address)")
+        XCTAssertEqual(function.stateMutability, "payable")
+        let event = try ABIEvent(json: Data(#"{"type":"event","name":"Deposited","anonymous":false,"inputs":[{"name":"account","type":"address","indexed":true},{"name":"amount","type":"uint256","indexed":false}]}"#.utf8))
+        XCTAssertEqual(event.signature, "Deposited(address,uint256)")
+        XCTAssertEqual(event.inputs.map(\.indexed), [true, false])
+        let error = try ABIError(json: Data(#"{"type":"error","name":"OwnableInvalidOwner","inputs":[{"name":"owner","type":"address"}]}"#.utf8))
+        XCTAssertEqual(Hex.encode(error.selector), "0x1e4fbdf7")
+        XCTAssertThrowsError(try ABIFunction(json: Data(#"{"type":"event","name":"E","inputs":[]}"#.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("not a function"), "\(error)")
+        }
+    }
+
+    func testEncodeCallByName() throws {
+        let vault = try ABIVectors.contractABI("Vault")
+        let account = try Address(hex: "0x5C25B08bEa06c2874cfAa4Dd17b2d842845De82a")
+        XCTAssertEqual(try vault.encodeCall("deposit", [.address(account)]),
+                       try ABIFunction(signature: "deposit(address)").encodeCall([.address(account)]))
+    }
 }

@@ -17,10 +17,11 @@ final class OGPUSDKVectorTests: XCTestCase {
             guard case .tuple(let components, let names?) = input.type else {
                 throw ABIVectors.VectorError("no argument '\(input.name)' for \(function.signature)")
             }
-            return .tuple(try zip(components, names).map { type, name in
-                guard let value = named[name] else { throw ABIVectors.VectorError("no field '\(name)'") }
-                return try ABIVectors.value(value, as: type)
-            })
+            var fields: [String: ABIValue] = [:]
+            for (type, name) in zip(components, names) {
+                if let value = named[name] { fields[name] = try ABIVectors.value(value, as: type) }
+            }
+            return try ABIValue.tuple(fields: fields, as: input.type)
         }
     }
 
