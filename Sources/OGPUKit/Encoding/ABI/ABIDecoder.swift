@@ -7,7 +7,9 @@ import BigInt
 public enum ABIDecoder {
     /// Decodes `data` as the tuple `(types…)`: function arguments, return data, event data.
     /// Bytes after the last value are allowed (calldata and return data often carry them).
+    /// Throws `ABIDecodingError` for bad data, `ABIParseError` for an invalid type.
     public static func decode(_ types: [ABIType], from data: [UInt8]) throws -> [ABIValue] {
+        for type in types { try type.validate() }
         var reader = Reader(data: data)
         return try reader.decodeSequence(count: types.count, type: { types[$0] }, base: 0, label: { "arg \($0)" })
     }
@@ -20,6 +22,7 @@ public enum ABIDecoder {
     /// Decodes a single 32-byte word holding an elementary value, as in an indexed event topic.
     static func decodeWord(_ type: ABIType, from word: [UInt8]) throws -> ABIValue {
         precondition(type.isElementary)
+        try type.validate()
         guard word.count == 32 else {
             throw ABIDecodingError.truncated(path: "topic", offset: 0, needed: 32, available: word.count)
         }

@@ -4,7 +4,9 @@ import BigInt
 /// inline in the head, dynamic values in the tail behind a head offset relative to the tuple's start.
 public enum ABIEncoder {
     /// Encodes `values` as the tuple `(types…)`, as for function arguments and return data.
+    /// Throws `ABIEncodingError` for values that do not fit, `ABIParseError` for an invalid type.
     public static func encode(_ values: [ABIValue], as types: [ABIType]) throws -> [UInt8] {
+        for type in types { try type.validate() }
         guard values.count == types.count else {
             throw ABIEncodingError.wrongCount(path: "arguments", type: "(" + types.map(\.canonical).joined(separator: ",") + ")",
                                               expected: types.count, got: values.count)

@@ -118,6 +118,7 @@ public struct ABIEvent: Hashable, Sendable {
     /// The topic an indexed value is stored as: its word for elementary types, otherwise the hash of its
     /// in-place encoding (Solidity docs, "Encoding of indexed event parameters").
     public static func topic(for value: ABIValue, as type: ABIType) throws -> [UInt8] {
+        try type.validate()
         if type.isElementary { return try ABIEncoder.encode(value, as: type) }
         var encoded: [UInt8] = []
         try inPlaceEncoding(value, as: type, into: &encoded)

@@ -20,12 +20,15 @@ enum ABISignatureParser {
         var parser = Parser(text: text)
         let type = try parser.parseType()
         try parser.expectEnd()
+        try parser.validate(type)
         return type
     }
 
     static func parseSignature(_ text: String) throws -> Signature {
         var parser = Parser(text: text)
-        return try parser.parseSignature()
+        let signature = try parser.parseSignature()
+        for parameter in signature.inputs + signature.outputs { try parser.validate(parameter.type) }
+        return signature
     }
 
     /// Types in order, aliases resolved: `uint` → `uint256`.
@@ -73,6 +76,8 @@ enum ABISignatureParser {
         let text: String
         let tokens: [Token]
         var index = 0
+        /// Tuples currently open; bounded so hostile input cannot recurse the parser off the stack.
+        var nesting = 0
 
         init(text: String) {
             self.text = text
@@ -122,6 +127,15 @@ enum ABISignatureParser {
             guard case .punct(ch) = peek.kind else { return false }
             _ = advance()
             return true
+        }
+
+        /// Re-checks a finished type against every limit (depth, sizes), reporting it against the whole input.
+        func validate(_ type: ABIType) throws {
+            do {
+                try type.validate()
+            } catch let error as ABIParseError {
+                throw ABIParseError(input: text, offset: nil, message: error.message)
+            }
         }
 
         func expectEnd() throws {
@@ -209,8 +223,13 @@ enum ABISignatureParser {
             default:
                 throw error("expected a type, found \(describe(start))")
             }
+            var suffixes = 0
             while case .punct("[") = peek.kind {
                 let open = advance()
+                suffixes += 1
+                if suffixes > ABIType.maxNestingDepth {
+                    throw error("nested more than \(ABIType.maxNestingDepth) levels deep", at: open)
+                }
                 if accept("]") {
                     type = .array(type)
                     continue
@@ -230,6 +249,11 @@ enum ABISignatureParser {
 
         mutating func parseTupleBody() throws -> ABIType {
             let open = peek
+            nesting += 1
+            defer { nesting -= 1 }
+            if nesting > ABIType.maxNestingDepth {
+                throw error("nested more than \(ABIType.maxNestingDepth) levels deep", at: open)
+            }
             let params = try parseParameterList()
             // Solidity has no empty structs, and a zero-size type would let `()[n]` claim any n for free.
             if params.isEmpty { throw error("empty tuple '()' is not a valid ABI type", at: open) }

@@ -170,6 +170,11 @@ public struct ContractABI: Hashable, Sendable {
                 throw ABIParseError(input: label, offset: nil, message: "parameter '\(name)': \(error.message)")
             }
         }
+        do {
+            try type.validate()
+        } catch let error as ABIParseError {
+            throw ABIParseError(input: label, offset: nil, message: "parameter '\(name)': \(error.message)")
+        }
         return ABIParameter(name: name, type: type, indexed: object["indexed"] as? Bool ?? false)
     }
 

@@ -71,4 +71,28 @@ final class ABITypeTests: XCTestCase {
             }
         }
     }
+
+    func testRejectsHostileNestingWithoutOverflowingTheStack() {
+        for text in [String(repeating: "(", count: 100_000) + "uint256" + String(repeating: ")", count: 100_000),
+                     "uint256" + String(repeating: "[]", count: 100_000),
+                     // 40 tuples each with an array suffix: within each limit alone, 80 levels together.
+                     (0..<40).reduce("uint256") { t, _ in "(" + t + ")[]" }] {
+            XCTAssertThrowsError(try ABIType(text)) { error in
+                XCTAssertTrue((error as? ABIParseError)?.message.contains("levels deep") == true, "\(error)")
+            }
+        }
+        XCTAssertNoThrow(try ABIType(String(repeating: "(", count: 30) + "uint256" + String(repeating: ")[1]", count: 30)))
+    }
+
+    /// Types built in code bypass the parser; the encoder and decoder re-check them instead of misbehaving.
+    func testInvalidTypesBuiltInCodeAreRejected() {
+        let invalid: [ABIType] = [.int(300), .uint(7), .fixedBytes(40), .fixedBytes(0), .fixedArray(.bool, 0),
+                                  .fixedArray(.uint(256), Int.max), .tuple([]), .tuple([.bool, .bool], names: ["a"])]
+        for type in invalid {
+            XCTAssertThrowsError(try ABIEncoder.encode([.bool(true)], as: [type]), type.canonical) { XCTAssertTrue($0 is ABIParseError) }
+            XCTAssertThrowsError(try ABIDecoder.decode(type, from: [UInt8](repeating: 0xff, count: 64)), type.canonical) {
+                XCTAssertTrue($0 is ABIParseError)
+            }
+        }
+    }
 }
