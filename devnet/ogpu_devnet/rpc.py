@@ -266,6 +266,9 @@ class Methods:
         raw = data_hex(raw, "raw transaction")
         if len(raw) < 4:
             raise invalid("empty transaction")
+        signed_chain = chain_id_of_raw(bytes.fromhex(raw[2:]))
+        if signed_chain is not None and signed_chain != CHAIN_ID:
+            raise RpcError(-32000, f"invalid chain id for signer: have {signed_chain} want {CHAIN_ID}")
         tx_hash = "0x" + keccak(hexstr=raw).hex()
         try:
             self.chain.tester.get_transaction_by_hash(tx_hash)
@@ -368,6 +371,19 @@ class Methods:
             return False
         self.chain._sync_pending_time()
         return True
+
+
+def chain_id_of_raw(raw: bytes):
+    """The chain id a raw transaction was signed for; None for pre-EIP-155 legacy ones."""
+    import rlp
+    try:
+        if raw[0] >= 0xC0:  # legacy: v = 35 + 2 * chainId (+1)
+            v = int.from_bytes(rlp.decode(raw)[6], "big")
+            return (v - 35) // 2 if v >= 35 else None
+        fields = rlp.decode(raw[1:])
+        return int.from_bytes(fields[0], "big")
+    except Exception:
+        raise RpcError(-32000, "rlp: cannot decode the transaction")
 
 
 def geth_tx_error(msg: str) -> str:
