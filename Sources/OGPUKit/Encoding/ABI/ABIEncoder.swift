@@ -12,7 +12,7 @@ public enum ABIEncoder {
                                               expected: types.count, got: values.count)
         }
         var out: [UInt8] = []
-        try encodeSequence(count: types.count, type: { types[$0] }, values: values, label: { "arg \($0)" }, into: &out)
+        try encodeSequence(ABISequenceLayout(tuple: types), values: values, label: { "arg \($0)" }, into: &out)
         return out
     }
 
@@ -24,21 +24,19 @@ public enum ABIEncoder {
     // MARK: - Recursion
 
     /// Heads first, then tails; each dynamic element's head is the offset of its tail from the sequence start.
-    static func encodeSequence(count: Int, type: (Int) -> ABIType, values: [ABIValue],
+    static func encodeSequence(_ layout: ABISequenceLayout, values: [ABIValue],
                                label: (Int) -> String, into out: inout [UInt8]) throws {
-        var headSize = 0
-        for i in 0..<count { headSize += type(i).headSize }
+        let headSize = layout.totalHeadSize
         var head: [UInt8] = []
         head.reserveCapacity(headSize)
         var tail: [UInt8] = []
-        for i in 0..<count {
-            let elementType = type(i)
+        for i in 0..<layout.count {
             do {
-                if elementType.isDynamic {
+                if layout.isDynamic(i) {
                     appendWord(UInt64(headSize + tail.count), to: &head)
-                    try encodeValue(values[i], as: elementType, into: &tail)
+                    try encodeValue(values[i], as: layout.type(i), into: &tail)
                 } else {
-                    try encodeValue(values[i], as: elementType, into: &head)
+                    try encodeValue(values[i], as: layout.type(i), into: &head)
                 }
             } catch let error as ABIEncodingError {
                 throw error.prefixed(label(i))
@@ -91,19 +89,20 @@ public enum ABIEncoder {
         case .array(let element):
             guard let items = value.items else { throw mismatch(type, value) }
             appendWord(UInt64(items.count), to: &out)
-            try encodeSequence(count: items.count, type: { _ in element }, values: items, label: { "[\($0)]" }, into: &out)
+            try encodeSequence(ABISequenceLayout(repeating: element, count: items.count), values: items,
+                               label: { "[\($0)]" }, into: &out)
         case .fixedArray(let element, let k):
             guard let items = value.items else { throw mismatch(type, value) }
             guard items.count == k else {
                 throw ABIEncodingError.wrongCount(path: "", type: type.canonical, expected: k, got: items.count)
             }
-            try encodeSequence(count: k, type: { _ in element }, values: items, label: { "[\($0)]" }, into: &out)
+            try encodeSequence(ABISequenceLayout(repeating: element, count: k), values: items, label: { "[\($0)]" }, into: &out)
         case .tuple(let components, let names):
             guard let items = value.items else { throw mismatch(type, value) }
             guard items.count == components.count else {
                 throw ABIEncodingError.wrongCount(path: "", type: type.canonical, expected: components.count, got: items.count)
             }
-            try encodeSequence(count: components.count, type: { components[$0] }, values: items,
+            try encodeSequence(ABISequenceLayout(tuple: components), values: items,
                                label: { i in names.map { $0[i].isEmpty ? ".\(i)" : ".\($0[i])" } ?? ".\(i)" }, into: &out)
         }
     }
