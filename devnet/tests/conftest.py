@@ -19,6 +19,7 @@ from ogpu_devnet.ethclient import Client, RpcFailure, encode_call, topic  # noqa
 
 SHARED_ABI = REPO.parent / "shared" / "protocol" / "abi" / "testnet"
 TASK_TUPLE = "(address,string,uint256,uint256)"
+RESPONSE_TUPLE = "(address,address,string,uint256)"
 
 
 def free_port_pair() -> int:
