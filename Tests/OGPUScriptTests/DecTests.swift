@@ -4,7 +4,7 @@ import XCTest
 @testable import OGPUScript
 
 final class DecTests: XCTestCase {
-    private func d(_ s: String) -> Dec { try! Dec(parsing: s) }
+    private func d(_ s: String) -> Dec { try! Dec(validating: s) }
 
     func testPrintsShortestExactFormWithoutExponent() throws {
         XCTAssertEqual(d("0.01").description, "0.01")
@@ -20,7 +20,7 @@ final class DecTests: XCTestCase {
 
     func testRejectsMalformedText() {
         for bad in ["", ".", "1.2.3", "1e", "e5", "1_", "_1", "1__0", "abc", "1e+", "--1", "1e99999999"] {
-            XCTAssertThrowsError(try Dec(parsing: bad), bad)
+            XCTAssertThrowsError(try Dec(validating: bad), bad)
         }
     }
 
@@ -43,14 +43,14 @@ final class DecTests: XCTestCase {
     }
 
     func testDivisionIsExactWhenItTerminatesElseHalfEvenAt30Digits() throws {
-        XCTAssertEqual(try Dec.divide(Dec(6), Dec(2)).description, "3")
-        XCTAssertEqual(try Dec.divide(Dec(1), Dec(8)).description, "0.125")
-        XCTAssertEqual(try Dec.divide(Dec(1), Dec(3)).description, "0.333333333333333333333333333333")
-        XCTAssertEqual(try Dec.divide(Dec(2), Dec(3)).description, "0.666666666666666666666666666667")
-        XCTAssertEqual(try Dec.divide(Dec(-2), Dec(3)).description, "-0.666666666666666666666666666667")
+        XCTAssertEqual(try Dec.quotient(Dec(6), Dec(2)).description, "3")
+        XCTAssertEqual(try Dec.quotient(Dec(1), Dec(8)).description, "0.125")
+        XCTAssertEqual(try Dec.quotient(Dec(1), Dec(3)).description, "0.333333333333333333333333333333")
+        XCTAssertEqual(try Dec.quotient(Dec(2), Dec(3)).description, "0.666666666666666666666666666667")
+        XCTAssertEqual(try Dec.quotient(Dec(-2), Dec(3)).description, "-0.666666666666666666666666666667")
         // Exact even past 30 digits when it terminates: 1 / 2^40.
-        XCTAssertEqual(try Dec.divide(Dec(1), Dec(1 << 40)).description, "0.0000000000009094947017729282379150390625")
-        XCTAssertThrowsError(try Dec.divide(Dec(1), Dec(0))) { XCTAssertEqual($0 as? DecError, .divisionByZero) }
+        XCTAssertEqual(try Dec.quotient(Dec(1), Dec(1 << 40)).description, "0.0000000000009094947017729282379150390625")
+        XCTAssertThrowsError(try Dec.quotient(Dec(1), Dec(0))) { XCTAssertEqual($0 as? DecError, .divisionByZero) }
     }
 
     func testFloorDivisionAndRemainderFollowPython() throws {
@@ -112,13 +112,13 @@ final class DecTests: XCTestCase {
         for _ in 0..<400 {
             let a = Self.randomDecText(&rng)
             var b = Self.randomDecText(&rng)
-            if (try? Dec(parsing: b).isZero) == true { b = "7" }
-            let x = try Dec(parsing: a), y = try Dec(parsing: b)
+            if (try? Dec(validating: b).isZero) == true { b = "7" }
+            let x = try Dec(validating: a), y = try Dec(validating: b)
             lines.append("\(a) \(b)")
             let e = Int(rng.next() % 7)
             ours.append([
                 (x + y).description, (x - y).description, (x * y).description,
-                try Dec.divide(x, y).description, try Dec.floorDivide(x, y).description,
+                try Dec.quotient(x, y).description, try Dec.floorDivide(x, y).description,
                 try Dec.remainder(x, y).description, x.rounded(digits: 2).description,
                 try Dec.power(y, e).description, String(Dec.compare(x, y)),
             ].joined(separator: " ") + " \(e)")

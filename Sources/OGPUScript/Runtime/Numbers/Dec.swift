@@ -258,8 +258,14 @@ extension Dec {
     /// billion-digit number and hang the process.
     public static let maxExponent = 100_000
 
+    /// Parses number text, or nil when it is not one (see `init(validating:)`).
+    public init?(parsing text: String) {
+        guard let d = try? Dec(validating: text) else { return nil }
+        self = d
+    }
+
     /// Parses `12`, `-0.5`, `1.5e3`, `2E-4`, `.5`, `5.` and underscores between digits (`1_000.5`).
-    public init(parsing text: String) throws {
+    public init(validating text: String) throws {
         var digits = ""
         var fractionDigits = 0
         var seenPoint = false

@@ -47,8 +47,13 @@ extension Dec {
 
     /// `a / b`: exact when the quotient terminates, otherwise rounded half-even to
     /// `divisionDigits` fractional digits.
-    public static func divide(_ a: Dec, _ b: Dec) throws -> Dec {
+    public static func quotient(_ a: Dec, _ b: Dec) throws -> Dec {
         try divide(a, b, digits: divisionDigits)
+    }
+
+    /// `a / b` as `quotient`, or nil when `b` is zero.
+    public static func divide(_ a: Dec, _ b: Dec) -> Dec? {
+        try? divide(a, b, digits: divisionDigits)
     }
 
     public static func divide(_ a: Dec, _ b: Dec, digits: Int) throws -> Dec {
@@ -160,7 +165,7 @@ extension Dec {
         if n < 0 {
             if a.isZero { throw DecError.divisionByZero }
             guard n != Int.min else { throw DecError.exponentTooLarge }
-            return try divide(.one, power(a, -n))
+            return try quotient(.one, power(a, -n))
         }
         if a.isZero || a == .one { return a }
         if a == Dec(-1) { return n % 2 == 0 ? .one : a }
