@@ -124,13 +124,9 @@ final class REPL {
         case ":help":
             Terminal.write(help(for: argument))
         case ":vars":
-            let names = engine.globalNames.sorted()
-            if names.isEmpty { Terminal.write(style.dim("no names defined yet") + "\n") }
-            for name in names {
-                if case .success(let echo) = engine.evaluate(name) {
-                    Terminal.write("\(style.bold(name)) = \(echo ?? "nil")\n")
-                }
-            }
+            let variables = engine.variables()
+            if variables.isEmpty { Terminal.write(style.dim("no names defined yet") + "\n") }
+            for (name, value) in variables { Terminal.write("\(style.bold(name)) = \(value)\n") }
         case ":load":
             guard !argument.isEmpty else { Terminal.writeError("usage: :load FILE\n"); return true }
             let path = (argument as NSString).expandingTildeInPath
