@@ -20,6 +20,12 @@ enum Terminal {
 
     static func flush() { fflush(stdout); fflush(stderr) }
 
+    /// `$HOME` when set (so tests and sandboxes can move it), else the account's home directory.
+    static var homeDirectory: String {
+        if let home = environment("HOME"), !home.isEmpty { return home }
+        return NSHomeDirectory()
+    }
+
     static func environment(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)

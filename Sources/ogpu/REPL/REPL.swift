@@ -21,7 +21,7 @@ final class REPL {
 
     static func historyPath() -> String? {
         if let path = Terminal.environment("OGPU_HISTORY") { return path.isEmpty ? nil : path }
-        return (NSHomeDirectory() as NSString).appendingPathComponent(".ogpu_history")
+        return (Terminal.homeDirectory as NSString).appendingPathComponent(".ogpu_history")
     }
 
     static func historySize() -> Int {
@@ -46,6 +46,7 @@ final class REPL {
                 Terminal.write("\n")
                 return ExitStatus.success
             case .cancelled:
+                Terminal.write("^C\n")
                 pending = ""
                 continue
             case .line(let line):
@@ -84,7 +85,9 @@ final class REPL {
         case .success(let echo):
             if let echo { Terminal.write(echo + "\n") }
             return true
-        case .failure(let message, _):
+        case .failure(let message, let code):
+            // The terminal echoed ^C on the evaluation's line; start the report on a fresh one.
+            if code == ExitStatus.interrupted { Terminal.writeError("\n") }
             Terminal.writeError(message)
             return false
         }
@@ -95,7 +98,7 @@ final class REPL {
         if let preludePath {
             path = preludePath
         } else {
-            path = (NSHomeDirectory() as NSString).appendingPathComponent(".ogpurc")
+            path = (Terminal.homeDirectory as NSString).appendingPathComponent(".ogpurc")
             guard FileManager.default.fileExists(atPath: path) else { return }
         }
         guard let source = SourceFile.read(path) else {
