@@ -83,12 +83,15 @@ public enum NetworkDiscovery {
         let ipfs = field(m, "ipfs")
         let upload = field(ipfs, "upload", "uploadUrl", "upload_url", "api", "pin", "create")?.stringValue ?? ipfs?.stringValue
         guard let upload else { throw Failure.badManifest(url: redacted, reason: "missing ipfs upload endpoint") }
-        let gateway = field(ipfs, "gateway", "gatewayUrl", "gateway_url")?.stringValue
+        // Normalise `http://host/ipfs/` to `http://host`: links are built as `<gateway>/ipfs/<cid>`.
+        var gateway = field(ipfs, "gateway", "gatewayUrl", "gateway_url")?.stringValue
+        while let g = gateway, g.hasSuffix("/") { gateway = String(g.dropLast()) }
+        if let g = gateway, g.hasSuffix("/ipfs") { gateway = String(g.dropLast(5)) }
         let rpcURL = url  // the URL we reached it through, even if the manifest names another
         var accounts = [DevnetManifest.Account]()
         if let list = field(m, "accounts") {
             let entries: [(String, JSONValue)] = list.objectValue
-                ?? (list.arrayValue ?? []).enumerated().map { i, v in (field(v, "name", "role")?.stringValue ?? "account\(i)", v) }
+                ?? (list.arrayValue ?? []).enumerated().map { i, v in (field(v, "label", "name", "role")?.stringValue ?? "account\(i)", v) }
             for (n, v) in entries {
                 let addrText = v.stringValue ?? field(v, "address")?.stringValue
                 guard let t = addrText, let a = try? Address(hex: t) else { continue }
