@@ -67,7 +67,13 @@ public final class EthClient: @unchecked Sendable {
     /// nil while the transaction is pending or unknown.
     public func receipt(_ hash: String) throws -> TransactionReceipt? {
         let v = try rpc.call("eth_getTransactionReceipt", [.string(hash)])
-        return v.isNull ? nil : try TransactionReceipt(json: v)
+        if v.isNull { return nil }
+        let receipt = try TransactionReceipt(json: v)
+        // A receipt for another transaction (a confused proxy or cache) must never count as ours.
+        guard receipt.transactionHash == hash.lowercased() else {
+            throw EthDecodingError(field: "receipt.transactionHash", value: receipt.transactionHash)
+        }
+        return receipt
     }
 
     /// Whether the node knows the transaction at all (pending or mined).
