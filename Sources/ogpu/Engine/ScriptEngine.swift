@@ -93,7 +93,11 @@ final class ScriptEngine {
             return .failure(message: diagnostics.map { $0.render(source: source, color: color) }.joined(),
                             exitCode: ScriptError.syntaxExitCode)
         case .runtimeError(let error):
-            return .failure(message: error.render(source: source, color: color), exitCode: error.exitCode)
+            var message = error.render(source: source, color: color)
+            if error.kind == "rpc", configuration.network == .named("local"), !message.contains("scripts/devnet") {
+                message += "hint: is the local devnet running? Start it with scripts/devnet start\n"
+            }
+            return .failure(message: message, exitCode: error.exitCode)
         }
     }
 }
