@@ -42,3 +42,14 @@ def test_example_checks_clean(ogpu_bin, home, path):
 def test_example_is_an_executable_script(path):
     assert path.read_text().startswith("#!/usr/bin/env ogpu\n")
     assert path.stat().st_mode & 0o111
+
+
+def test_validation_example_runs_offline_and_names_each_bad_field(ogpu_bin, home):
+    r = subprocess.run([ogpu_bin, "--no-color", str(ROOT / "examples" / "validation.ogpu")], capture_output=True,
+                       text=True, env=base_env(home), timeout=30)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().split("\n")
+    assert len(lines) == 6
+    for line, field in zip(lines, ("source", "fn", "data", "payment", "expiry")):
+        assert "error[value]" in line and field in line.split("error[value]")[1], line
+    assert lines[-1] == "valid draft for text2text paying 0.01 OGPU"

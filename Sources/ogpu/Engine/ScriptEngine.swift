@@ -35,14 +35,14 @@ final class ScriptEngine {
 
     /// Names the user defined (built-ins excluded), for completion and `:vars`.
     var globalNames: [String] {
-        session.globalNames.filter { !builtinNames.contains($0) }
+        session.globalNames.filter { !builtinNames.contains($0) && $0 != "args" }
     }
 
     /// `:vars`: each user-defined name with its value as the REPL shows it.
     func variables() -> [(name: String, value: String)] {
         globalNames.compactMap { name in
             guard case .ok(let value?) = session.runREPLInput(name) else { return nil }
-            return (name, session.render(value, color: configuration.color))
+            return (name, ValueFormat.pretty(value, color: configuration.color, width: Terminal.columns))
         }
     }
 
@@ -88,7 +88,8 @@ final class ScriptEngine {
         case .ok(let value):
             guard echo, let value else { return .success(echo: nil) }
             if case .null = value { return .success(echo: nil) }
-            return .success(echo: session.render(value, color: color))
+            // Pretty form: one line when it fits the terminal, else nested lists and maps indented.
+            return .success(echo: ValueFormat.pretty(value, color: color, width: Terminal.columns))
         case .syntaxErrors(let diagnostics):
             return .failure(message: diagnostics.map { $0.render(source: source, color: color) }.joined(),
                             exitCode: ScriptError.syntaxExitCode)
