@@ -272,7 +272,7 @@ def test_no_color_means_no_escape_codes_and_color_is_on_otherwise(repl):
 def test_long_values_open_up_and_short_ones_stay_on_one_line(repl):
     r = repl()
     assert r.run("[1, 2, 3]").strip() == "[1, 2, 3]"
-    r.run('let big = {name: "' + "x" * 60 + '", items: [1, 2, 3], nested: {deep: "' + "y" * 70 + '"}}')
+    r.run('let big = {name: "' + "x" * 60 + '", items: [1, 2, 3], nested: {deep: "' + "y" * 130 + '"}}')
     out = r.run("big")
     lines = [l for l in out.strip().split("\n")]
     assert lines[0] == "{" and lines[-1] == "}"
