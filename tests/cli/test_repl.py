@@ -326,3 +326,10 @@ def test_a_multi_line_input_is_recalled_whole(repl, home):
     r.prompt()
     r.send("\x1b[A\r")
     assert "[10, 20]" in r.prompt()
+
+
+def test_tab_at_the_start_of_a_line_indents_instead_of_completing(repl):
+    r = repl()
+    r.send("\tlet indented = 5\r")
+    r.prompt()
+    assert r.run("indented").strip() == "5"

@@ -1,10 +1,14 @@
 import OGPUScript
 
 /// Where scripts' `print` and warnings go: the process's stdout and stderr.
+/// `isTerminal` turns on progress display (the `wait` spinner): only when both streams are a
+/// terminal and output is not JSON, so logs and pipes never get control characters.
 final class TerminalHost: ScriptHost {
+    private let json: Bool
+    init(json: Bool) { self.json = json }
     func write(_ text: String) { Terminal.write(text) }
     func writeError(_ text: String) { Terminal.writeError(text) }
-    var isTerminal: Bool { Terminal.stdoutIsTerminal }
+    var isTerminal: Bool { !json && Terminal.stdoutIsTerminal && Terminal.stderrIsTerminal }
 }
 
 /// The one place the command talks to the language (OGPUScript's ScriptSession): runs code and
@@ -12,12 +16,13 @@ final class TerminalHost: ScriptHost {
 final class ScriptEngine {
     private(set) var configuration: CLIConfiguration
     private let style: Style
-    private let host = TerminalHost()
+    private let host: TerminalHost
     private let session: ScriptSession
 
     init(configuration: CLIConfiguration, arguments: [String], style: Style) {
         self.configuration = configuration
         self.style = style
+        host = TerminalHost(json: configuration.json)
         session = ScriptSession(host: host, arguments: arguments)
     }
 
@@ -95,7 +100,8 @@ final class ScriptEngine {
                             exitCode: ScriptError.syntaxExitCode)
         case .runtimeError(let error):
             var message = error.render(source: source, color: color)
-            if error.kind == "rpc", configuration.network == .named("local"), !message.contains("scripts/devnet") {
+            if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
+               !message.contains("scripts/devnet") {
                 message += "hint: is the local devnet running? Start it with scripts/devnet start\n"
             }
             return .failure(message: message, exitCode: error.exitCode)
