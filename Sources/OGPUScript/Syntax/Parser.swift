@@ -1,4 +1,5 @@
 import BigInt
+import OGPUKit
 
 /// Recursive-descent parser for `grammar/ogpu.ebnf`. Reports every syntax error in a file:
 /// a statement that fails to parse is reported, skipped to the next line, and parsing goes on.
@@ -740,14 +741,7 @@ struct Parser {
     }
 
     static func address(_ text: String) -> Address {
-        let hex = Array(text.dropFirst(2).utf8)
-        var bytes: [UInt8] = []
-        var i = 0
-        while i + 1 < hex.count {
-            bytes.append(UInt8(String(decoding: hex[i...i + 1], as: UTF8.self), radix: 16) ?? 0)
-            i += 2
-        }
-        return Address(bytes: bytes)
+        (try? Address(hex: text.lowercased())) ?? Address.zero
     }
 
     /// EIP-55 check for mixed-case address literals (§2); nil when fine.
