@@ -56,6 +56,12 @@ enum NetworkBuiltins {
         """) { args, ctx in
         try args.allowNamed(["dry_run"]); try args.expectCount(1, 1)
         let dryRun = args.named("dry_run")?.isTruthy ?? false
+        // Validate every draft before touching the network: a bad draft never half-publishes a batch.
+        if case .list(let drafts) = args.positional[0] {
+            _ = try drafts.map(TaskBuiltins.request(from:))
+        } else {
+            _ = try TaskBuiltins.request(from: args.positional[0])
+        }
         let g = try Gateway.from(ctx, "publish")
         switch args.positional[0] {
         case .list(let drafts):
