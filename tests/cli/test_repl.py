@@ -267,3 +267,69 @@ def test_no_color_means_no_escape_codes_and_color_is_on_otherwise(repl):
     assert "\x1b[" in out
     flagged = repl("--no-color", NO_COLOR=None)
     assert "\x1b[" not in flagged.run("nosuch")
+
+
+def test_long_values_open_up_and_short_ones_stay_on_one_line(repl):
+    r = repl()
+    assert r.run("[1, 2, 3]").strip() == "[1, 2, 3]"
+    r.run('let big = {name: "' + "x" * 60 + '", items: [1, 2, 3], nested: {deep: "' + "y" * 130 + '"}}')
+    out = r.run("big")
+    lines = [l for l in out.strip().split("\n")]
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert lines[1].startswith('  name: "xxx') and any(l.startswith("    deep: ") for l in lines)
+
+
+def test_echo_colors_amounts_and_addresses_unless_no_color(repl):
+    colored = repl(NO_COLOR=None)
+    out = colored.run("ogpu(0.5)")
+    assert "\x1b[32m0.5 OGPU\x1b[0m" in out
+    plain = repl()
+    assert plain.run("ogpu(0.5)").strip() == "0.5 OGPU"
+
+
+def test_a_task_draft_completes_its_fields_after_a_dot(repl):
+    r = repl()
+    r.run('let draft = task(0x0000000000000000000000000000000000000001, "text2text", {a: 1}, payment: ogpu(0.02))')
+    r.send("draft.pay\t\r")
+    assert r.prompt().strip().endswith("0.02 OGPU")
+
+
+def test_vars_hides_the_predefined_args(repl):
+    r = repl()
+    assert "no names defined yet" in r.run(":vars")
+    r.run("let mine = 1")
+    out = r.run(":vars")
+    assert "mine = 1" in out and "args" not in out
+
+
+def test_help_for_a_meta_command(repl):
+    r = repl()
+    out = r.run(":help save")
+    assert out.startswith(":save FILE") and "script" in out
+    assert r.run(":help :reset").startswith(":reset")
+
+
+def test_load_completes_file_names(repl, tmp_path):
+    script = tmp_path / "loadable_script.ogpu"
+    script.write_text("let loaded_value = 321\n")
+    r = repl()
+    r.send(f":load {tmp_path}/loadable_s\t\r")
+    r.prompt()
+    assert r.run("loaded_value").strip() == "321"
+
+
+def test_a_multi_line_input_is_recalled_whole(repl, home):
+    r = repl()
+    r.child.sendline("[10,")
+    r.child.expect_exact("... ")
+    r.child.sendline("20]")
+    r.prompt()
+    r.send("\x1b[A\r")
+    assert "[10, 20]" in r.prompt()
+
+
+def test_tab_at_the_start_of_a_line_indents_instead_of_completing(repl):
+    r = repl()
+    r.send("\tlet indented = 5\r")
+    r.prompt()
+    assert r.run("indented").strip() == "5"

@@ -1,10 +1,14 @@
 import OGPUScript
 
 /// Where scripts' `print` and warnings go: the process's stdout and stderr.
+/// `isTerminal` turns on progress display (the `wait` spinner): only when both streams are a
+/// terminal and output is not JSON, so logs and pipes never get control characters.
 final class TerminalHost: ScriptHost {
+    private let json: Bool
+    init(json: Bool) { self.json = json }
     func write(_ text: String) { Terminal.write(text) }
     func writeError(_ text: String) { Terminal.writeError(text) }
-    var isTerminal: Bool { Terminal.stdoutIsTerminal }
+    var isTerminal: Bool { !json && Terminal.stdoutIsTerminal && Terminal.stderrIsTerminal }
 }
 
 /// The one place the command talks to the language (OGPUScript's ScriptSession): runs code and
@@ -12,12 +16,13 @@ final class TerminalHost: ScriptHost {
 final class ScriptEngine {
     private(set) var configuration: CLIConfiguration
     private let style: Style
-    private let host = TerminalHost()
+    private let host: TerminalHost
     private let session: ScriptSession
 
     init(configuration: CLIConfiguration, arguments: [String], style: Style) {
         self.configuration = configuration
         self.style = style
+        host = TerminalHost(json: configuration.json)
         session = ScriptSession(host: host, arguments: arguments)
     }
 
@@ -35,14 +40,14 @@ final class ScriptEngine {
 
     /// Names the user defined (built-ins excluded), for completion and `:vars`.
     var globalNames: [String] {
-        session.globalNames.filter { !builtinNames.contains($0) }
+        session.globalNames.filter { !builtinNames.contains($0) && $0 != "args" }
     }
 
     /// `:vars`: each user-defined name with its value as the REPL shows it.
     func variables() -> [(name: String, value: String)] {
         globalNames.compactMap { name in
             guard case .ok(let value?) = session.runREPLInput(name) else { return nil }
-            return (name, session.render(value, color: configuration.color))
+            return (name, ValueFormat.pretty(value, color: configuration.color, width: Terminal.columns))
         }
     }
 
@@ -88,12 +93,18 @@ final class ScriptEngine {
         case .ok(let value):
             guard echo, let value else { return .success(echo: nil) }
             if case .null = value { return .success(echo: nil) }
-            return .success(echo: session.render(value, color: color))
+            // Pretty form: one line when it fits the terminal, else nested lists and maps indented.
+            return .success(echo: ValueFormat.pretty(value, color: color, width: Terminal.columns))
         case .syntaxErrors(let diagnostics):
             return .failure(message: diagnostics.map { $0.render(source: source, color: color) }.joined(),
                             exitCode: ScriptError.syntaxExitCode)
         case .runtimeError(let error):
-            return .failure(message: error.render(source: source, color: color), exitCode: error.exitCode)
+            var message = error.render(source: source, color: color)
+            if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
+               !message.contains("scripts/devnet") {
+                message += "hint: is the local devnet running? Start it with scripts/devnet start\n"
+            }
+            return .failure(message: message, exitCode: error.exitCode)
         }
     }
 }

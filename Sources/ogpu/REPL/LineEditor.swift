@@ -68,6 +68,7 @@ final class LineEditor {
         free(promptBuffer)
         promptBuffer = strdup(prompt)
         cancelRequested = false
+        el_resize(editLine)  // the window may have changed size while code ran
         var count: Int32 = 0
         guard let raw = el_gets(editLine, &count), count > 0 else {
             if cancelRequested { return .cancelled }
@@ -95,6 +96,11 @@ final class LineEditor {
         let length = info.cursor - info.buffer
         let before = String(decoding: UnsafeRawBufferPointer(start: info.buffer, count: length)
                                 .bindMemory(to: UInt8.self), as: UTF8.self)
+        if before.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            // Tab at the start of a line indents (pasted code keeps its shape).
+            el_insertstr(editLine, "    ")
+            return UInt8(CC_REFRESH)
+        }
         let completion = completer(before)
         let candidates = completion.candidates
         if candidates.isEmpty { return UInt8(CC_REFRESH_BEEP) }
