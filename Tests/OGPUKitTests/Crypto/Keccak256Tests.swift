@@ -112,16 +112,3 @@ final class Keccak256Tests: XCTestCase {
         XCTAssertEqual(Array(out.suffix(8)), [UInt8](repeating: 0xee, count: 8), "wrote past 32 bytes")
     }
 }
-
-/// Small deterministic generator so chunkings are reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}

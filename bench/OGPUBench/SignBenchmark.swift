@@ -1,0 +1,129 @@
+import BigInt
+import CSecp256k1
+import Foundation
+import OGPUKit
+
+// `ogpu-bench sign`: build + sign + serialize a publishTask EIP-1559 transaction, against
+//   • bare libsecp256k1 (`secp256k1_ecdsa_sign_recoverable` on a fixed 32-byte hash), the floor;
+//   • Python eth-account signing the same transaction (the official SDK's signer).
+// Targets: ≥ 100× eth-account, within 1.3× of bare libsecp256k1. eth-account runs from the venv that
+// bench/eth-account-venv creates; its signed bytes must equal ours, so both sides did the same work.
+
+private enum SignFixture {
+    static let privateKey = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+    static let chainId: UInt64 = 1071                                   // OpenGPU mainnet
+    static let controller = "0x8661F4B9c30e07A04d795A192478dfD905625a1D" // mainnet Controller
+    static let nonce: UInt64 = 42
+    static let maxPriorityFeePerGas: BigUInt = 1_000_000_000
+    static let maxFeePerGas: BigUInt = 30_000_000_000
+    static let gasLimit: UInt64 = 1_500_000
+    static let value: BigUInt = 10_000_000_000_000_000                 // the task's payment, 0.01 OGPU
+    /// `publishTask((address,string,uint256,uint256))` calldata from reference/ogpu_sdk.json (calls[0]).
+    static let calldata = "0x90d93b1d000000000000000000000000000000000000000000000000000000000000002000000000000000000000000052f22665a60c12d289185d950ee8813609166f6b00000000000000000000000000000000000000000000000000000000000000800000000000000000000000000000000000000000000000000000000067785f41000000000000000000000000000000000000000000000000002386f26fc10000000000000000000000000000000000000000000000000000000000000000004d68747470733a2f2f63697066732e6f6770757363616e2e696f2f697066732f516d597741504a7a7635435a736e4136323573335866326e656d7459675070486457457a37396f6a576e5062644700000000000000000000000000000000000000"
+}
+
+/// Runs `body` in batches until `seconds` have passed; returns operations per second.
+private func measureRate(seconds: Double, batch: Int = 200, _ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var count = 0
+    while true {
+        for _ in 0..<batch { try body() }
+        count += batch
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if elapsed >= seconds { return Double(count) / elapsed }
+    }
+}
+
+func runSignBenchmark(_ arguments: [String]) throws {
+    let seconds = arguments.first.flatMap(Double.init) ?? 3
+    let key = try PrivateKey(hex: SignFixture.privateKey)
+    let controller = try Address(hex: SignFixture.controller)
+    let calldata = try Hex.decode(SignFixture.calldata)
+
+    func buildAndSign() throws -> SignedTransaction {
+        try Transaction.dynamicFee(chainId: SignFixture.chainId, nonce: SignFixture.nonce,
+                                   maxPriorityFeePerGas: SignFixture.maxPriorityFeePerGas,
+                                   maxFeePerGas: SignFixture.maxFeePerGas, gasLimit: SignFixture.gasLimit,
+                                   to: controller, value: SignFixture.value, data: calldata).sign(with: key)
+    }
+    let reference = try buildAndSign()
+    var sink = 0
+
+    // Bare libsecp256k1 with its own randomized context, signing one fixed hash.
+    let context = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE))!
+    defer { secp256k1_context_destroy(context) }
+    var seed = [UInt8](repeating: 7, count: 32)
+    _ = secp256k1_context_randomize(context, &seed)
+    let hash = try reference.transaction.signingHash()
+    var secret = [UInt8](repeating: 0, count: 32)
+    key.withUnsafeBytes { secret = Array($0) }
+    var signature = secp256k1_ecdsa_recoverable_signature()
+
+    // Interleave the two Swift measurements so frequency changes and neighbours hit both alike.
+    var ours: [Double] = [], bare: [Double] = []
+    for _ in 0..<3 {
+        ours.append(try measureRate(seconds: seconds / 3) { sink &+= Int(try buildAndSign().rawBytes.count) })
+        bare.append(measureRate(seconds: seconds / 3) {
+            sink &+= Int(secp256k1_ecdsa_sign_recoverable(context, &signature, hash, secret, nil, nil))
+        })
+    }
+    let ourRate = ours.max()!, bareRate = bare.max()!
+    print(String(format: "ogpu build+sign+serialize (EIP-1559 publishTask, %d-byte tx): %10.0f tx/s", reference.rawBytes.count, ourRate))
+    print(String(format: "bare libsecp256k1 sign_recoverable (32-byte hash):        %10.0f sig/s", bareRate))
+    print(String(format: "  bare libsecp256k1 / ogpu = %.3f  (target ≤ 1.3)", bareRate / ourRate))
+
+    switch ethAccountRate(privateKey: SignFixture.privateKey, seconds: seconds, expectedRaw: Hex.encode(reference.rawBytes)) {
+    case .success(let pyRate):
+        print(String(format: "python eth-account sign_transaction (same tx, same bytes):  %10.0f tx/s", pyRate))
+        print(String(format: "  ogpu / eth-account = %.1f×  (target ≥ 100×)", ourRate / pyRate))
+    case .failure(let error):
+        print("python eth-account: not measured (\(error))")
+    }
+    if sink == 42 { print("") }  // keeps the loops from being optimized away
+}
+
+private struct PeerError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Runs bench/eth_account_sign.py in the cached venv on the same transaction.
+private func ethAccountRate(privateKey: String, seconds: Double, expectedRaw: String) -> Result<Double, PeerError> {
+    let benchDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    func run(_ executable: String, _ args: [String], stdin: Data? = nil) -> (Int32, Data) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = args
+        let out = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardInput = input
+        do { try process.run() } catch { return (-1, Data()) }
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try? input.fileHandleForWriting.close()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, data)
+    }
+    let (status, venvOut) = run(benchDir.appendingPathComponent("eth-account-venv").path, [])
+    let venv = String(decoding: venvOut, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard status == 0, !venv.isEmpty else { return .failure(PeerError(description: "bench/eth-account-venv failed (no PyPI access?)")) }
+    let job: [String: Any] = [
+        "private_key": privateKey,
+        "seconds": seconds,
+        "tx": [
+            "type": 2, "chainId": Int(SignFixture.chainId), "nonce": Int(SignFixture.nonce),
+            "maxPriorityFeePerGas": Int(SignFixture.maxPriorityFeePerGas), "maxFeePerGas": Int(SignFixture.maxFeePerGas),
+            "gas": Int(SignFixture.gasLimit), "to": SignFixture.controller, "value": Int(SignFixture.value),
+            "data": SignFixture.calldata, "accessList": [],
+        ] as [String: Any],
+    ]
+    guard let input = try? JSONSerialization.data(withJSONObject: job) else { return .failure(PeerError(description: "could not encode job")) }
+    let (pyStatus, pyOut) = run(venv + "/bin/python", [benchDir.appendingPathComponent("eth_account_sign.py").path], stdin: input)
+    guard pyStatus == 0, let result = try? JSONSerialization.jsonObject(with: pyOut) as? [String: Any],
+          let rate = result["rate"] as? Double, let raw = result["raw"] as? String else {
+        return .failure(PeerError(description: "eth_account_sign.py failed (exit \(pyStatus))"))
+    }
+    guard raw == expectedRaw else {
+        return .failure(PeerError(description: "eth-account produced different bytes: \(raw) vs ours \(expectedRaw)"))
+    }
+    return .success(rate)
+}
