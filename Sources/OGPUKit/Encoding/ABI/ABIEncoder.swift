@@ -24,26 +24,42 @@ public enum ABIEncoder {
     // MARK: - Recursion
 
     /// Heads first, then tails; each dynamic element's head is the offset of its tail from the sequence start.
+    /// Written straight into `out`: static heads in place, a placeholder word for each dynamic head that is
+    /// filled in once its tail's position is known. No intermediate buffers per level.
     static func encodeSequence(_ layout: ABISequenceLayout, values: [ABIValue],
                                label: (Int) -> String, into out: inout [UInt8]) throws {
-        let headSize = layout.totalHeadSize
-        var head: [UInt8] = []
-        head.reserveCapacity(headSize)
-        var tail: [UInt8] = []
+        let start = out.count
+        out.reserveCapacity(start + layout.totalHeadSize)
+        var hasDynamic = false
         for i in 0..<layout.count {
-            do {
-                if layout.isDynamic(i) {
-                    appendWord(UInt64(headSize + tail.count), to: &head)
-                    try encodeValue(values[i], as: layout.type(i), into: &tail)
-                } else {
-                    try encodeValue(values[i], as: layout.type(i), into: &head)
+            if layout.isDynamic(i) {
+                hasDynamic = true
+                out.append(contentsOf: repeatElement(0, count: 32))
+            } else {
+                do {
+                    try encodeValue(values[i], as: layout.type(i), into: &out)
+                } catch let error as ABIEncodingError {
+                    throw error.prefixed(label(i))
                 }
+            }
+        }
+        guard hasDynamic else { return }
+        var headPosition = start
+        for i in 0..<layout.count {
+            defer { headPosition += layout.headSize(i) }
+            guard layout.isDynamic(i) else { continue }
+            writeWord(UInt64(out.count - start), at: headPosition, in: &out)
+            do {
+                try encodeValue(values[i], as: layout.type(i), into: &out)
             } catch let error as ABIEncodingError {
                 throw error.prefixed(label(i))
             }
         }
-        out.append(contentsOf: head)
-        out.append(contentsOf: tail)
+    }
+
+    /// Overwrites the low 8 bytes of the (zeroed) word at `position`.
+    private static func writeWord(_ v: UInt64, at position: Int, in out: inout [UInt8]) {
+        for i in 0..<8 { out[position + 24 + i] = UInt8(truncatingIfNeeded: v >> UInt64(56 - 8 * i)) }
     }
 
     static func encodeValue(_ value: ABIValue, as type: ABIType, into out: inout [UInt8]) throws {
@@ -85,7 +101,7 @@ public enum ABIEncoder {
             appendPadded(b, to: &out)
         case .string:
             guard case .string(let s) = value else { throw mismatch(type, value) }
-            appendPadded(Array(s.utf8), to: &out)
+            appendPadded(s.utf8, to: &out)
         case .array(let element):
             guard let items = value.items else { throw mismatch(type, value) }
             appendWord(UInt64(items.count), to: &out)
@@ -120,15 +136,15 @@ public enum ABIEncoder {
 
     /// Big-endian, left-padded to 32 bytes. The caller has checked that `v` fits in 256 bits.
     static func appendWord(_ v: BigUInt, to out: inout [UInt8]) {
-        let words = Array(v.words)
+        let words = v.words
         for i in stride(from: 3, through: 0, by: -1) {
-            let w = i < words.count ? UInt64(words[i]) : 0
+            let w = i < words.count ? UInt64(words[words.index(words.startIndex, offsetBy: i)]) : 0
             for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: w >> UInt64(shift))) }
         }
     }
 
     /// Length word, then the bytes, zero-padded to a multiple of 32.
-    static func appendPadded(_ bytes: [UInt8], to out: inout [UInt8]) {
+    static func appendPadded<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
         appendWord(UInt64(bytes.count), to: &out)
         out.append(contentsOf: bytes)
         let remainder = bytes.count % 32
