@@ -1,0 +1,24 @@
+/// Runs a script file, `-e` code or stdin once and turns the outcome into an exit status (§7).
+struct ScriptRunner {
+    let configuration: CLIConfiguration
+    let style: Style
+
+    func runFile(path: String, arguments: [String]) -> Int32 {
+        guard let source = SourceFile.read(path) else {
+            Terminal.writeError("ogpu: cannot open '\(path)': no such readable file\n")
+            return ExitStatus.fileNotFound
+        }
+        return run(source: source, path: path, arguments: arguments)
+    }
+
+    func run(source: String, path: String, arguments: [String]) -> Int32 {
+        let engine = ScriptEngine(configuration: configuration, arguments: arguments, style: style)
+        InterruptHandler.shared.install()
+        let result = InterruptHandler.shared.whileRunning(onInterrupt: engine.interrupt) {
+            engine.runFile(source: source, path: path)
+        }
+        Terminal.flush()
+        if case .failure(let message, _) = result { Terminal.writeError(message) }
+        return result.exitCode
+    }
+}
