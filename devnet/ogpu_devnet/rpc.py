@@ -143,6 +143,7 @@ class Methods:
     def __init__(self, chain, manifest_fn):
         self.chain = chain
         self.manifest_fn = manifest_fn
+        self.snapshot_offsets = {}
         self.table = {
             "web3_clientVersion": lambda: CLIENT_VERSION,
             "web3_sha3": lambda d: "0x" + keccak(hexstr=data_hex(d)).hex(),
@@ -362,13 +363,20 @@ class Methods:
         return "0x0"
 
     def snapshot(self):
-        return hex(self.chain.tester.take_snapshot())
+        sid = self.chain.tester.take_snapshot()
+        self.snapshot_offsets[sid] = self.chain.time_offset
+        return hex(sid)
 
     def revert(self, snap_id):
+        """Back to the snapshot's state and clock, as hardhat and anvil do."""
+        sid = quantity(snap_id, "snapshot id")
         try:
-            self.chain.tester.revert_to_snapshot(quantity(snap_id, "snapshot id"))
+            self.chain.tester.revert_to_snapshot(sid)
         except Exception:
             return False
+        self.chain.time_offset = self.snapshot_offsets.get(sid, self.chain.time_offset)
+        self.chain.backend.chain.header = self.chain.backend.chain.header.copy(
+            timestamp=self.chain._latest_timestamp() + 1)
         self.chain._sync_pending_time()
         return True
 
