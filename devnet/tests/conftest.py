@@ -2,6 +2,7 @@
 scripts/test (or a developer) already started. Started once per session, stopped at the end."""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -125,6 +126,7 @@ def devnet():
     finally:
         subprocess.run([str(REPO / "scripts" / "devnet"), "stop"], env=env, timeout=60,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(state, ignore_errors=True)
 
 
 @pytest.fixture
