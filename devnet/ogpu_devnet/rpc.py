@@ -53,9 +53,10 @@ def to_rpc(value):
 
 def format_tx(tx: dict) -> dict:
     out = to_rpc(tx)
-    if "input" in out:
-        out.setdefault("data", out["input"])
-    out.setdefault("chainId", hex(CHAIN_ID))
+    if "data" in out:  # geth names the calldata "input"
+        out.setdefault("input", out["data"])
+    if tx.get("type", 0) != 0 or "chain_id" in tx:
+        out.setdefault("chainId", hex(CHAIN_ID))
     return out
 
 
@@ -65,6 +66,8 @@ def format_block(block: dict) -> dict:
         out["transactions"] = [format_tx(t) for t in block["transactions"]]
     out.setdefault("uncles", [])
     out.setdefault("totalDifficulty", "0x0")
+    if "coinbase" in out:
+        out["miner"] = out.pop("coinbase")
     return out
 
 
@@ -75,7 +78,8 @@ def format_log(log: dict) -> dict:
 
 
 def format_receipt(receipt: dict) -> dict:
-    out = to_rpc({k: v for k, v in receipt.items() if k != "logs"})
+    # post-Byzantium receipts carry `status`, not a state root
+    out = to_rpc({k: v for k, v in receipt.items() if k not in ("logs", "state_root")})
     out["logs"] = [format_log(lg) for lg in receipt["logs"]]
     out["logsBloom"] = out.get("logsBloom") or "0x" + "00" * 256
     return out

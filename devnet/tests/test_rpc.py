@@ -220,3 +220,13 @@ def test_http_level_abuse_does_not_kill_the_server(devnet):
             except OSError:
                 pass
     assert devnet.c.rpc("eth_chainId") == hex(devnet.m["chainId"])
+
+
+def test_geth_field_names(devnet):
+    b = devnet.c.rpc("eth_getBlockByNumber", "0x1", True)
+    assert {"number", "hash", "parentHash", "miner", "timestamp", "baseFeePerGas", "gasLimit", "gasUsed"} <= set(b)
+    tx = b["transactions"][0]
+    assert tx["input"].startswith("0x") and tx["type"] == "0x2" and tx["to"] is None
+    r = devnet.c.rpc("eth_getTransactionReceipt", tx["hash"])
+    assert {"status", "contractAddress", "effectiveGasPrice", "gasUsed", "cumulativeGasUsed", "logsBloom"} <= set(r)
+    assert "stateRoot" not in r and r["contractAddress"].lower() == devnet.m["blueprints"]["Task"].lower()
