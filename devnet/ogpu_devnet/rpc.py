@@ -206,7 +206,9 @@ class Methods:
                 raise RpcError(3, r.message, "0x" + r.data.hex())
             raise RpcError(-32000, r.message)
         except (BlockNotFound, TransactionNotFound):
-            return None
+            if method.startswith(("eth_getBlockBy", "eth_getTransactionBy", "eth_getTransactionReceipt")):
+                return None
+            raise RpcError(-32000, "header not found")
         except FilterNotFound:
             raise RpcError(-32000, "filter not found")
         except ValidationError as e:

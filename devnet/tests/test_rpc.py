@@ -230,3 +230,14 @@ def test_geth_field_names(devnet):
     r = devnet.c.rpc("eth_getTransactionReceipt", tx["hash"])
     assert {"status", "contractAddress", "effectiveGasPrice", "gasUsed", "cumulativeGasUsed", "logsBloom"} <= set(r)
     assert "stateRoot" not in r and r["contractAddress"].lower() == devnet.m["blueprints"]["Task"].lower()
+
+
+def test_state_at_unknown_block_is_an_error_and_past_blocks_work(devnet):
+    with pytest.raises(RpcFailure, match="header not found"):
+        devnet.c.rpc("eth_getBalance", devnet.client["address"], "0xffffff")
+    with pytest.raises(RpcFailure, match="header not found"):
+        devnet.c.rpc("eth_call", {"to": devnet.k["VAULT"], "data": "0x"}, "0xffffff")
+    # the client's vault deposit did not exist at genesis
+    data = "0x70a08231" + "00" * 12 + devnet.client["address"][2:]
+    assert int(devnet.c.rpc("eth_call", {"to": devnet.k["VAULT"], "data": data}, "latest"), 16) > 0
+    assert devnet.c.rpc("eth_getCode", devnet.k["VAULT"], "0x0") == "0x"
