@@ -41,8 +41,18 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client hanging up mid-answer is its business, not a server fault worth a traceback.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def serve(handler_cls, port: int, name: str):
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler_cls)
+    server = Server(("127.0.0.1", port), handler_cls)
     server.daemon_threads = True
 
     def stop(*_):
