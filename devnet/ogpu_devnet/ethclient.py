@@ -3,7 +3,7 @@ import json
 import threading
 import urllib.request
 
-from .abi import address_of, decode as abi_decode, encode_call, keccak, selector, sign_1559, split_types  # noqa: F401
+from .abi import address_of, decode as abi_decode, encode_call, keccak, sign_1559
 
 
 class RpcFailure(Exception):

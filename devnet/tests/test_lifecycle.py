@@ -1,6 +1,5 @@
 """Every task lifecycle of PROTOCOL.md §7 on the reference contracts, money included, and the
 revert strings of §11.3."""
-import pytest
 from eth_account import Account
 
 from conftest import RESPONSE_TUPLE, TASK_TUPLE, revert_reason
