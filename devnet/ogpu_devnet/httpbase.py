@@ -4,6 +4,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_BODY = 16 * 1024 * 1024
@@ -60,6 +61,15 @@ def serve(handler_cls, port: int, name: str):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+
+    def watch_parent():
+        from .config import parent_alive
+        while parent_alive():
+            time.sleep(1)
+        print(f"{name}: parent process ended; stopping", file=sys.stderr, flush=True)
+        stop()
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     print(f"{name}: listening on http://127.0.0.1:{port}", file=sys.stderr, flush=True)
     server.serve_forever(poll_interval=0.2)
     server.server_close()

@@ -231,6 +231,9 @@ def main():
     log(f"watching {agent.nexus} for tasks with {len(agent.providers)} providers")
     errors = 0
     while not stop.is_set():
+        if not config.parent_alive():
+            log("parent process ended; stopping")
+            break
         try:
             agent.poll()
             errors = 0
