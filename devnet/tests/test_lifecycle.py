@@ -1,6 +1,5 @@
 """Every task lifecycle of PROTOCOL.md §7 on the reference contracts, money included, and the
 revert strings of §11.3."""
-import pytest
 from eth_account import Account
 
 from conftest import RESPONSE_TUPLE, TASK_TUPLE, revert_reason
@@ -235,3 +234,50 @@ def test_terminal_pairing_and_agent(devnet):
     devnet.c.send(agent.key.hex(), devnet.k["NEXUS"], "register(address,address,uint8)", [src, provider.address, 1])
     rid = devnet.c.call(src, "getRegistrantId(address)", [provider.address], ["uint256"])
     assert devnet.c.call(src, "registrants(uint256)", [rid], ["address"]).lower() == provider.address.lower()
+
+
+SOURCE_TUPLE = "(address,string,uint8,uint256,uint256,uint256,bool,string,uint8,uint256)"
+
+
+def test_update_source_and_unregister(devnet):
+    from ogpu_devnet.abi import decode
+    from ogpu_devnet.ethclient import topic
+    k, c, p = devnet.k, devnet.client, devnet.providers[0]
+    params = (c["address"], "https://example.invalid/v1.json", 1, 0, 0, 3600, False, "", 0, devnet.now())
+    r = devnet.c.send(c["privateKey"], k["NEXUS"], f"publishSource({SOURCE_TUPLE})", [params])
+    source = "0x" + r["logs"][-1]["data"][-40:]
+    new = (c["address"], "https://example.invalid/v2.json", 3, 5, 0, 7200, False, "opt", 1, devnet.now())
+    assert revert_reason(devnet.revert_of(p["privateKey"], k["NEXUS"], f"updateSource(address,{SOURCE_TUPLE})", [source, new])) == "NotOwner"
+    r = devnet.c.send(c["privateKey"], k["NEXUS"], f"updateSource(address,{SOURCE_TUPLE})", [source, new])
+    [log] = [lg for lg in r["logs"] if lg["topics"][0] == topic(f"SourceUpdated(address,{SOURCE_TUPLE})")]
+    emitted_source, emitted = decode(["address", SOURCE_TUPLE], bytes.fromhex(log["data"][2:]))
+    assert emitted_source == source and emitted[1] == "https://example.invalid/v2.json" and emitted[8] == 1
+    assert devnet.c.call(source, "getSourceParams()", returns=[SOURCE_TUPLE])[3] == 5
+    devnet.c.send(p["privateKey"], k["NEXUS"], "register(address,address,uint8)", [source, p["address"], 1])
+    assert devnet.c.call(source, "getRegistrantCount()", returns=["uint256"]) == 1
+    devnet.c.send(p["privateKey"], k["NEXUS"], "unregister(address,address)", [source, p["address"]])
+    assert devnet.c.call(source, "getRegistrantCount()", returns=["uint256"]) == 0
+    assert revert_reason(devnet.revert_of(p["privateKey"], k["NEXUS"], "unregister(address,address)", [source, p["address"]])) == "NotRegistered"
+
+
+def test_roles_guard_admin_functions(devnet):
+    k, p = devnet.k, devnet.providers[0]
+    judge = keccak_text("JUDGE")
+    err = devnet.revert_of(p["privateKey"], k["MANAGER"], "grantRole(bytes32,address)", [judge, p["address"]])
+    # AccessControlUnauthorizedAccount(account, DEFAULT_ADMIN_ROLE)
+    assert err["data"] == "0xe2517d3f" + "00" * 12 + p["address"][2:].lower() + "00" * 32
+    assert devnet.c.call(k["MANAGER"], "hasRole(bytes32,address)", [judge, devnet.deployer["address"]], ["bool"]) is True
+    assert revert_reason(devnet.revert_of(p["privateKey"], k["VAULT"], "freezePayment(address,address,uint256)",
+                                          [p["address"], p["address"], 1])) == "NotController"
+    # the judge sanctions and waives a provider's stake
+    before = devnet.vault("lockupOf", p["address"])
+    devnet.c.send(devnet.deployer["privateKey"], k["VAULT"], "sanction(address,uint256)", [p["address"], 10**17])
+    assert devnet.vault("lockupOf", p["address"]) == before - 10**17 and devnet.vault("sanctionOf", p["address"]) == 10**17
+    assert devnet.c.call(k["VAULT"], "isEligible(address)", [p["address"]], ["bool"]) is False
+    devnet.c.send(devnet.deployer["privateKey"], k["VAULT"], "waive(address,uint256)", [p["address"], 10**17])
+    assert devnet.vault("lockupOf", p["address"]) == before and devnet.vault("sanctionOf", p["address"]) == 0
+
+
+def keccak_text(s: str) -> bytes:
+    from ogpu_devnet.abi import keccak
+    return keccak(s.encode())

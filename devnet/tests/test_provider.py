@@ -121,3 +121,15 @@ def test_controls_as_top_level_extra(devnet):
     task = devnet.c.call(src, "getTasks(uint256,uint256)", [0, n - 1], ["address[]"])[-1]
     time.sleep(1.5)
     assert devnet.status(task) == 0
+
+
+def test_agent_follows_the_chain_back_after_evm_revert(devnet):
+    snap = devnet.c.rpc("evm_snapshot")
+    first, _ = devnet.publish("first_response", data={"messages": [{"role": "user", "content": "before"}]})
+    devnet.wait_status(first, {5})
+    assert devnet.c.rpc("evm_revert", snap)
+    # the same Controller nonce: the next task reuses the reverted task's address
+    again, _ = devnet.publish("first_response", data={"messages": [{"role": "user", "content": "after"}]})
+    assert again == first
+    devnet.wait_status(again, {5})
+    assert answer_of(devnet, devnet.responses(again)[0])["result"] == "devnet reply to: after"

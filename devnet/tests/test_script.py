@@ -47,3 +47,26 @@ def test_second_devnet_on_other_ports_and_stop_ends_only_its_processes(devnet, t
         assert r.status == 200
     st = subprocess.run([script, "status"], env=env, capture_output=True, text=True)
     assert st.returncode != 0 and "chain: stopped" in st.stdout
+
+
+def test_services_stop_themselves_when_their_starter_dies(tmp_path):
+    import subprocess
+    import time
+    from conftest import REPO, free_port_pair
+    port = free_port_pair()
+    starter = subprocess.Popen(["sleep", "300"])
+    env = dict(os.environ, OGPU_DEVNET_PORT=str(port), OGPU_DEVNET_IPFS_PORT=str(port + 1),
+               OGPU_DEVNET_STATE=str(tmp_path), OGPU_DEVNET_PARENT_PID=str(starter.pid))
+    try:
+        subprocess.run([str(REPO / "scripts" / "devnet"), "start"], env=env, check=True, timeout=120, capture_output=True)
+        theirs = [int(p.read_text()) for p in (tmp_path / "pids").glob("*.pid")]
+        assert len(theirs) == 3
+    finally:
+        starter.kill()
+        starter.wait()
+    deadline = time.time() + 15
+    while time.time() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in theirs):
+        time.sleep(0.2)
+    assert not any(os.path.exists(f"/proc/{pid}") and b"ogpu_devnet" in open(f"/proc/{pid}/cmdline", "rb").read()
+                   for pid in theirs)
+    subprocess.run([str(REPO / "scripts" / "devnet"), "stop"], env=env, timeout=60, capture_output=True)
