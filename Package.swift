@@ -35,6 +35,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks (scripts/bench): `ogpu-bench <name>` prints figures against named peers.
+        .executableTarget(name: "ogpu-bench", dependencies: ["OGPUKit", "CSecp256k1"], path: "bench/OGPUBench"),
+
         .testTarget(name: "OGPUKitTests", dependencies: ["OGPUKit"]),
         .testTarget(name: "OGPUScriptTests", dependencies: ["OGPUScript", "ogpu"]),
     ],

@@ -1,4 +1,5 @@
 import BigInt
+import OGPUKit
 
 /// Every value a script can hold (LANGUAGE.md §2).
 ///

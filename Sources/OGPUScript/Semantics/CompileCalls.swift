@@ -60,10 +60,13 @@ extension Compiler {
     }
 
     private func compileMutatingCall(_ b: BuiltinFunction, _ target: Expr, _ rest: [Argument], _ loc: SourceLocation) -> Eval {
-        guard let place = compilePlace(target, purpose: "\(b.name)() changes") else {
+        switch target.kind {
+        case .name, .index, .member: break
+        default:
             error("\(b.name)() needs a variable to change, such as `\(b.name)(xs, 1)` with `var xs`", at: target.location)
             return { _ in .null }
         }
+        guard let place = compilePlace(target, purpose: "change") else { return { _ in .null } }
         let positional = rest.filter { $0.label == nil }.map { compileExpr($0.value) }
         let named = rest.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         return { f in

@@ -1,4 +1,5 @@
 import Foundation
+import OGPUKit
 
 /// `env`, `address`, `now`, `time`, `sleep`, `error`, `retry`, `help` (§5).
 enum SystemBuiltins {

@@ -1,4 +1,5 @@
 import BigInt
+import OGPUKit
 
 /// `task(...)` (§6): an unpublished task draft. It is an ordinary map — keys `source`, `fn`,
 /// `data`, `payment`, `expiry`, then any extras — so it prints, indexes and `json`s like one;

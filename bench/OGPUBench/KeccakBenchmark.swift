@@ -1,0 +1,132 @@
+import Foundation
+import OGPUKit
+
+// Keccak-256 against OpenSSL's SHA3-256 (same Keccak-f[1600] permutation and rate, different padding byte),
+// measured in the same process run so both see the same machine load.
+
+private let blockSize = 16 * 1024
+
+/// Seconds taken by `body`.
+private func time(_ body: () -> Void) -> Double {
+    let start = ContinuousClock.now
+    body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
+
+/// MB/s (10^6 bytes) of Keccak256 over 16 KiB inputs, running for about `seconds`.
+private func keccakThroughput(seconds: Double) -> Double {
+    var input = [UInt8](repeating: 0x61, count: blockSize)
+    var digest = [UInt8](repeating: 0, count: 32)
+    var iterations = 0
+    var elapsed = 0.0
+    while elapsed < seconds {
+        let batch = 256
+        elapsed += time {
+            input.withUnsafeMutableBytes { inputBytes in
+                digest.withUnsafeMutableBytes { out in
+                    for _ in 0..<batch {
+                        Keccak256.hash(UnsafeRawBufferPointer(inputBytes), into: out)
+                        inputBytes[0] ^= out[0]  // chain, so no iteration can be skipped
+                    }
+                }
+            }
+        }
+        iterations += batch
+    }
+    return Double(iterations * blockSize) / elapsed / 1e6
+}
+
+/// Hashes per second on 32-byte inputs (each hash is the hash of the previous digest, like a hash chain).
+/// `allocating` uses the `[UInt8]`-returning API; otherwise the caller-buffer one.
+private func keccakHashesPerSecond(seconds: Double, allocating: Bool) -> Double {
+    var state = [UInt8](repeating: 7, count: 32)
+    var scratch = [UInt8](repeating: 0, count: 32)
+    var iterations = 0
+    var elapsed = 0.0
+    while elapsed < seconds {
+        let batch = 100_000
+        elapsed += time {
+            if allocating {
+                for _ in 0..<batch { state = Keccak256.hash(state) }
+            } else {
+                state.withUnsafeMutableBytes { a in
+                    scratch.withUnsafeMutableBytes { b in
+                        for _ in 0..<(batch / 2) {
+                            Keccak256.hash(UnsafeRawBufferPointer(a), into: b)
+                            Keccak256.hash(UnsafeRawBufferPointer(b), into: a)
+                        }
+                    }
+                }
+            }
+        }
+        iterations += batch
+    }
+    precondition(state.count == 32)
+    return Double(iterations) / elapsed
+}
+
+/// OpenSSL SHA3-256 MB/s at 16 KiB, from `openssl speed -evp sha3-256 -bytes 16384` (reports 1000s of bytes/s).
+private func opensslThroughput(seconds: Int) throws -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["openssl", "speed", "-evp", "sha3-256", "-bytes", "\(blockSize)", "-seconds", "\(seconds)"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    // Result line: "sha3-256        195952.64k"
+    for line in output.split(separator: "\n") where line.hasPrefix("sha3-256") {
+        if let field = line.split(separator: " ").last, field.hasSuffix("k"), let k = Double(field.dropLast()) {
+            return k * 1000 / 1e6
+        }
+    }
+    throw BenchmarkError("could not read `openssl speed` output:\n\(output)")
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func runKeccakBenchmark(_ arguments: [String]) throws {
+    let seconds = arguments.first.flatMap(Double.init) ?? 2
+    // Alternate the two and keep each one's best, so a burst of load on a shared machine hurts neither.
+    var ours = 0.0, openssl = 0.0
+    for _ in 0..<2 {
+        ours = max(ours, keccakThroughput(seconds: seconds))
+        openssl = max(openssl, try opensslThroughput(seconds: max(1, Int(seconds))))
+    }
+    let perSecond = keccakHashesPerSecond(seconds: seconds, allocating: false)
+    let perSecondArray = keccakHashesPerSecond(seconds: seconds, allocating: true)
+    print(String(format: "keccak256 16 KiB:        %8.1f MB/s", ours))
+    print(String(format: "openssl sha3-256 16 KiB: %8.1f MB/s", openssl))
+    print(String(format: "ratio ogpu/openssl:      %8.2f   (target >= 0.70)", ours / openssl))
+    print(String(format: "keccak256 32 B, into buffer:   %6.2f M hashes/s (target >= 2.5)", perSecond / 1e6))
+    print(String(format: "keccak256 32 B, returns array: %6.2f M hashes/s", perSecondArray / 1e6))
+}
+
+/// `keccak-allocs <mode> <n>`: hashes n 32-byte inputs, for scripts/bench to count mallocs under valgrind.
+/// mode is `into` (caller buffer) or `array` (returns [UInt8]).
+func runKeccakAllocationProbe(_ arguments: [String]) throws {
+    guard arguments.count == 2, let n = Int(arguments[1]), ["into", "array"].contains(arguments[0]) else {
+        throw BenchmarkError("usage: ogpu-bench keccak-allocs into|array <count>")
+    }
+    var state = [UInt8](repeating: 7, count: 32)
+    var scratch = [UInt8](repeating: 0, count: 32)
+    if arguments[0] == "array" {
+        for _ in 0..<n { state = Keccak256.hash(state) }
+    } else {
+        state.withUnsafeMutableBytes { a in
+            scratch.withUnsafeMutableBytes { b in
+                for _ in 0..<n {
+                    Keccak256.hash(UnsafeRawBufferPointer(a), into: b)
+                    a.copyMemory(from: UnsafeRawBufferPointer(b))
+                }
+            }
+        }
+    }
+    print(Hex.encode(state))
+}
