@@ -147,6 +147,20 @@ extension Compiler {
             default: return { _ in .normal }
             }
         }
+        if let combine, case .name(let n) = target.kind, scope.resolve(n) != nil,
+           case .local(.slot(let i), let isConstant) = resolve(n, at: target.location), !isConstant {
+            let isAdd = op == "+", isSub = op == "-"
+            return { f in
+                let r = try value(f)
+                if case .int(let a) = f.slots[i], case .int(let b) = r {
+                    if isAdd { let (s, o) = a.addingReportingOverflow(b); if !o { f.slots[i] = .int(s); return .normal } }
+                    if isSub { let (s, o) = a.subtractingReportingOverflow(b); if !o { f.slots[i] = .int(s); return .normal } }
+                }
+                let old = f.slots[i]
+                f.slots[i] = try Compiler.locate(loc) { try combine(old, r) }
+                return .normal
+            }
+        }
         guard let place = compilePlace(target, purpose: "assign to"), let combine else { return { _ in .normal } }
         return { f in
             let r = try value(f)
