@@ -180,13 +180,13 @@ enum Operators {
             }
             return .string(String(s[s.index(s.startIndex, offsetBy: k)]))
         default:
-            throw ScriptError(.type, "cannot index a \(base.typeName)")
+            throw ScriptError(.type, "cannot index \(base.typeWithArticle)")
         }
     }
 
     static func indexTypeError(_ base: Value, _ i: Value) -> ScriptError {
         let want = base.typeName == "map" ? "a string" : "an int"
-        return ScriptError(.type, "a \(base.typeName) is indexed by \(want), not a \(i.typeName)")
+        return ScriptError(.type, "\(base.typeWithArticle) is indexed by \(want), not \(i.typeWithArticle)")
     }
 
     /// `base[i] = v` in place.
@@ -207,7 +207,7 @@ enum Operators {
             m[k] = v
             base = .map(m)
         default:
-            throw ScriptError(.type, "cannot assign into a \(base.typeName)")
+            throw ScriptError(.type, "cannot assign into \(base.typeWithArticle)")
         }
     }
 
@@ -229,7 +229,7 @@ enum Operators {
             defer { base = .map(m) }
             try m.modify(k, body)
         default:
-            throw ScriptError(.type, "cannot assign into a \(base.typeName)")
+            throw ScriptError(.type, "cannot assign into \(base.typeWithArticle)")
         }
     }
 
@@ -256,7 +256,7 @@ enum Operators {
             if name == "unix" { return .dec(t) }
         default: break
         }
-        throw ScriptError(.name, "a \(base.typeName) has no property `\(name)`")
+        throw ScriptError(.name, "\(base.typeWithArticle) has no property `\(name)`")
     }
 }
 

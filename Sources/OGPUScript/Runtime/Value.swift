@@ -66,6 +66,12 @@ public enum Value {
         }
     }
 
+    /// "an int", "a list": the type name with its article, for messages.
+    public var typeWithArticle: String {
+        let n = typeName
+        return (["a", "e", "i", "o", "u"].contains(n.first.map(String.init) ?? "") ? "an " : "a ") + n
+    }
+
     /// Truthiness: only `nil` and `false` are false (as in Lua and Ruby); `0` and `""` are true.
     @inline(__always)
     public var isTruthy: Bool {

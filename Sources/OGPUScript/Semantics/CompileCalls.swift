@@ -60,10 +60,13 @@ extension Compiler {
     }
 
     private func compileMutatingCall(_ b: BuiltinFunction, _ target: Expr, _ rest: [Argument], _ loc: SourceLocation) -> Eval {
-        guard let place = compilePlace(target, purpose: "\(b.name)() changes") else {
+        switch target.kind {
+        case .name, .index, .member: break
+        default:
             error("\(b.name)() needs a variable to change, such as `\(b.name)(xs, 1)` with `var xs`", at: target.location)
             return { _ in .null }
         }
+        guard let place = compilePlace(target, purpose: "change") else { return { _ in .null } }
         let positional = rest.filter { $0.label == nil }.map { compileExpr($0.value) }
         let named = rest.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         return { f in
@@ -142,6 +145,20 @@ extension Compiler {
                     return .normal
                 }
             default: return { _ in .normal }
+            }
+        }
+        if let combine, case .name(let n) = target.kind, scope.resolve(n) != nil,
+           case .local(.slot(let i), let isConstant) = resolve(n, at: target.location), !isConstant {
+            let isAdd = op == "+", isSub = op == "-"
+            return { f in
+                let r = try value(f)
+                if case .int(let a) = f.slots[i], case .int(let b) = r {
+                    if isAdd { let (s, o) = a.addingReportingOverflow(b); if !o { f.slots[i] = .int(s); return .normal } }
+                    if isSub { let (s, o) = a.subtractingReportingOverflow(b); if !o { f.slots[i] = .int(s); return .normal } }
+                }
+                let old = f.slots[i]
+                f.slots[i] = try Compiler.locate(loc) { try combine(old, r) }
+                return .normal
             }
         }
         guard let place = compilePlace(target, purpose: "assign to"), let combine else { return { _ in .normal } }

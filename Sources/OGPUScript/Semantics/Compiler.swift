@@ -362,7 +362,7 @@ final class Compiler {
                     if try step() { break }
                 }
             default:
-                throw ScriptError(.type, "cannot loop over a \(seq.typeName)", at: iterLoc)
+                throw ScriptError(.type, "cannot loop over \(seq.typeWithArticle)", at: iterLoc)
             }
             return returned ? .returned : .normal
         }
