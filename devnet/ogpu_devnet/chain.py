@@ -59,19 +59,20 @@ class Chain:
             chain.header = chain.header.copy(timestamp=target)
 
     def increase_time(self, seconds: int) -> int:
+        """Moves chain time `seconds` past the pending block's time (which may already run ahead
+        of the wall clock: one block per transaction, each at least a second after its parent)."""
         with self.lock:
-            self.time_offset += int(seconds)
             self._sync_pending_time()
-            return self.time_offset
+            target = self.backend.chain.header.timestamp + int(seconds)
+            self.time_offset = target - int(time.time())
+            self._sync_pending_time()
+            return int(seconds)
 
     def mine(self, timestamp=None):
         with self.lock:
             if timestamp is not None:
                 self.time_offset = max(0, int(timestamp) - int(time.time()))
             self._sync_pending_time()
-            # eth-tester adds one second when mining; compensate so the header keeps our time.
-            chain = self.backend.chain
-            chain.header = chain.header.copy(timestamp=chain.header.timestamp - 1)
             self.tester.mine_blocks(1)
             self._sync_pending_time()
 

@@ -8,7 +8,7 @@ import traceback
 from . import config
 from .accounts import dev_accounts
 from .chain import CHAIN_ID, Chain
-from .cid import cid_v1_raw
+from . import ipfs
 from .compile import compile_all
 from .deploy import blueprint_addresses, deploy
 from .httpbase import Handler, serve, write_atomic
@@ -24,12 +24,7 @@ SOURCE_METADATA = {
 
 def pin_locally(obj) -> str:
     """Stores a JSON document in the IPFS service's store and returns its gateway URL."""
-    body = json.dumps(obj).encode()
-    cid = cid_v1_raw(body)
-    path = config.ipfs_store() / cid
-    if not path.exists():
-        write_atomic(str(path), body.decode())
-    return f"{config.ipfs_base()}/ipfs/{cid}"
+    return f"{config.ipfs_base()}/ipfs/{ipfs.store(json.dumps(obj).encode())}"
 
 
 def build_manifest(deployed: dict) -> dict:

@@ -3,10 +3,14 @@ answering `{"link": URL}`) and a read-only gateway (`GET /ipfs/<cid>`). Content 
 the state dir by its CIDv1 (raw, sha2-256, base32), so a link is valid across restarts."""
 import json
 import re
+import threading
 
 from . import config
 from .cid import cid_v1_raw, is_cid
-from .httpbase import Handler, serve, write_atomic
+from .httpbase import Handler, serve
+from .unixfs import unixfs_cids
+
+ANY_CID = re.compile(r"^(b[a-z2-7]{58}|Qm[1-9A-HJ-NP-Za-km-z]{44})$")
 
 
 def multipart_field(content_type: str, body: bytes, field: str):
@@ -37,13 +41,32 @@ def multipart_field(content_type: str, body: bytes, field: str):
 
 
 def store(data: bytes) -> str:
+    """Pins data under its raw CIDv1; its `ipfs add` CIDs (v0 and v1 dag-pb) become aliases."""
     cid = cid_v1_raw(data)
-    path = config.ipfs_store() / cid
+    root = config.ipfs_store()
+    path = root / cid
     if not path.exists():
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".tmp{threading.get_ident()}")
         tmp.write_bytes(data)
         tmp.replace(path)
+        aliases = root / "aliases"
+        aliases.mkdir(exist_ok=True)
+        for alias in unixfs_cids(data).values():
+            (aliases / alias).write_text(cid)
     return cid
+
+
+def resolve(cid: str):
+    """The stored file for a raw CIDv1 or one of its aliases, or None."""
+    root = config.ipfs_store()
+    f = root / cid
+    if is_cid(cid) and f.is_file():
+        return f
+    alias = root / "aliases" / cid
+    if alias.is_file():
+        f = root / alias.read_text().strip()
+        return f if f.is_file() else None
+    return None
 
 
 def content_type_of(data: bytes) -> str:
@@ -63,10 +86,10 @@ class IpfsHandler(Handler):
         if not m:
             return self.send_json(404, {"error": "not found; the gateway serves /ipfs/<cid>"})
         cid = m.group(1)
-        if not is_cid(cid):
-            return self.send_json(400, {"error": f"invalid CID {cid!r}: the devnet stores CIDv1 raw sha2-256 base32"})
-        f = config.ipfs_store() / cid
-        if not f.is_file():
+        if not ANY_CID.match(cid):
+            return self.send_json(400, {"error": f"invalid CID {cid!r}: expected CIDv1 base32 (b...) or CIDv0 (Qm...)"})
+        f = resolve(cid)
+        if f is None:
             return self.send_json(404, {"error": f"{cid} is not pinned on this devnet"})
         data = f.read_bytes()
         self.send_body(200, data, content_type_of(data))
@@ -84,7 +107,8 @@ class IpfsHandler(Handler):
             return self.send_json(400, {"error": "expected multipart/form-data with a part named 'file'"})
         _, _, data = part
         cid = store(data)
-        self.send_json(200, {"link": f"{config.ipfs_base()}/ipfs/{cid}", "cid": cid, "size": len(data)})
+        self.send_json(200, {"link": f"{config.ipfs_base()}/ipfs/{cid}", "cid": cid, "size": len(data),
+                             "unixfs": unixfs_cids(data)})
 
 
 def main():

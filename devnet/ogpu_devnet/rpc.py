@@ -143,6 +143,7 @@ class Methods:
     def __init__(self, chain, manifest_fn):
         self.chain = chain
         self.manifest_fn = manifest_fn
+        self.snapshot_offsets = {}
         self.table = {
             "web3_clientVersion": lambda: CLIENT_VERSION,
             "web3_sha3": lambda d: "0x" + keccak(hexstr=data_hex(d)).hex(),
@@ -266,6 +267,9 @@ class Methods:
         raw = data_hex(raw, "raw transaction")
         if len(raw) < 4:
             raise invalid("empty transaction")
+        signed_chain = chain_id_of_raw(bytes.fromhex(raw[2:]))
+        if signed_chain is not None and signed_chain != CHAIN_ID:
+            raise RpcError(-32000, f"invalid chain id for signer: have {signed_chain} want {CHAIN_ID}")
         tx_hash = "0x" + keccak(hexstr=raw).hex()
         try:
             self.chain.tester.get_transaction_by_hash(tx_hash)
@@ -359,15 +363,35 @@ class Methods:
         return "0x0"
 
     def snapshot(self):
-        return hex(self.chain.tester.take_snapshot())
+        sid = self.chain.tester.take_snapshot()
+        self.snapshot_offsets[sid] = self.chain.time_offset
+        return hex(sid)
 
     def revert(self, snap_id):
+        """Back to the snapshot's state and clock, as hardhat and anvil do."""
+        sid = quantity(snap_id, "snapshot id")
         try:
-            self.chain.tester.revert_to_snapshot(quantity(snap_id, "snapshot id"))
+            self.chain.tester.revert_to_snapshot(sid)
         except Exception:
             return False
+        self.chain.time_offset = self.snapshot_offsets.get(sid, self.chain.time_offset)
+        self.chain.backend.chain.header = self.chain.backend.chain.header.copy(
+            timestamp=self.chain._latest_timestamp() + 1)
         self.chain._sync_pending_time()
         return True
+
+
+def chain_id_of_raw(raw: bytes):
+    """The chain id a raw transaction was signed for; None for pre-EIP-155 legacy ones."""
+    import rlp
+    try:
+        if raw[0] >= 0xC0:  # legacy: v = 35 + 2 * chainId (+1)
+            v = int.from_bytes(rlp.decode(raw)[6], "big")
+            return (v - 35) // 2 if v >= 35 else None
+        fields = rlp.decode(raw[1:])
+        return int.from_bytes(fields[0], "big")
+    except Exception:
+        raise RpcError(-32000, "rlp: cannot decode the transaction")
 
 
 def geth_tx_error(msg: str) -> str:
