@@ -148,6 +148,11 @@ public final class TransactionSender: @unchecked Sendable {
             switch try broadcast(pending) {
             case .accepted:
                 return pending
+            case .nonceGap(let message):
+                // A lower nonce never arrived (rejected or lost elsewhere): start again from the node's count.
+                try? journal.record(.rejected, hash: pending.hash, [("reason", .string(message))])
+                nonces.reset(address)
+                guard attempts < 3 else { throw SendError.nonceConflict(label: request.label, attempts: attempts) }
             case .nonceTaken(let message):
                 try? journal.record(.rejected, hash: pending.hash, [("reason", .string(message))])
                 try nonces.resync(for: address, taken: nonce, using: eth)
@@ -174,6 +179,9 @@ public final class TransactionSender: @unchecked Sendable {
         case accepted
         /// Our nonce is used by another transaction: ours can never be mined.
         case nonceTaken(String)
+        /// The node refuses a nonce above its next one and keeps no queue (dev chains): the lower
+        /// nonce never arrived.
+        case nonceGap(String)
     }
 
     /// Broadcasts `pending.raw`, re-sending the *same bytes* after transport failures (idempotent:
@@ -181,7 +189,10 @@ public final class TransactionSender: @unchecked Sendable {
     func broadcast(_ pending: PendingTransaction) throws -> BroadcastOutcome {
         let label = pending.request.label
         var lastFailure = ""
-        for attempt in 0..<broadcastAttempts {
+        var gapWaits = 0
+        var attempt = 0
+        while attempt < broadcastAttempts {
+            defer { attempt += 1 }
             if attempt > 0 {
                 guard CancellationToken.sleep(0.1 * Double(1 << min(attempt, 5)) * Double.random(in: 0.5...1), token: cancellation) else {
                     throw SendError.cancelled(label: label, hash: pending.hash)
@@ -208,6 +219,17 @@ public final class TransactionSender: @unchecked Sendable {
                     if m.contains("already known") || m.contains("known transaction") || m.contains("already imported") {
                         try? journal.record(.sent, hash: pending.hash, [("via", "already known")])
                         return .accepted
+                    }
+                    if m.contains("nonce too high") {
+                        // Another thread's lower nonce is still on its way (nodes without a queue
+                        // refuse the gap): wait for it, re-sending the same bytes.
+                        gapWaits += 1
+                        if gapWaits > 40 { return .nonceGap(message) }
+                        guard CancellationToken.sleep(min(0.5, 0.02 * Double(gapWaits)), token: cancellation) else {
+                            throw SendError.cancelled(label: label, hash: pending.hash)
+                        }
+                        attempt -= 1
+                        continue
                     }
                     if m.contains("nonce too low") || m.contains("replacement transaction underpriced")
                         || m.contains("nonce has already been used") {
