@@ -333,3 +333,21 @@ def test_tab_at_the_start_of_a_line_indents_instead_of_completing(repl):
     r.send("\tlet indented = 5\r")
     r.prompt()
     assert r.run("indented").strip() == "5"
+
+
+def test_ctrl_c_interrupts_a_blocking_call(repl):
+    r = repl()
+    r.child.sendline("sleep(1h)")
+    time.sleep(0.5)
+    started = time.time()
+    r.send("\x03")
+    r.child.expect("error\\[interrupted\\]")
+    r.prompt()
+    assert time.time() - started < 5
+    assert r.run("2 + 2").strip() == "4"
+
+
+def test_json_mode_echoes_values_as_json(repl):
+    r = repl("--json")
+    r.run("let m = {a: 1, b: ogpu(0.5)}")
+    assert r.run("m").strip() == '{"value":{"a":1,"b":"500000000000000000"}}'

@@ -18,7 +18,11 @@ struct ScriptRunner {
             engine.runFile(source: source, path: path)
         }
         Terminal.flush()
-        if case .failure(let message, _) = result { Terminal.writeError(message) }
+        switch result {
+        case .success(let echo?): Terminal.write(echo + "\n")
+        case .success(nil): break
+        case .failure(let message, _): Terminal.writeError(message)
+        }
         return result.exitCode
     }
 }

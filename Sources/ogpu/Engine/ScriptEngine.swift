@@ -26,8 +26,9 @@ final class ScriptEngine {
         session = ScriptSession(host: host, arguments: arguments)
     }
 
+    /// A whole script. With `--json` the value of its last expression statement is the result line.
     func runFile(source: String, path: String) -> RunResult {
-        result(of: session.runFile(source: source, path: path), source: source, echo: false)
+        result(of: session.runFile(source: source, path: path), source: source, echo: configuration.json)
     }
 
     /// A REPL input: keeps the session's names; echoes a trailing expression's value (not `nil`,
@@ -88,6 +89,7 @@ final class ScriptEngine {
     }
 
     private func result(of outcome: ScriptOutcome, source: String, echo: Bool) -> RunResult {
+        if configuration.json { return JSONReport.result(of: outcome, echo: echo) }
         let color = configuration.color
         switch outcome {
         case .ok(let value):
