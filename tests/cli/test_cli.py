@@ -74,6 +74,8 @@ def test_exit_code_66_when_the_file_is_missing(ogpu_bin, home, tmp_path):
     assert r.returncode == 66 and "nope.ogpu" in r.stderr
     r = run(ogpu_bin, home, str(tmp_path))   # a directory is not a script
     assert r.returncode == 66
+    r = run(ogpu_bin, home, "chek", "x.ogpu")
+    assert r.returncode == 66 and "did you mean `ogpu check`" in r.stderr
 
 
 def test_exit_code_70_on_an_uncaught_error_with_location(ogpu_bin, home, tmp_path):
