@@ -194,3 +194,10 @@ def test_json_mode_writes_the_result_and_errors_as_json_lines(ogpu_bin, home):
 def test_without_json_a_script_prints_only_what_it_prints(ogpu_bin, home):
     r = run(ogpu_bin, home, "-e", "1 + 1")
     assert (r.returncode, r.stdout) == (0, "")
+
+
+def test_a_valid_key_is_not_echoed_by_usage_errors(ogpu_bin, home):
+    r = run(ogpu_bin, home, "--private-key", KEY, "--bogus")
+    assert r.returncode == 64 and KEY not in r.stderr + r.stdout
+    r = run(ogpu_bin, home, "--private-key", "0x" + KEY, "--network", "moon")
+    assert r.returncode == 64 and KEY not in r.stderr + r.stdout
