@@ -48,3 +48,7 @@ static inline int ogpu_history_load(History *h, const char *path) {
 static inline int ogpu_history_save(History *h, const char *path) {
     HistEvent ev; return history(h, &ev, H_SAVE, path);
 }
+// 1 puts the terminal in the editor's mode, 0 back to normal (around a Ctrl-Z suspend).
+static inline int ogpu_el_prepare_terminal(EditLine *el, int editing) {
+    return el_set(el, EL_PREP_TERM, editing);
+}

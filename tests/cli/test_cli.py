@@ -74,6 +74,8 @@ def test_exit_code_66_when_the_file_is_missing(ogpu_bin, home, tmp_path):
     assert r.returncode == 66 and "nope.ogpu" in r.stderr
     r = run(ogpu_bin, home, str(tmp_path))   # a directory is not a script
     assert r.returncode == 66
+    r = run(ogpu_bin, home, "chek", "x.ogpu")
+    assert r.returncode == 66 and "did you mean `ogpu check`" in r.stderr
 
 
 def test_exit_code_70_on_an_uncaught_error_with_location(ogpu_bin, home, tmp_path):
@@ -170,3 +172,32 @@ def test_environment_network_is_validated(ogpu_bin, home):
     assert run(ogpu_bin, home, "-e", "1", OGPU_NETWORK="moon").returncode == 64
     assert run(ogpu_bin, home, "-e", "1", OGPU_NETWORK="testnet").returncode == 0
     assert run(ogpu_bin, home, "-e", "1", OGPU_RPC_URL="not a url").returncode == 64
+
+
+def test_json_mode_writes_the_result_and_errors_as_json_lines(ogpu_bin, home):
+    import json
+    r = run(ogpu_bin, home, "--json", "-e", 'print "plain"\nlet m = {a: ogpu(1), b: [1, 2.5], c: 0x0000000000000000000000000000000000000001}\nm')
+    assert r.returncode == 0
+    lines = r.stdout.strip().split("\n")
+    assert lines[0] == "plain"
+    assert json.loads(lines[1]) == {"value": {"a": "1000000000000000000", "b": [1, 2.5],
+                                              "c": "0x0000000000000000000000000000000000000001"}}
+    r = run(ogpu_bin, home, "--json", "-e", 'throw "bad \\"x\\""')
+    assert r.returncode == 70
+    assert json.loads(r.stderr) == {"error": {"kind": "user", "message": 'bad "x"', "file": "<-e>", "line": 1, "column": 7}}
+    r = run(ogpu_bin, home, "--json", "-e", "let = 1\n)")
+    assert r.returncode == 65
+    errors = [json.loads(l)["error"] for l in r.stderr.strip().split("\n")]
+    assert [(e["kind"], e["line"]) for e in errors] == [("syntax", 1), ("syntax", 2)]
+
+
+def test_without_json_a_script_prints_only_what_it_prints(ogpu_bin, home):
+    r = run(ogpu_bin, home, "-e", "1 + 1")
+    assert (r.returncode, r.stdout) == (0, "")
+
+
+def test_a_valid_key_is_not_echoed_by_usage_errors(ogpu_bin, home):
+    r = run(ogpu_bin, home, "--private-key", KEY, "--bogus")
+    assert r.returncode == 64 and KEY not in r.stderr + r.stdout
+    r = run(ogpu_bin, home, "--private-key", "0x" + KEY, "--network", "moon")
+    assert r.returncode == 64 and KEY not in r.stderr + r.stdout

@@ -333,3 +333,44 @@ def test_tab_at_the_start_of_a_line_indents_instead_of_completing(repl):
     r.send("\tlet indented = 5\r")
     r.prompt()
     assert r.run("indented").strip() == "5"
+
+
+def test_ctrl_c_interrupts_a_blocking_call(repl):
+    r = repl()
+    r.child.sendline("sleep(1h)")
+    time.sleep(0.5)
+    started = time.time()
+    r.send("\x03")
+    r.child.expect("error\\[interrupted\\]")
+    r.prompt()
+    assert time.time() - started < 5
+    assert r.run("2 + 2").strip() == "4"
+
+
+def test_json_mode_echoes_values_as_json(repl):
+    r = repl("--json")
+    r.run("let m = {a: 1, b: ogpu(0.5)}")
+    assert r.run("m").strip() == '{"value":{"a":1,"b":"500000000000000000"}}'
+
+
+def test_ctrl_z_suspends_and_fg_resumes_the_same_line(ogpu_bin, home):
+    from conftest import base_env
+    env = base_env(home, PS1="SHELL$ ")
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=env, encoding="utf-8", timeout=10)
+    try:
+        shell.expect_exact("SHELL$ ")
+        shell.sendline(ogpu_bin)
+        shell.expect_exact(PROMPT)
+        shell.send("40 +")
+        shell.send("\x1a")
+        shell.expect("Stopped")
+        shell.expect_exact("SHELL$ ")
+        shell.sendline("fg")
+        time.sleep(0.5)
+        shell.send(" 2\r")
+        shell.expect_exact("42")
+        shell.expect_exact(PROMPT)
+        shell.sendcontrol("d")
+        shell.expect_exact("SHELL$ ")
+    finally:
+        shell.terminate(force=True)

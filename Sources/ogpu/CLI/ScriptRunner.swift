@@ -5,7 +5,12 @@ struct ScriptRunner {
 
     func runFile(path: String, arguments: [String]) -> Int32 {
         guard let source = SourceFile.read(path) else {
-            Terminal.writeError("ogpu: cannot open '\(path)': no such readable file\n")
+            var message = "ogpu: cannot open '\(path)': no such readable file\n"
+            // `ogpu chek x.ogpu` reads as a script named "chek": point at the subcommand.
+            if !path.contains("/"), !path.contains("."), MetaCommand.editDistance(path, "check") <= 2 {
+                message += "ogpu: did you mean `ogpu check`?\n"
+            }
+            Terminal.writeError(message)
             return ExitStatus.fileNotFound
         }
         return run(source: source, path: path, arguments: arguments)
@@ -18,7 +23,11 @@ struct ScriptRunner {
             engine.runFile(source: source, path: path)
         }
         Terminal.flush()
-        if case .failure(let message, _) = result { Terminal.writeError(message) }
+        switch result {
+        case .success(let echo?): Terminal.write(echo + "\n")
+        case .success(nil): break
+        case .failure(let message, _): Terminal.writeError(message)
+        }
         return result.exitCode
     }
 }

@@ -26,8 +26,9 @@ final class ScriptEngine {
         session = ScriptSession(host: host, arguments: arguments)
     }
 
+    /// A whole script. With `--json` the value of its last expression statement is the result line.
     func runFile(source: String, path: String) -> RunResult {
-        result(of: session.runFile(source: source, path: path), source: source, echo: false)
+        result(of: session.runFile(source: source, path: path), source: source, echo: configuration.json)
     }
 
     /// A REPL input: keeps the session's names; echoes a trailing expression's value (not `nil`,
@@ -88,6 +89,7 @@ final class ScriptEngine {
     }
 
     private func result(of outcome: ScriptOutcome, source: String, echo: Bool) -> RunResult {
+        if configuration.json { return JSONReport.result(of: outcome, echo: echo) }
         let color = configuration.color
         switch outcome {
         case .ok(let value):
@@ -115,11 +117,29 @@ extension ScriptEngine {
         "network \(configuration.network.argument)" + (configuration.rpcURL.map { " via \($0)" } ?? "")
     }
 
-    /// `:network NAME|URL`: selects the network for the rest of the session. The network built-ins
-    /// read it from the configuration once they are wired to the client core.
+    /// `:network NAME|URL`: selects the network for the rest of the session — through the
+    /// `network()` built-in when a network client is installed (so the chain is asked and a bad
+    /// URL fails here), else by recording it in the configuration.
     func selectNetwork(_ network: CLIConfiguration.Network) -> RunResult {
+        if session.gateway != nil {
+            let result = evaluate("network(\(Self.stringLiteral(network.argument)))")
+            guard case .success = result else { return result }
+        }
         configuration.network = network
         configuration.rpcURL = nil
         return .success(echo: "network \(network.argument)")
+    }
+
+    /// An ogpu string literal for `text` (quotes, backslashes and interpolation braces escaped).
+    static func stringLiteral(_ text: String) -> String {
+        var out = "\""
+        for c in text {
+            switch c {
+            case "\\", "\"", "{": out += "\\" + String(c)
+            case "\n": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out + "\""
     }
 }

@@ -51,6 +51,15 @@ final class LineEditor {
             editor.cancelRequested = true
             return UInt8(CC_NEWLINE)
         }
+        // With ISIG off, Ctrl-Z is a key too: leave the editor's terminal mode, stop like any job,
+        // and redraw the line when continued (`fg`).
+        ogpu_el_add_function(editLine, "ogpu-suspend", "suspend ogpu (fg resumes)") { el, _ in
+            ogpu_el_prepare_terminal(el, 0)
+            kill(0, SIGTSTP)
+            ogpu_el_prepare_terminal(el, 1)
+            return UInt8(CC_REDISPLAY)
+        }
+        ogpu_el_bind(editLine, "^Z", "ogpu-suspend")
         ogpu_el_bind(editLine, "^I", "ogpu-complete")
         ogpu_el_bind(editLine, "^C", "ogpu-cancel")
         ogpu_el_bind(editLine, "^R", "em-inc-search-prev")
