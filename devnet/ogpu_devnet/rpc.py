@@ -213,6 +213,8 @@ class Methods:
 
     def new_filter(self, flt):
         frm, to, addr, topics = self._filter_args(flt)
+        if flt.get("fromBlock", "latest") in ("latest", "pending"):
+            frm += 1  # like geth: a filter from "latest" reports only logs of blocks mined after it
         to_block = None if flt.get("toBlock", "latest") in TAGS else to
         return hex(self.chain.tester.create_log_filter(from_block=frm, to_block=to_block, address=addr, topics=topics))
 

@@ -82,10 +82,13 @@ def test_two_responders_on_first_response_only_one_lands(devnet):
 def test_fail_revert_leaves_task_attempted(devnet):
     task, _ = devnet.publish("first_response", data={"messages": [], "devnet": {"fail": "revert"}})
     devnet.wait_status(task, {1})
-    time.sleep(1.5)
+    deadline, line = time.time() + 20, ""
+    while time.time() < deadline and not line:
+        log = (devnet.state / "logs" / "provider.log").read_text().lower()
+        line = next((x for x in log.splitlines() if task.lower() in x and "mined with status" in x), "")
+        time.sleep(0.1)
+    assert line.endswith("mined with status 0x0"), line
     assert devnet.status(task) == 1 and devnet.responses(task) == []
-    log = (devnet.state / "logs" / "provider.log").read_text()
-    assert f"task {task.lower()}" in log.lower() and "mined with status 0x0" in log
 
 
 def test_fail_error_answers_an_error_document(devnet):

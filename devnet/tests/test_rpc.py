@@ -241,3 +241,15 @@ def test_state_at_unknown_block_is_an_error_and_past_blocks_work(devnet):
     data = "0x70a08231" + "00" * 12 + devnet.client["address"][2:]
     assert int(devnet.c.rpc("eth_call", {"to": devnet.k["VAULT"], "data": data}, "latest"), 16) > 0
     assert devnet.c.rpc("eth_getCode", devnet.k["VAULT"], "0x0") == "0x"
+
+
+def test_log_filter_reports_only_new_logs(devnet):
+    deposited = "0x" + keccak(text="Deposited(address,uint256)").hex()
+    fid = devnet.c.rpc("eth_newFilter", {"address": devnet.k["VAULT"], "topics": [deposited]})
+    assert devnet.c.rpc("eth_getFilterChanges", fid) == []
+    devnet.c.send(devnet.client["privateKey"], devnet.k["VAULT"], "deposit(address)", [devnet.client["address"]], 7)
+    changes = devnet.c.rpc("eth_getFilterChanges", fid)
+    assert len(changes) == 1 and int(changes[0]["data"][-64:], 16) == 7
+    assert devnet.c.rpc("eth_getFilterChanges", fid) == []
+    assert devnet.c.rpc("eth_uninstallFilter", fid) is True
+    assert devnet.c.rpc("eth_uninstallFilter", fid) is False
