@@ -7,7 +7,7 @@ import OGPUKit
 //   • bare libsecp256k1 (`secp256k1_ecdsa_sign_recoverable` on a fixed 32-byte hash), the floor;
 //   • Python eth-account signing the same transaction (the official SDK's signer).
 // Targets: ≥ 100× eth-account, within 1.3× of bare libsecp256k1. eth-account runs from the venv that
-// bench/eth-account-venv creates; its signed bytes must equal ours, so both sides did the same work.
+// scripts/eth-account-venv creates; its signed bytes must equal ours, so both sides did the same work.
 
 private enum SignFixture {
     static let privateKey = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
@@ -103,9 +103,10 @@ private func ethAccountRate(privateKey: String, seconds: Double, expectedRaw: St
         process.waitUntilExit()
         return (process.terminationStatus, data)
     }
-    let (status, venvOut) = run(benchDir.appendingPathComponent("eth-account-venv").path, [])
+    let scripts = benchDir.deletingLastPathComponent().appendingPathComponent("scripts")
+    let (status, venvOut) = run(scripts.appendingPathComponent("eth-account-venv").path, [])
     let venv = String(decoding: venvOut, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard status == 0, !venv.isEmpty else { return .failure(PeerError(description: "bench/eth-account-venv failed (no PyPI access?)")) }
+    guard status == 0, !venv.isEmpty else { return .failure(PeerError(description: "scripts/eth-account-venv failed (no PyPI access?)")) }
     let job: [String: Any] = [
         "private_key": privateKey,
         "seconds": seconds,

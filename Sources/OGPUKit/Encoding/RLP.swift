@@ -102,13 +102,13 @@ extension RLP.Item {
 
     /// The byte string, or an error if this is a list.
     public func asBytes() throws -> [UInt8] {
-        guard case .bytes(let b) = self else { throw RLP.DecodeError(.expectedBytes, offset: 0) }
+        guard case .bytes(let b) = self else { throw RLP.DecodeError(.expectedBytes, offset: nil) }
         return b
     }
 
     /// The list items, or an error if this is a byte string.
     public func asList() throws -> [RLP.Item] {
-        guard case .list(let items) = self else { throw RLP.DecodeError(.expectedList, offset: 0) }
+        guard case .list(let items) = self else { throw RLP.DecodeError(.expectedList, offset: nil) }
         return items
     }
 
@@ -116,15 +116,15 @@ extension RLP.Item {
     /// as geth does, so one number has exactly one encoding (which keeps transaction hashes unique).
     public func asUInt() throws -> BigUInt {
         let b = try asBytes()
-        if let first = b.first, first == 0 { throw RLP.DecodeError(.leadingZeroInInteger, offset: 0) }
+        if let first = b.first, first == 0 { throw RLP.DecodeError(.leadingZeroInInteger, offset: nil) }
         return b.withUnsafeBytes { BigUInt($0) }
     }
 
     /// As `asUInt()`, but limited to 64 bits (nonces, gas limits, chain ids).
     public func asUInt64() throws -> UInt64 {
         let b = try asBytes()
-        if let first = b.first, first == 0 { throw RLP.DecodeError(.leadingZeroInInteger, offset: 0) }
-        guard b.count <= 8 else { throw RLP.DecodeError(.integerTooLarge(bits: 64), offset: 0) }
+        if let first = b.first, first == 0 { throw RLP.DecodeError(.leadingZeroInInteger, offset: nil) }
+        guard b.count <= 8 else { throw RLP.DecodeError(.integerTooLarge(bits: 64), offset: nil) }
         return b.reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

@@ -75,10 +75,10 @@ public enum Keystore {
 
         var derived = try deriveKey(crypto: crypto, password: password)
         defer { PrivateKey.wipe(&derived) }
-        let expectedMAC = Keccak256.hash(Array(derived[16..<32]) + ciphertext)
+        let expectedMAC = Self.mac(derived[16..<32], ciphertext)
         guard constantTimeEqual(expectedMAC, mac) else { throw Error.wrongPassword }
 
-        var plain = try aes128ctr(key: Array(derived[0..<16]), iv: iv, data: ciphertext)
+        var plain = try aes128ctr(key: derived[0..<16], iv: iv, data: ciphertext)
         defer { PrivateKey.wipe(&plain) }
         let key: PrivateKey
         do { key = try PrivateKey(bytes: plain) } catch { throw Error.malformed("decrypted key is not a valid secp256k1 key") }
@@ -134,10 +134,19 @@ public enum Keystore {
         }
     }
 
-    static func aes128ctr(key: [UInt8], iv: [UInt8], data: [UInt8]) throws -> [UInt8] {
+    static func aes128ctr(key: ArraySlice<UInt8>, iv: [UInt8], data: [UInt8]) throws -> [UInt8] {
         // AES._CTR increments the whole 128-bit counter block, as the spec requires.
-        let out = try AES._CTR.encrypt(data, using: SymmetricKey(data: key), nonce: AES._CTR.Nonce(nonceBytes: iv))
+        var out = try AES._CTR.encrypt(data, using: SymmetricKey(data: key), nonce: AES._CTR.Nonce(nonceBytes: iv))
+        defer { out.resetBytes(in: 0..<out.count) }  // may be key material
         return Array(out)
+    }
+
+    /// keccak(derivedKey[16..<32] ++ ciphertext), without concatenating key material into a temporary.
+    static func mac(_ macKey: ArraySlice<UInt8>, _ ciphertext: [UInt8]) -> [UInt8] {
+        var hasher = Keccak256.Hasher()
+        hasher.update(macKey)
+        hasher.update(ciphertext)
+        return hasher.finalize()
     }
 
     // MARK: Encrypt
@@ -154,8 +163,10 @@ public enum Keystore {
         let iv = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         var derived = try scrypt(password: password, salt: salt, n: params.n, r: params.r, p: params.p, dklen: 32)
         defer { PrivateKey.wipe(&derived) }
-        let ciphertext = try key.withUnsafeBytes { try aes128ctr(key: Array(derived[0..<16]), iv: iv, data: Array($0)) }
-        let mac = Keccak256.hash(Array(derived[16..<32]) + ciphertext)
+        var secret = key.withUnsafeBytes { Array($0) }
+        defer { PrivateKey.wipe(&secret) }
+        let ciphertext = try aes128ctr(key: derived[0..<16], iv: iv, data: secret)
+        let mac = Self.mac(derived[16..<32], ciphertext)
         let object: [String: Any] = [
             "version": 3,
             "id": UUID().uuidString.lowercased(),

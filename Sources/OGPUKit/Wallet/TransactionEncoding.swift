@@ -46,34 +46,52 @@ public enum TransactionError: Error, Equatable, CustomStringConvertible {
 
 extension Transaction {
     /// The bytes whose keccak the sender signs.
-    func signingPayload() throws -> [UInt8] {
-        var fields = try bodyFields()
+    func signingPayload() throws -> [UInt8] { signingPayload(body: try bodyFields()) }
+
+    func signingPayload(body: [RLP.Item]) -> [UInt8] {
+        var fields = body
         switch type {
         case .legacy:
             if let chainId { fields += [.uint(chainId), .bytes([]), .bytes([])] } // EIP-155
             return RLP.encode(.list(fields))
         case .accessList, .dynamicFee:
-            return [type.rawValue] + RLP.encode(.list(fields))
+            return Self.typed(type, RLP.encode(.list(fields)))
         }
     }
 
     /// The network encoding with `signature` attached.
-    func encode(signature: Signature) throws -> [UInt8] {
-        var fields = try bodyFields()
+    func encode(signature: Signature) throws -> [UInt8] { encode(body: try bodyFields(), signature: signature) }
+
+    func encode(body: [RLP.Item], signature: Signature) -> [UInt8] {
+        var fields = body
         let r = RLP.Item.bytes(Self.stripZeros(signature.r)), s = RLP.Item.bytes(Self.stripZeros(signature.s))
         switch type {
         case .legacy:
-            let v: BigUInt = chainId.map { BigUInt($0) * 2 + 35 } ?? 27
-            fields += [uint(v + BigUInt(signature.recoveryId)), r, s]
+            if let chainId, chainId <= (UInt64.max - 36) / 2 {
+                fields += [.uint(chainId * 2 + 35 + UInt64(signature.recoveryId)), r, s]
+            } else if let chainId {
+                fields += [uint(BigUInt(chainId) * 2 + 35 + BigUInt(signature.recoveryId)), r, s]
+            } else {
+                fields += [.uint(27 + UInt64(signature.recoveryId)), r, s]
+            }
             return RLP.encode(.list(fields))
         case .accessList, .dynamicFee:
             fields += [.uint(UInt64(signature.recoveryId)), r, s]
-            return [type.rawValue] + RLP.encode(.list(fields))
+            return Self.typed(type, RLP.encode(.list(fields)))
         }
     }
 
+    /// EIP-2718 envelope: the type byte, then the RLP payload.
+    private static func typed(_ type: TransactionType, _ payload: [UInt8]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(payload.count + 1)
+        out.append(type.rawValue)
+        out.append(contentsOf: payload)
+        return out
+    }
+
     /// The fields shared by the signing payload and the signed encoding, in wire order.
-    private func bodyFields() throws -> [RLP.Item] {
+    func bodyFields() throws -> [RLP.Item] {
         let toItem = RLP.Item.bytes(to?.bytes ?? [])
         switch type {
         case .legacy:

@@ -1,13 +1,142 @@
 import ArgumentParser
-import OGPUScript
+import Foundation
 
 @main
 struct OGPUCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ogpu",
-        abstract: "A small scripting language and REPL for the OpenGPU network.")
+        abstract: "A small scripting language and REPL for the OpenGPU network.",
+        usage: """
+            ogpu [options]                      start the REPL
+            ogpu [options] FILE [ARGS...]       run a script (`args` holds ARGS)
+            ogpu [options] -e CODE              run CODE
+            ogpu check FILE...                  parse and resolve only
+            COMMAND | ogpu [options]            run the script read from stdin
+            """,
+        discussion: """
+            EXAMPLES
+              ogpu                          REPL on the local devnet (scripts/devnet start)
+              ogpu examples/haiku.ogpu      publish a task, print the provider's answer
+              ogpu -e 'print balance()'     the signing account's balance
+              ogpu --dry-run examples/basic_publish.ogpu    sign, print, send nothing
+              ogpu --network testnet --keystore key.json publish.ogpu
+              ogpu check examples/*.ogpu    syntax-check scripts (exit 65 on errors)
+              echo 'print 1 + 2' | ogpu     a script on stdin
+
+            ENVIRONMENT
+              OGPU_NETWORK, OGPU_RPC_URL    defaults for --network and --rpc-url
+              CLIENT_PRIVATE_KEY            signing key without --keystore/--private-key
+              OGPU_PASSWORD                 keystore password (else asked, without echo)
+              NO_COLOR                      plain output, as --no-color
+              OGPU_HISTORY                  REPL history file (default ~/.ogpu_history)
+
+            EXIT STATUS
+              0 success, 64 usage error, 65 syntax error, 66 file not found,
+              70 runtime error, 130 interrupted
+            """,
+        subcommands: [CheckCommand.self])
+
+    /// `check` is dispatched by hand: ArgumentParser would take it for the FILE positional.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "help", arguments.dropFirst().first == "check" {
+            CheckCommand.main(["--help"])
+        }
+        if arguments.first == "check" {
+            CheckCommand.main(Array(arguments.dropFirst()))
+        }
+        Self.main(arguments)
+    }
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: [.customShort("e"), .customLong("eval")], help: ArgumentHelp("Run CODE instead of a file.", valueName: "code"))
+    var code: String?
+
+    @Option(name: .long, help: ArgumentHelp("Run FILE before the first REPL prompt instead of ~/.ogpurc.", valueName: "file"))
+    var prelude: String?
+
+    @Argument(help: ArgumentHelp("Script to run (- for stdin).", valueName: "file"))
+    var script: String?
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments for the script (its `args` list).", valueName: "args"))
+    var scriptArguments: [String] = []
+
+    private var scriptAndArguments: [String] { (script.map { [$0] } ?? []) + scriptArguments }
 
     func run() throws {
-        print("ogpu: not yet implemented")
+        let config: CLIConfiguration
+        do {
+            config = try options.configuration()
+        } catch let failure as CommandFailure {
+            throw report(failure)
+        }
+        if options.privateKey != nil {
+            Terminal.writeError("ogpu: warning: --private-key is visible to other users of this machine; prefer CLIENT_PRIVATE_KEY or --keystore\n")
+        }
+        let style = Style(enabled: config.color)
+        let runner = ScriptRunner(configuration: config, style: style)
+
+        if let code {
+            throw ExitCode(runner.run(source: code, path: "<-e>", arguments: scriptAndArguments))
+        }
+        if let path = scriptAndArguments.first {
+            let arguments = Array(scriptAndArguments.dropFirst())
+            if path == "-" {
+                throw ExitCode(runner.run(source: readStandardInput(), path: "<stdin>", arguments: arguments))
+            }
+            throw ExitCode(runner.runFile(path: path, arguments: arguments))
+        }
+        if !Terminal.stdinIsTerminal {
+            throw ExitCode(runner.run(source: readStandardInput(), path: "<stdin>", arguments: []))
+        }
+        let repl = REPL(configuration: config, style: style, prelude: prelude)
+        throw ExitCode(repl.run())
+    }
+
+    private func report(_ failure: CommandFailure) -> ExitCode {
+        Terminal.writeError("ogpu: \(failure.message)\n")
+        return ExitCode(failure.exitCode)
+    }
+
+    private func readStandardInput() -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse and resolve scripts without running them.",
+        usage: "ogpu check [--no-color] FILE...",
+        discussion: """
+            Reports every syntax error (and warns about names defined nowhere) in each FILE.
+            Exit status: 0 when all files are clean, 65 if any has errors, 66 if one cannot be read.
+            """)
+
+    @Flag(name: .customLong("no-color"), help: "Plain output without colors (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Argument(help: ArgumentHelp("Scripts to check.", valueName: "file"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one FILE to check") }
+    }
+
+    func run() throws {
+        let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty && Terminal.stderrIsTerminal
+        var status = ExitStatus.success
+        for path in files {
+            guard let source = SourceFile.read(path) else {
+                Terminal.writeError("ogpu: cannot open '\(path)': no such readable file\n")
+                status = max(status, ExitStatus.fileNotFound)
+                continue
+            }
+            let report = ScriptEngine.check(source: source, path: path, color: color)
+            Terminal.writeError(report.rendered)
+            if report.errors > 0 { status = max(status, ExitStatus.syntaxError) }
+        }
+        throw ExitCode(status)
     }
 }

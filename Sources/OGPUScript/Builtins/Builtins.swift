@@ -1,0 +1,69 @@
+/// Every built-in function (§5, §6), in one list the resolver installs into global slots.
+public enum Builtins {
+    /// Built once per process: built-ins keep no per-session state (that lives in `CallContext`).
+    public static let all: [BuiltinFunction] =
+        ConversionBuiltins.all + CollectionBuiltins.all + SequenceBuiltins.all + StringBuiltins.all
+        + MathBuiltins.all + DataBuiltins.all + SystemBuiltins.all
+        + AmountBuiltins.all + TaskBuiltins.all + NetworkBuiltins.all
+
+    /// `help(name)` text by name.
+    static let docs: [String: String] = {
+        var d: [String: String] = [:]
+        for b in all { d[b.name] = b.doc }
+        return d
+    }()
+}
+
+/// Shared argument helpers for built-ins.
+extension Arguments {
+    /// Rejects any named argument (for built-ins that take none).
+    func noNamed() throws { try allowNamed([]) }
+
+    func string(_ i: Int, _ parameter: String) throws -> String {
+        let v = try require(i, parameter)
+        guard case .string(let s) = v else { throw typeError(parameter, expected: "a string", got: v) }
+        return s
+    }
+
+    func int(_ i: Int, _ parameter: String) throws -> Int {
+        let v = try require(i, parameter)
+        return try Arguments.int(v, parameter, callee: callee)
+    }
+
+    static func int(_ v: Value, _ parameter: String, callee: String) throws -> Int {
+        switch v {
+        case .int(let n): return n
+        case .bigInt: throw ScriptError(.value, "\(callee)() argument `\(parameter)` is too large")
+        case .dec(let d) where d.isInteger:
+            guard let n = d.exactInt else { throw ScriptError(.value, "\(callee)() argument `\(parameter)` is too large") }
+            return n
+        default:
+            throw ScriptError(.type, "\(callee)() expects an int for `\(parameter)`, got \(v.typeName)")
+        }
+    }
+
+    func function(_ i: Int, _ parameter: String) throws -> Value {
+        let v = try require(i, parameter)
+        switch v {
+        case .closure, .builtin: return v
+        default: throw typeError(parameter, expected: "a function", got: v)
+        }
+    }
+}
+
+enum Sequences {
+    /// The elements a `for` loop would visit: list items, range ints, map keys, string characters.
+    static func elements(_ v: Value, _ args: Arguments, _ parameter: String) throws -> [Value] {
+        switch v {
+        case .list(let xs): return xs
+        case .range(let l, let u, let inclusive):
+            let upper = inclusive ? u : u - 1
+            if upper < l { return [] }
+            guard upper - l < 100_000_000 else { throw ScriptError(.value, "\(args.callee)(): range too long") }
+            return (l...upper).map { .int($0) }
+        case .map(let m): return m.keys.map { .string($0) }
+        case .string(let s): return s.map { .string(String($0)) }
+        default: throw args.typeError(parameter, expected: "a list", got: v)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import BigInt
+import Foundation
+
+/// `print`, `str`, `int`, `dec`, `bool`, `type`, `len` (§5).
+enum ConversionBuiltins {
+    static let all: [BuiltinFunction] = [print, str, int, dec, bool, type, len]
+
+    static let print = BuiltinFunction("print", doc: """
+        print(values...) writes its arguments separated by spaces and ends the line. Strings are \
+        written as they are; inside lists and maps they are quoted. `print "hi", x` works too.
+        """) { args, ctx in
+        try args.noNamed()
+        var line = ""
+        for (i, v) in args.positional.enumerated() {
+            if i > 0 { line += " " }
+            line += ValueFormat.printed(v)
+        }
+        line += "\n"
+        ctx.write(line)
+        return .null
+    }
+
+    static let str = BuiltinFunction("str", doc: """
+        str(x) is the text `print` would write for x: `str(1.50)` is "1.5", `str([1, "a"])` is \
+        "[1, \\"a\\"]".
+        """) { args, _ in
+        try args.noNamed(); try args.expectCount(1, 1)
+        return .string(ValueFormat.printed(args.positional[0]))
+    }
+
+    static let int = BuiltinFunction("int", doc: """
+        int(x) converts to an int: a dec is truncated toward zero (`int(-2.7)` is -2), a string \
+        is parsed (`"42"`, `"-7"`, `"0x2a"`, `"1_000"`), `true`/`false` give 1/0. Anything else is \
+        a "value" or "type" error.
+        """) { args, _ in
+        try args.noNamed(); try args.expectCount(1, 1)
+        let v = args.positional[0]
+        switch v {
+        case .int, .bigInt: return v
+        case .dec(let d): return Value.integer(d.truncatedInteger)
+        case .bool(let b): return .int(b ? 1 : 0)
+        case .string(let s):
+            guard let n = parseInteger(s) else { throw ScriptError(.value, "int(): `\(s)` is not an integer") }
+            return n
+        default: throw args.typeError("x", expected: "a number, string or bool", got: v)
+        }
+    }
+
+    /// Integer text: optional sign, decimal digits with `_` between them, or `0x` hex.
+    static func parseInteger(_ text: String) -> Value? {
+        var s = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var negative = false
+        if let f = s.first, f == "-" || f == "+" { negative = f == "-"; s = s.dropFirst() }
+        var radix = 10
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { radix = 16; s = s.dropFirst(2) }
+        guard !s.isEmpty, s.first != "_", s.last != "_", !s.contains("__") else { return nil }
+        let digits = s.replacingOccurrences(of: "_", with: "")
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit && (radix == 16 || $0.isNumber) }) else { return nil }
+        if let n = Int(digits, radix: radix) { return .int(negative ? -n : n) }
+        guard let b = BigInt(digits, radix: radix) else { return nil }
+        return Value.integer(negative ? -b : b)
+    }
+
+    static let dec = BuiltinFunction("dec", doc: """
+        dec(x) converts a number or numeric string to an exact decimal: `dec("0.1") + dec("0.2")` \
+        is 0.3 exactly. Decimals never use binary floating point.
+        """) { args, _ in
+        try args.noNamed(); try args.expectCount(1, 1)
+        let v = args.positional[0]
+        switch v {
+        case .int(let i): return .dec(Dec(i))
+        case .bigInt(let b): return .dec(Dec(b))
+        case .dec: return v
+        case .string(let s):
+            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let d = Dec(parsing: t), t.first.map({ $0 != "." }) ?? false else {
+                throw ScriptError(.value, "dec(): `\(s)` is not a number")
+            }
+            return .dec(d)
+        default: throw args.typeError("x", expected: "a number or string", got: v)
+        }
+    }
+
+    static let bool = BuiltinFunction("bool", doc: """
+        bool(x) is false for `nil` and `false` and true for every other value (0, "" and [] \
+        included), the rule `if` and `while` use.
+        """) { args, _ in
+        try args.noNamed(); try args.expectCount(1, 1)
+        return .bool(args.positional[0].isTruthy)
+    }
+
+    static let type = BuiltinFunction("type", doc: """
+        type(x) is the name of x's type: "nil", "bool", "int", "dec", "string", "address", \
+        "duration", "time", "amount", "list", "map", "range", "function", "error", "task", \
+        "response" or "source".
+        """) { args, _ in
+        try args.noNamed(); try args.expectCount(1, 1)
+        return .string(args.positional[0].typeName)
+    }
+
+    static let len = BuiltinFunction("len", doc: """
+        len(x) counts a list's elements, a map's keys, a range's ints or a string's characters \
+        (as people see them: `len("héllo")` is 5).
+        """) { args, _ in
+        try args.noNamed(); try args.expectCount(1, 1)
+        switch args.positional[0] {
+        case .list(let xs): return .int(xs.count)
+        case .map(let m): return .int(m.count)
+        case .string(let s): return .int(s.count)
+        case .range(let l, let u, let inclusive):
+            let n = (inclusive ? u + 1 : u) - l
+            return .int(max(0, n))
+        case let v: throw args.typeError("x", expected: "a list, map, range or string", got: v)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// `map`, `filter`, `reduce`, `sort`, `sum`, `min`, `max` (§5). All return new values.
+enum SequenceBuiltins {
+    static let all: [BuiltinFunction] = [map, filter, reduce, sort, sum, min, max]
+
+    static let map = BuiltinFunction("map", doc: """
+        map(list, f) is a new list of f(x) for each element x: `map([1, 2], x => x * 10)` is \
+        [10, 20]. Also takes a range, a map (its keys) or a string (its characters).
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(2, 2)
+        let items = try Sequences.elements(args.positional[0], args, "list")
+        let f = try args.function(1, "f")
+        var out = [Value]()
+        out.reserveCapacity(items.count)
+        for x in items { out.append(try ctx.call(f, [x])) }
+        return .list(out)
+    }
+
+    static let filter = BuiltinFunction("filter", doc: """
+        filter(list, f) is a new list of the elements x for which f(x) is true (neither nil nor \
+        false): `filter(1..6, x => x % 2 == 0)` is [2, 4].
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(2, 2)
+        let items = try Sequences.elements(args.positional[0], args, "list")
+        let f = try args.function(1, "f")
+        var out = [Value]()
+        for x in items where try ctx.call(f, [x]).isTruthy { out.append(x) }
+        return .list(out)
+    }
+
+    static let reduce = BuiltinFunction("reduce", doc: """
+        reduce(list, init, f) folds the list from the left: f(f(init, x0), x1)…; \
+        `reduce([1, 2, 3], 0, (a, x) => a + x)` is 6.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(3, 3)
+        let items = try Sequences.elements(args.positional[0], args, "list")
+        let f = try args.function(2, "f")
+        var acc = args.positional[1]
+        for x in items { acc = try ctx.call(f, [acc, x]) }
+        return acc
+    }
+
+    static let sort = BuiltinFunction("sort", doc: """
+        sort(list, key: f) is a new list in ascending order (stable), comparing the elements or, \
+        with `key:`, f(element). Mixing values that have no order (a string and an int) is a \
+        "type" error. Numbers, strings, durations, times, amounts and lists compare.
+        """) { args, ctx in
+        try args.allowNamed(["key"]); try args.expectCount(1, 1)
+        let items = try Sequences.elements(args.positional[0], args, "list")
+        guard let key = args.named("key"), !(key.isNull) else {
+            return .list(try items.sorted { try Operators.compare($0, $1) < 0 })
+        }
+        let keys = try items.map { try ctx.call(key, [$0]) }
+        let order = try (0..<items.count).sorted { try Operators.compare(keys[$0], keys[$1]) < 0 }
+        return .list(order.map { items[$0] })
+    }
+
+    /// The list of values: the single list (or range) argument, else all positional arguments.
+    static func operands(_ args: Arguments) throws -> [Value] {
+        try args.noNamed(); try args.expectCount(1)
+        let items: [Value]
+        if args.count == 1 {
+            items = try Sequences.elements(args.positional[0], args, "list")
+        } else {
+            items = args.positional
+        }
+        if items.isEmpty { throw ScriptError(.value, "\(args.callee)() of an empty list") }
+        return items
+    }
+
+    static let sum = BuiltinFunction("sum", doc: """
+        sum(list) or sum(a, b, …) adds numbers, amounts or durations: `sum([ogpu(1), gwei(5)])`. \
+        An empty list is a "value" error (there is no zero of unknown type).
+        """) { args, _ in
+        let items = try operands(args)
+        var acc = items[0]
+        for x in items.dropFirst() { acc = try Operators.add(acc, x) }
+        if case .string = acc { throw ScriptError(.type, "sum() adds numbers, amounts or durations; use join() for strings") }
+        if case .list = acc { throw ScriptError(.type, "sum() adds numbers, amounts or durations, not lists") }
+        return acc
+    }
+
+    static let min = BuiltinFunction("min", doc: """
+        min(list) or min(a, b, …) is the smallest value (the first of equals). An empty list is \
+        a "value" error.
+        """) { args, _ in
+        let items = try operands(args)
+        var best = items[0]
+        for x in items.dropFirst() where try Operators.compare(x, best) < 0 { best = x }
+        return best
+    }
+
+    static let max = BuiltinFunction("max", doc: """
+        max(list) or max(a, b, …) is the largest value (the first of equals). An empty list is \
+        a "value" error.
+        """) { args, _ in
+        let items = try operands(args)
+        var best = items[0]
+        for x in items.dropFirst() where try Operators.compare(x, best) > 0 { best = x }
+        return best
+    }
+}
+
+extension Value {
+    var isNull: Bool { if case .null = self { return true } else { return false } }
+}

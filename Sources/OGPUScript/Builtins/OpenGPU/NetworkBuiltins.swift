@@ -1,0 +1,359 @@
+import BigInt
+
+/// The networked OpenGPU built-ins (§6). Each asks the session's `OpenGPUGateway`.
+enum NetworkBuiltins {
+    static let all: [BuiltinFunction] = [network, me, balance, publish, taskAt, responses, wait, confirm, cancel,
+                                         sourceAt, sources, publishSource, vault, ipfsPut, ipfsGet, watch]
+        + VaultAction.allCases.map(vaultAction)
+
+    static func addressText(_ v: Value, _ parameter: String, _ callee: String) throws -> String {
+        if case .handle(let h) = v, case .address(let a) = try h.property("address") { return a.description }
+        return try AddressArgument.convert(v, parameter: parameter, callee: callee).description
+    }
+
+    static func networkMap(_ n: NetworkInfo) -> Value {
+        GatewayValues.map([("name", .string(n.name)), ("chain_id", .int(n.chainID)), ("rpc", .string(n.rpc)),
+                           ("explorer", n.explorer.map { .string($0) } ?? .null)])
+    }
+
+    static let network = BuiltinFunction("network", doc: """
+        network(n) selects the network: "mainnet", "testnet", "local" (the devnet) or an RPC URL. \
+        network() is a map {name, chain_id, rpc, explorer}. Command form: `network "testnet"`.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(0, 1)
+        let g = try Gateway.from(ctx, "network")
+        if args.count == 1 {
+            let name = try args.string(0, "name")
+            return networkMap(try Gateway.run { try g.selectNetwork(name) })
+        }
+        return networkMap(try Gateway.run { try g.currentNetwork() })
+    }
+
+    static let me = BuiltinFunction("me", doc: """
+        me() is the address of the signing account (from --keystore, --private-key or \
+        CLIENT_PRIVATE_KEY; on the local devnet its funded client account).
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(0, 0)
+        let g = try Gateway.from(ctx, "me")
+        return GatewayValues.address(try Gateway.run { try g.signerAddress() })
+    }
+
+    static let balance = BuiltinFunction("balance", doc: """
+        balance(addr = me()) is the native OGPU balance of an address, as an amount.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(0, 1)
+        let g = try Gateway.from(ctx, "balance")
+        let who = args.count == 1 ? try addressText(args.positional[0], "addr", "balance") : try Gateway.run { try g.signerAddress() }
+        return .amount(try Gateway.run { try g.balance(of: who) })
+    }
+
+    static let publish = BuiltinFunction("publish", doc: """
+        publish(draft) uploads a task draft's config to IPFS, sends Controller.publishTask, \
+        waits for the receipt and returns the new task's handle. publish([d1, d2]) sends all \
+        transactions first, then collects the receipts: handles in the same order, failures as \
+        error values in place. publish(draft, dry_run: true) returns the signed transaction \
+        (to, data, raw, hash, nonce, gas, chain_id, max_fee, max_priority_fee) without sending it.
+        """) { args, ctx in
+        try args.allowNamed(["dry_run"]); try args.expectCount(1, 1)
+        let dryRun = args.named("dry_run")?.isTruthy ?? false
+        // Validate every draft before touching the network: a bad draft never half-publishes a batch.
+        if case .list(let drafts) = args.positional[0] {
+            _ = try drafts.map(TaskBuiltins.request(from:))
+        } else {
+            _ = try TaskBuiltins.request(from: args.positional[0])
+        }
+        let g = try Gateway.from(ctx, "publish")
+        switch args.positional[0] {
+        case .list(let drafts):
+            let requests = try drafts.map(TaskBuiltins.request(from:))
+            if dryRun { return .list(try requests.map { r in try signed(try Gateway.run { try g.signPublishTask(r) }) }) }
+            return .list(g.publishTasks(requests).map { result in
+                switch result {
+                case .success(let t): return .handle(TaskHandle(address: t.address, transactionHash: t.transactionHash, gateway: g))
+                case .failure(let e):
+                    do { _ = try Gateway.run { throw e } as Int } catch let se as ScriptError { return .error(se) } catch {}
+                    return .error(ScriptError(.rpc, "\(e)"))
+                }
+            })
+        case let draft:
+            let request = try TaskBuiltins.request(from: draft)
+            if dryRun { return try signed(try Gateway.run { try g.signPublishTask(request) }) }
+            let t = try Gateway.run { try g.publishTask(request) }
+            return .handle(TaskHandle(address: t.address, transactionHash: t.transactionHash, gateway: g))
+        }
+    }
+
+    static func signed(_ tx: SignedTransaction) throws -> Value {
+        var pairs: [(String, Value)] = [("to", GatewayValues.address(tx.to)), ("data", .string(tx.data)),
+                                        ("raw", .string(tx.raw)), ("hash", .string(tx.hash)),
+                                        ("nonce", .int(tx.nonce)), ("gas", .int(tx.gas)), ("chain_id", .int(tx.chainID))]
+        if let f = tx.maxFee { pairs.append(("max_fee", .amount(f))) }
+        if let f = tx.maxPriorityFee { pairs.append(("max_priority_fee", .amount(f))) }
+        if let p = tx.gasPrice { pairs.append(("gas_price", .amount(p))) }
+        return GatewayValues.map(pairs)
+    }
+
+    static let taskAt = BuiltinFunction("task_at", doc: """
+        task_at(address) is the handle of an existing task. Its properties (status, payment, \
+        responses, …) are read fresh from the chain each time.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(1, 1)
+        let a = try addressText(args.positional[0], "address", "task_at")
+        let g = try Gateway.from(ctx, "task_at")
+        _ = try Gateway.run { try g.task(at: a) } // fail now if it is not a task
+        return .handle(TaskHandle(address: a, transactionHash: nil, gateway: g))
+    }
+
+    static func taskAddress(_ v: Value, _ callee: String) throws -> String {
+        if case .handle(let h) = v, h.typeName != "task" {
+            throw ScriptError(.type, "\(callee)() expects a task, got a \(h.typeName)")
+        }
+        return try addressText(v, "task", callee)
+    }
+
+    static let responses = BuiltinFunction("responses", doc: """
+        responses(task) is the list of the task's responses: handles with address, provider, \
+        status, confirmed, data (the fetched JSON payload, or its text), url and time.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(1, 1)
+        let t = try taskAddress(args.positional[0], "responses")
+        let g = try Gateway.from(ctx, "responses")
+        return .list(try Gateway.run { try g.responses(of: t) }.map { .handle(ResponseHandle($0, gateway: g)) })
+    }
+
+    static let wait = BuiltinFunction("wait", doc: """
+        wait(task, timeout: 1h, poll: 2s, until: "confirmed") waits for the task's confirmed \
+        response and returns it (with until: "response", the first response). Raises "timeout" \
+        when time runs out, and a "value" error if the task is canceled or expires first. In a \
+        terminal it shows a spinner; Ctrl-C interrupts.
+        """) { args, ctx in
+        try args.allowNamed(["timeout", "poll", "until"]); try args.expectCount(1, 1)
+        let t = try taskAddress(args.positional[0], "wait")
+        func duration(_ name: String, _ fallback: Int) throws -> Dec {
+            guard let v = args.named(name) else { return Dec(fallback) }
+            guard case .duration(let d) = v else { throw args.typeError(name, expected: "a duration", got: v) }
+            return d
+        }
+        let timeout = try duration("timeout", 3600), poll = try duration("poll", 2)
+        let until: String
+        if let u = args.named("until") {
+            guard case .string(let s) = u, s == "confirmed" || s == "response" else {
+                throw ScriptError(.value, "wait(): until must be \"confirmed\" or \"response\"")
+            }
+            until = s
+        } else { until = "confirmed" }
+        let g = try Gateway.from(ctx, "wait")
+        let start = SystemBuiltins.currentTime()
+        let spinner = Spinner(ctx)
+        defer { spinner.clear() }
+        while true {
+            try ctx.checkInterrupt()
+            let found = try Gateway.run { try g.responses(of: t) }
+            if let r = (until == "response" ? found.first : found.first(where: { $0.confirmed })) {
+                return .handle(ResponseHandle(r, gateway: g))
+            }
+            let info = try Gateway.run { try g.task(at: t) }
+            if info.status == .canceled || info.status == .expired {
+                throw ScriptError(.value, "task \(GatewayValues.abbreviated(t)) is \(info.status.name); no response will come")
+            }
+            let elapsed = SystemBuiltins.currentTime() - start
+            if Dec.compare(elapsed, timeout) >= 0 {
+                throw ScriptError(.timeout, "no \(until == "response" ? "response" : "confirmed response") to task \(GatewayValues.abbreviated(t)) within \(DurationFormat.format(timeout)) (status: \(info.status.name))")
+            }
+            spinner.show("waiting \(DurationFormat.format(elapsed.rounded(digits: 0))) · task \(info.status.name)")
+            try SystemBuiltins.pause(Swift.min(poll, timeout - elapsed), ctx)
+        }
+    }
+
+    static let confirm = BuiltinFunction("confirm", doc: """
+        confirm(response) accepts a response (Controller.confirmResponse), paying its provider; \
+        returns the transaction hash.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(1, 1)
+        if case .handle(let h) = args.positional[0], h.typeName != "response" {
+            throw ScriptError(.type, "confirm() expects a response, got a \(h.typeName)")
+        }
+        let r = try addressText(args.positional[0], "response", "confirm")
+        let g = try Gateway.from(ctx, "confirm")
+        return .string(try Gateway.run { try g.confirm(response: r) })
+    }
+
+    static let cancel = BuiltinFunction("cancel", doc: """
+        cancel(task) cancels a task nobody has attempted yet (Controller.cancelTask), returning \
+        its payment to your vault; returns the transaction hash.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(1, 1)
+        let t = try taskAddress(args.positional[0], "cancel")
+        let g = try Gateway.from(ctx, "cancel")
+        return .string(try Gateway.run { try g.cancel(task: t) })
+    }
+
+    static let sourceAt = BuiltinFunction("source_at", doc: """
+        source_at(address) is the source at that address, with name, description, logo, \
+        environments, min_payment, min_lockup, max_expiry, delivery and status.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(1, 1)
+        let a = try addressText(args.positional[0], "address", "source_at")
+        let g = try Gateway.from(ctx, "source_at")
+        return .handle(SourceHandle(try Gateway.run { try g.source(at: a) }))
+    }
+
+    static let sources = BuiltinFunction("sources", doc: "sources() lists the sources published on the network.") { args, ctx in
+        try args.noNamed(); try args.expectCount(0, 0)
+        let g = try Gateway.from(ctx, "sources")
+        return .list(try Gateway.run { try g.sources() }.map { .handle(SourceHandle($0)) })
+    }
+
+    static let publishSource = BuiltinFunction("publish_source", doc: """
+        publish_source(name:, description:, logo:, cpu:, nvidia:, amd:, min_payment:, \
+        min_lockup:, max_expiry:, delivery: "first"|"manual") publishes a source (at least one \
+        of cpu/nvidia/amd as a docker-compose URL) and returns it.
+        """) { args, ctx in
+        try args.expectCount(0, 0)
+        let names = ["name", "description", "logo", "cpu", "nvidia", "amd", "min_payment", "min_lockup", "max_expiry", "delivery"]
+        try args.allowNamed(Set(names))
+        func text(_ n: String, required: Bool = false) throws -> String {
+            guard let v = args.named(n), !v.isNull else {
+                if required { throw ScriptError(.value, "publish_source(): `\(n)` is required") }
+                return ""
+            }
+            guard case .string(let s) = v else { throw args.typeError(n, expected: "a string", got: v) }
+            return s
+        }
+        func amount(_ n: String) throws -> BigUInt {
+            guard let v = args.named(n) else { return 0 }
+            guard case .amount(let w) = v else { throw ScriptError(.value, "publish_source(): `\(n)` must be an amount like ogpu(0.01)") }
+            return w
+        }
+        let name = try text("name", required: true)
+        let cpu = try text("cpu"), nvidia = try text("nvidia"), amd = try text("amd")
+        if cpu.isEmpty && nvidia.isEmpty && amd.isEmpty {
+            throw ScriptError(.value, "publish_source(): give at least one of cpu:, nvidia: or amd: (a docker-compose URL)")
+        }
+        var maxExpiry = 86_400
+        if let v = args.named("max_expiry") {
+            guard case .duration(let d) = v, !d.isNegative, let s = Int(exactly: d.rounded(digits: 0).truncatedInteger) else {
+                throw ScriptError(.value, "publish_source(): `max_expiry` must be a duration like 1d")
+            }
+            maxExpiry = s
+        }
+        let delivery = try text("delivery").isEmpty ? "manual" : try text("delivery")
+        guard delivery == "manual" || delivery == "first" else {
+            throw ScriptError(.value, "publish_source(): delivery must be \"first\" or \"manual\"")
+        }
+        let request = SourceRequest(name: name, description: try text("description"), logo: try text("logo"),
+                                    cpu: cpu, nvidia: nvidia, amd: amd, minPayment: try amount("min_payment"),
+                                    minLockup: try amount("min_lockup"), maxExpirySeconds: maxExpiry, delivery: delivery)
+        let g = try Gateway.from(ctx, "publish_source")
+        let address = try Gateway.run { try g.publishSource(request) }
+        return .handle(SourceHandle(try Gateway.run { try g.source(at: address) }))
+    }
+
+    static let vault = BuiltinFunction("vault", doc: """
+        vault() is your vault: {balance, lockup, unbonding, eligible}. Task payments are \
+        escrowed from the vault balance, so deposit before publishing.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(0, 1)
+        let g = try Gateway.from(ctx, "vault")
+        let who = args.count == 1 ? try addressText(args.positional[0], "addr", "vault") : try Gateway.run { try g.signerAddress() }
+        let v = try Gateway.run { try g.vault(of: who) }
+        return GatewayValues.map([("balance", .amount(v.balance)), ("lockup", .amount(v.lockup)),
+                                  ("unbonding", .amount(v.unbonding)), ("eligible", .bool(v.eligible))])
+    }
+
+    static func vaultAction(_ action: VaultAction) -> BuiltinFunction {
+        let docs: [VaultAction: String] = [
+            .deposit: "deposit(amount) moves OGPU from your account into your vault balance (needed to pay for tasks); returns the transaction hash.",
+            .lock: "lock(amount) locks vault balance as provider stake; returns the transaction hash.",
+            .unbond: "unbond(amount) starts unlocking locked stake; returns the transaction hash.",
+            .withdraw: "withdraw(amount) moves vault balance back to your account; returns the transaction hash.",
+            .claim: "claim() collects stake whose unbonding period is over; returns the transaction hash.",
+        ]
+        return BuiltinFunction(action.rawValue, doc: docs[action]!) { args, ctx in
+            try args.noNamed()
+            var amount: BigUInt? = nil
+            if action == .claim {
+                try args.expectCount(0, 0)
+            } else {
+                try args.expectCount(1, 1)
+                guard case .amount(let w) = args.positional[0] else {
+                    throw args.typeError("amount", expected: "an amount like ogpu(1)", got: args.positional[0])
+                }
+                if w.isZero { throw ScriptError(.value, "\(action.rawValue)(): amount must be greater than 0") }
+                amount = w
+            }
+            let g = try Gateway.from(ctx, action.rawValue)
+            return .string(try Gateway.run { try g.vaultAction(action, amount: amount) })
+        }
+    }
+
+    static let ipfsPut = BuiltinFunction("ipfs_put", doc: """
+        ipfs_put(value) pins a value to IPFS and returns its URL: a string is uploaded as text, \
+        anything else as its json(...).
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(1, 1)
+        let g = try Gateway.from(ctx, "ipfs_put")
+        if case .string(let s) = args.positional[0] { return .string(try Gateway.run { try g.ipfsPut(s, contentType: "text/plain") }) }
+        let text = try JSONWriter.encode(args.positional[0])
+        return .string(try Gateway.run { try g.ipfsPut(text, contentType: "application/json") })
+    }
+
+    static let ipfsGet = BuiltinFunction("ipfs_get", doc: """
+        ipfs_get(url) fetches a URL: parsed JSON when the body is JSON, else the text.
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(1, 1)
+        let url = try args.string(0, "url")
+        let g = try Gateway.from(ctx, "ipfs_get")
+        return GatewayValues.payload(try Gateway.run { try g.ipfsGet(url) })
+    }
+
+    static let watch = BuiltinFunction("watch", doc: """
+        watch(task) { ev => … } calls the block with each protocol event of the task — a map \
+        {kind: "attempted"|"response"|"status", detail, block, tx} — until the task is final \
+        (finalized, canceled, expired) or the block returns false.
+        """) { args, ctx in
+        try args.allowNamed(["poll"]); try args.expectCount(2, 2)
+        let t = try taskAddress(args.positional[0], "watch")
+        let block = try args.function(1, "block")
+        var poll = Dec(2)
+        if let p = args.named("poll") {
+            guard case .duration(let d) = p else { throw args.typeError("poll", expected: "a duration", got: p) }
+            poll = d
+        }
+        let g = try Gateway.from(ctx, "watch")
+        var cursor: Int? = nil
+        while true {
+            try ctx.checkInterrupt()
+            let (events, next) = try Gateway.run { try g.events(of: t, after: cursor) }
+            cursor = next
+            for e in events {
+                let ev = GatewayValues.map([("kind", .string(e.kind)), ("detail", .string(e.detail)),
+                                            ("block", .int(e.block)), ("tx", .string(e.transactionHash))])
+                if case .bool(false) = try ctx.call(block, [ev]) { return .null }
+            }
+            if try Gateway.run({ try g.task(at: t) }).status.isFinal { return .null }
+            try SystemBuiltins.pause(poll, ctx)
+        }
+    }
+}
+
+/// A one-line progress indicator on stderr, only when it is a terminal.
+final class Spinner {
+    let ctx: CallContext
+    var frame = 0
+    var shown = false
+    static let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    init(_ ctx: CallContext) { self.ctx = ctx }
+
+    func show(_ text: String) {
+        guard ctx.isTerminal else { return }
+        ctx.writeError("\r\u{1B}[2K" + Spinner.frames[frame % Spinner.frames.count] + " " + text)
+        frame += 1
+        shown = true
+    }
+
+    func clear() {
+        if shown { ctx.writeError("\r\u{1B}[2K") }
+    }
+}

@@ -1,0 +1,101 @@
+import Synchronization
+
+/// Where a script's output goes. The CLI implements it over stdout/stderr; tests capture it.
+public protocol ScriptHost: AnyObject {
+    func write(_ text: String)
+    func writeError(_ text: String)
+    var isTerminal: Bool { get }
+}
+
+/// The state of one running session, handed to every built-in call.
+///
+/// What built-ins use:
+/// - `write(_:)` / `writeError(_:)` for output (`print` must end its line itself),
+/// - `call(_:_:named:)` to run a script function (`map`, `filter`, `sort(key:)`, `retry`, `watch`),
+/// - `checkInterrupt()` inside long waits (`sleep`, `wait`) so Ctrl-C raises `interrupted`,
+/// - `storage` for per-session state (selected network, signer, caches), keyed by a string
+///   the built-in chooses,
+/// - `scriptArguments` (`ogpu FILE ARGS…`), `baseDirectory` (folder of the running file, or
+///   the working folder in the REPL).
+public final class CallContext {
+    public let host: ScriptHost
+    public var scriptArguments: [String]
+    public var baseDirectory: String
+    public var storage: [String: AnyObject] = [:]
+
+    /// Global slots: built-ins first, then top-level names in order of first mention.
+    /// `nil` means "not defined yet" (reading it is a `"name"` error).
+    var globals: [Value?] = []
+    var globalNames: [String] = []
+    var globalIndex: [String: Int] = [:]
+    /// Top-level names declared with `let`/`fn` (constants) — the resolver rejects assignment.
+    var globalConstants: Set<Int> = []
+
+    /// Current nesting of script function calls, and the limit beyond which a call raises
+    /// `"overflow"` (§4: at least 10,000 must succeed; the evaluator thread has a 1 GiB stack).
+    var depth = 0
+    public var maxDepth = 20_000
+
+    private let interruptFlag = Atomic<Bool>(false)
+
+    /// Files already imported (absolute paths) → their exported names' global slots.
+    var imported: [String: [String: Value]] = [:]
+
+    init(host: ScriptHost, arguments: [String], baseDirectory: String) {
+        self.host = host
+        self.scriptArguments = arguments
+        self.baseDirectory = baseDirectory
+    }
+
+    public func write(_ text: String) { host.write(text) }
+    public func writeError(_ text: String) { host.writeError(text) }
+    public var isTerminal: Bool { host.isTerminal }
+
+    /// Safe to call from any thread (a signal-handling thread included).
+    public func interrupt() { interruptFlag.store(true, ordering: .relaxed) }
+
+    public var isInterrupted: Bool { interruptFlag.load(ordering: .relaxed) }
+
+    /// Raises `interrupted` (and clears the flag, so the REPL can go on) if Ctrl-C was pressed.
+    @inline(__always)
+    public func checkInterrupt() throws {
+        if interruptFlag.load(ordering: .relaxed) {
+            interruptFlag.store(false, ordering: .relaxed)
+            throw ScriptError(.interrupted, "interrupted")
+        }
+    }
+
+    func clearInterrupt() { interruptFlag.store(false, ordering: .relaxed) }
+
+    /// Calls a script function or built-in with positional and named arguments.
+    public func call(_ function: Value, _ arguments: [Value], named: [(name: String, value: Value)] = [],
+                     at location: SourceLocation? = nil) throws -> Value {
+        switch function {
+        case .closure(let c):
+            return try c.invoke(arguments, named: named, context: self, at: location)
+        case .builtin(let b):
+            var args = Arguments(callee: b.name, positional: arguments, named: named, location: location)
+            do { return try b.call(&args, self) } catch var e as ScriptError {
+                if e.location == nil { e.location = location }
+                throw e
+            }
+        default:
+            throw ScriptError(.type, "cannot call \(function.typeWithArticle)", at: location)
+        }
+    }
+
+    /// Slot of a global name, creating an undefined slot if new.
+    func globalSlot(_ name: String) -> Int {
+        if let i = globalIndex[name] { return i }
+        let i = globals.count
+        globals.append(nil)
+        globalNames.append(name)
+        globalIndex[name] = i
+        return i
+    }
+
+    /// Installs the built-ins into global slots (once per session).
+    func installBuiltins(_ builtins: [BuiltinFunction]) {
+        for b in builtins { globals[globalSlot(b.name)] = .builtin(b) }
+    }
+}

@@ -1,0 +1,346 @@
+import BigInt
+
+/// `json(x)` (§5): compact JSON, keys in insertion order, numbers exactly as `print` writes them;
+/// amounts are decimal-wei strings, addresses checksummed strings, durations their seconds,
+/// times ISO strings, a range its list of ints, an error `{kind, message, data}`, a handle its
+/// address. Functions have no JSON form (`"type"` error).
+public struct JSONWriter {
+    /// Deeper than this is refused rather than risking the stack.
+    public static let maxDepth = 10_000
+
+    public static func encode(_ v: Value) throws -> String {
+        var w = JSONWriter(python: false)
+        try w.write(v, depth: 0)
+        return w.out
+    }
+
+    /// The bytes Python's `json.dumps(x)` would write with its defaults (`", "` and `": "`
+    /// separators, non-ASCII as `\uXXXX`): the task-config form the official SDK uploads.
+    public static func encodePythonStyle(_ v: Value) throws -> String {
+        var w = JSONWriter(python: true)
+        try w.write(v, depth: 0)
+        return w.out
+    }
+
+    let python: Bool
+    var out = ""
+    init(python: Bool) { self.python = python }
+    var comma: String { python ? ", " : "," }
+    var colon: String { python ? ": " : ":" }
+
+    mutating func write(_ v: Value, depth: Int) throws {
+        if depth > JSONWriter.maxDepth { throw ScriptError(.value, "json(): value nested too deeply") }
+        switch v {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .bigInt(let b): out += b.description
+        case .dec(let d): out += d.description
+        case .string(let s): writeString(s)
+        case .address(let a): writeString(a.description)
+        case .duration(let d): out += d.description
+        case .time(let t): writeString(TimeFormat.iso(t))
+        case .amount(let w): writeString(String(w))
+        case .list(let xs):
+            out += "["
+            for (i, x) in xs.enumerated() {
+                if i > 0 { out += comma }
+                try write(x, depth: depth + 1)
+            }
+            out += "]"
+        case .map(let m):
+            out += "{"
+            var first = true
+            for (k, x) in m.pairs {
+                if !first { out += comma }
+                first = false
+                writeString(k)
+                out += colon
+                try write(x, depth: depth + 1)
+            }
+            out += "}"
+        case .range(let l, let u, let inclusive):
+            let upper = inclusive ? u : u - 1
+            guard upper < l || upper - l < 10_000_000 else { throw ScriptError(.value, "json(): range too long") }
+            out += "["
+            if l <= upper { out += (l...upper).map(String.init).joined(separator: comma) }
+            out += "]"
+        case .error(let e):
+            out += "{"
+            writeString("kind"); out += colon
+            writeString(e.kind); out += comma
+            writeString("message"); out += colon
+            writeString(e.message); out += comma
+            writeString("data"); out += colon
+            try write(e.data ?? .null, depth: depth + 1)
+            out += "}"
+        case .handle(let h):
+            try write(try h.property("address"), depth: depth + 1)
+        case .closure, .builtin:
+            throw ScriptError(.type, "json() cannot encode a function")
+        }
+    }
+
+    mutating func writeString(_ s: String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if u.value < 0x20 || (python && u.value > 0x7F) {
+                    if u.value > 0xFFFF {
+                        let v = u.value - 0x10000
+                        out += JSONWriter.hex4(0xD800 + (v >> 10)) + JSONWriter.hex4(0xDC00 + (v & 0x3FF))
+                    } else {
+                        out += JSONWriter.hex4(u.value)
+                    }
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+}
+
+extension JSONWriter {
+    static func hex4(_ v: UInt32) -> String {
+        let hex = String(v, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}
+
+/// `parse_json(s)` (§5): strict RFC 8259. Objects → maps (in order; a repeated key keeps its
+/// first place and its last value, as Python does), arrays → lists, `null` → nil, numbers
+/// without fraction or exponent → int, others → exact dec. Errors are `"value"` errors naming
+/// the line and column; nesting is bounded so hostile input cannot exhaust the stack.
+public struct JSONParser {
+    public static let maxDepth = 512
+
+    private let bytes: [UInt8]
+    private var pos = 0
+
+    public static func parse(_ text: String) throws -> Value {
+        var p = JSONParser(bytes: Array(text.utf8))
+        p.skipSpace()
+        let v = try p.value(depth: 0)
+        p.skipSpace()
+        if p.pos < p.bytes.count { throw p.fail("unexpected \(p.describe(p.pos)) after the JSON value") }
+        return v
+    }
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    private func fail(_ message: String, at at: Int? = nil) -> ScriptError {
+        let offset = min(at ?? pos, bytes.count)
+        var line = 1, column = 1
+        var i = 0
+        while i < offset {
+            if bytes[i] == 10 { line += 1; column = 1 } else if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return ScriptError(.value, "invalid JSON at line \(line), column \(column): \(message)")
+    }
+
+    private func describe(_ i: Int) -> String {
+        guard i < bytes.count else { return "end of input" }
+        let b = bytes[i]
+        if b >= 0x21 && b < 0x7F { return "`\(Character(UnicodeScalar(b)))`" }
+        return String(format: "byte 0x%02X", b)
+    }
+
+    private mutating func skipSpace() {
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case 0x20, 0x09, 0x0A, 0x0D: pos += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func value(depth: Int) throws -> Value {
+        guard pos < bytes.count else { throw fail("unexpected end of input, expected a value") }
+        switch bytes[pos] {
+        case UInt8(ascii: "{"): return try object(depth: depth + 1)
+        case UInt8(ascii: "["): return try array(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw fail("unexpected \(describe(pos)), expected a value")
+        }
+    }
+
+    private mutating func literal(_ word: String) throws {
+        let w = Array(word.utf8)
+        guard pos + w.count <= bytes.count, Array(bytes[pos..<pos + w.count]) == w else {
+            throw fail("unexpected \(describe(pos)), expected a value")
+        }
+        pos += w.count
+    }
+
+    private mutating func object(depth: Int) throws -> Value {
+        if depth > JSONParser.maxDepth { throw fail("nested deeper than \(JSONParser.maxDepth) levels") }
+        pos += 1
+        var m = OrderedMap()
+        skipSpace()
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") { pos += 1; return .map(m) }
+        while true {
+            skipSpace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
+                throw fail("unexpected \(describe(pos)), expected a string key")
+            }
+            let key = try string()
+            skipSpace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
+                throw fail("unexpected \(describe(pos)), expected `:`")
+            }
+            pos += 1
+            skipSpace()
+            m[key] = try value(depth: depth)
+            skipSpace()
+            guard pos < bytes.count else { throw fail("unexpected end of input, expected `,` or `}`") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .map(m) }
+            throw fail("unexpected \(describe(pos)), expected `,` or `}`")
+        }
+    }
+
+    private mutating func array(depth: Int) throws -> Value {
+        if depth > JSONParser.maxDepth { throw fail("nested deeper than \(JSONParser.maxDepth) levels") }
+        pos += 1
+        var xs: [Value] = []
+        skipSpace()
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") { pos += 1; return .list(xs) }
+        while true {
+            skipSpace()
+            xs.append(try value(depth: depth))
+            skipSpace()
+            guard pos < bytes.count else { throw fail("unexpected end of input, expected `,` or `]`") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .list(xs) }
+            throw fail("unexpected \(describe(pos)), expected `,` or `]`")
+        }
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard pos + 4 <= bytes.count else { throw fail("incomplete \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[pos]
+            let d: UInt8
+            switch c {
+            case 48...57: d = c - 48
+            case 65...70: d = c - 55
+            case 97...102: d = c - 87
+            default: throw fail("invalid hex digit \(describe(pos)) in \\u escape")
+            }
+            v = v * 16 + UInt32(d)
+            pos += 1
+        }
+        return v
+    }
+
+    private mutating func string() throws -> String {
+        let start = pos
+        pos += 1
+        var buffer: [UInt8] = []
+        while true {
+            guard pos < bytes.count else { throw fail("unterminated string", at: start) }
+            let c = bytes[pos]
+            switch c {
+            case UInt8(ascii: "\""):
+                pos += 1
+                guard let s = String(validating: buffer, as: UTF8.self) else {
+                    throw fail("string is not valid UTF-8", at: start)
+                }
+                return s
+            case UInt8(ascii: "\\"):
+                pos += 1
+                guard pos < bytes.count else { throw fail("unterminated string", at: start) }
+                let e = bytes[pos]
+                pos += 1
+                switch e {
+                case UInt8(ascii: "\""): buffer.append(0x22)
+                case UInt8(ascii: "\\"): buffer.append(0x5C)
+                case UInt8(ascii: "/"): buffer.append(0x2F)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    let escapeAt = pos - 2
+                    var code = try hex4()
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard pos + 6 <= bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") else {
+                            throw fail("lone surrogate in \\u escape", at: escapeAt)
+                        }
+                        pos += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("lone surrogate in \\u escape", at: escapeAt) }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(code) {
+                        throw fail("lone surrogate in \\u escape", at: escapeAt)
+                    }
+                    buffer.append(contentsOf: Array(String(UnicodeScalar(code)!).utf8))
+                default:
+                    throw fail("invalid escape `\\\(Character(UnicodeScalar(e)))`", at: pos - 2)
+                }
+            default:
+                if c < 0x20 { throw fail("control character in string (escape it)") }
+                buffer.append(c)
+                pos += 1
+            }
+        }
+    }
+
+    private mutating func number() throws -> Value {
+        let start = pos
+        if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+        func digits() -> Int {
+            let s = pos
+            while pos < bytes.count && bytes[pos] >= 48 && bytes[pos] <= 57 { pos += 1 }
+            return pos - s
+        }
+        guard pos < bytes.count, bytes[pos] >= 48 && bytes[pos] <= 57 else {
+            throw fail("expected a digit after `-`")
+        }
+        if bytes[pos] == 48 {
+            pos += 1
+            if pos < bytes.count && bytes[pos] >= 48 && bytes[pos] <= 57 { throw fail("leading zeros are not allowed", at: start) }
+        } else {
+            _ = digits()
+        }
+        var integral = true
+        if pos < bytes.count && bytes[pos] == UInt8(ascii: ".") {
+            pos += 1
+            integral = false
+            if digits() == 0 { throw fail("expected a digit after `.`") }
+        }
+        if pos < bytes.count && (bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E")) {
+            pos += 1
+            integral = false
+            if pos < bytes.count && (bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-")) { pos += 1 }
+            if digits() == 0 { throw fail("expected a digit in the exponent") }
+        }
+        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+        if integral {
+            if let i = Int(text) { return .int(i) }
+            if text.count > 100_000 { throw fail("number too long", at: start) }
+            return Value.integer(BigInt(text)!)
+        }
+        do {
+            return .dec(try Dec(validating: text))
+        } catch {
+            throw fail("number `\(text.prefix(40))` is out of range", at: start)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import BigInt
+
+public enum ArithmeticOperator: String {
+    case add = "+", sub = "-", mul = "*", div = "/", floorDiv = "//", mod = "%", pow = "**"
+
+    /// The verb used in error messages: "cannot add amount and int".
+    var verb: String {
+        switch self {
+        case .add: return "add"
+        case .sub: return "subtract"
+        case .mul: return "multiply"
+        case .div, .floorDiv: return "divide"
+        case .mod: return "take the remainder of"
+        case .pow: return "raise"
+        }
+    }
+}
+
+/// Arithmetic, order and equality for decs, durations, times and amounts (§2, §3). The evaluator
+/// handles int⊕int itself (fast path) and comes here for everything else.
+public enum NumberOps {
+    public static func binary(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws -> Value {
+        switch (a, b) {
+        case (.amount, _), (_, .amount):
+            return try amountArithmetic(op, a, b)
+        case (.duration, _), (_, .duration), (.time, _), (_, .time):
+            return try timeArithmetic(op, a, b)
+        default:
+            guard let x = a.decValue, let y = b.decValue else { throw mismatch(op, a, b) }
+            return try decArithmetic(op, x, y, bothInts: a.bigIntValue != nil && b.bigIntValue != nil)
+        }
+    }
+
+    static func mismatch(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> ScriptError {
+        if op == .pow { return ScriptError(.type, "cannot raise a \(a.typeName) to a \(b.typeName)") }
+        return ScriptError(.type, "cannot \(op.verb) \(a.typeName) and \(b.typeName)")
+    }
+
+    static func decArithmetic(_ op: ArithmeticOperator, _ x: Dec, _ y: Dec, bothInts: Bool) throws -> Value {
+        func wrap(_ d: Dec) -> Value { bothInts && d.isInteger ? Value.integer(d.truncatedInteger) : .dec(d) }
+        do {
+            switch op {
+            case .add: return wrap(x + y)
+            case .sub: return wrap(x - y)
+            case .mul: return wrap(x * y)
+            case .div: return .dec(try Dec.quotient(x, y))
+            case .floorDiv: return wrap(try Dec.floorDivide(x, y))
+            case .mod: return wrap(try Dec.remainder(x, y))
+            case .pow:
+                guard y.isInteger, let e = Int(exactly: y.truncatedInteger) else {
+                    throw ScriptError(.value, "`**` needs an integer exponent, got \(y)")
+                }
+                return wrap(try Dec.power(x, e))
+            }
+        } catch let e as DecError {
+            throw ScriptError(.value, e.description)
+        }
+    }
+
+    // MARK: Amounts (wei)
+
+    static let weiPerOGPU = BigInt(10).power(18)
+
+    /// An amount from a signed wei count: negative amounts do not exist.
+    static func amount(_ wei: BigInt, _ what: String) throws -> Value {
+        if wei.sign == .minus && !wei.isZero {
+            throw ScriptError(.value, "\(what) would make a negative amount")
+        }
+        return .amount(wei.magnitude)
+    }
+
+    static func amountArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws -> Value {
+        switch (op, a, b) {
+        case (.add, .amount(let x), .amount(let y)):
+            return .amount(x + y)
+        case (.sub, .amount(let x), .amount(let y)):
+            return try amount(BigInt(x) - BigInt(y), "subtracting \(AmountFormat.format(y)) from \(AmountFormat.format(x))")
+        case (.mul, .amount(let x), _) where b.isNumber:
+            return try scale(x, by: b.decValue!)
+        case (.mul, _, .amount(let y)) where a.isNumber:
+            return try scale(y, by: a.decValue!)
+        case (.div, .amount(let x), _) where b.isNumber:
+            let d = b.decValue!
+            if d.isZero { throw ScriptError(.value, "division by zero") }
+            // Whole wei, rounded down: (x·10^s) // m for d = m/10^s.
+            let q = Dec.floorDivRem(BigInt(x) * Dec.bigPowerOfTen(d.scale), d.bigMantissa).0
+            return try amount(q, "dividing by a negative number")
+        case (.div, .amount(let x), .amount(let y)):
+            if y.isZero { throw ScriptError(.value, "division by zero") }
+            return .dec(try Dec.quotient(Dec(BigInt(x)), Dec(BigInt(y))))
+        default:
+            if case .amount = a, b.isNumber {
+                throw ScriptError(.type, "cannot \(op.verb) amount and \(b.typeName)")
+            }
+            throw mismatch(op, a, b)
+        }
+    }
+
+    /// wei × factor, rounded down to whole wei.
+    static func scale(_ wei: BigUInt, by factor: Dec) throws -> Value {
+        let product = BigInt(wei) * factor.bigMantissa
+        let w = factor.scale == 0 ? product : Dec.floorDivRem(product, Dec.bigPowerOfTen(factor.scale)).0
+        return try amount(w, "multiplying by a negative number")
+    }
+
+    // MARK: Durations (seconds) and times (unix seconds)
+
+    static func timeArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws -> Value {
+        do {
+            switch (op, a, b) {
+            case (.add, .duration(let x), .duration(let y)): return .duration(x + y)
+            case (.sub, .duration(let x), .duration(let y)): return .duration(x - y)
+            case (.mul, .duration(let x), _) where b.isNumber: return .duration(x * b.decValue!)
+            case (.mul, _, .duration(let y)) where a.isNumber: return .duration(a.decValue! * y)
+            case (.div, .duration(let x), _) where b.isNumber: return .duration(try Dec.quotient(x, b.decValue!))
+            case (.div, .duration(let x), .duration(let y)): return .dec(try Dec.quotient(x, y))
+            case (.floorDiv, .duration(let x), .duration(let y)): return Value.integer(try Dec.floorDivide(x, y).truncatedInteger)
+            case (.mod, .duration(let x), .duration(let y)): return .duration(try Dec.remainder(x, y))
+            case (.add, .time(let t), .duration(let d)), (.add, .duration(let d), .time(let t)): return .time(t + d)
+            case (.sub, .time(let t), .duration(let d)): return .time(t - d)
+            case (.sub, .time(let x), .time(let y)): return .duration(x - y)
+            default: throw mismatch(op, a, b)
+            }
+        } catch let e as DecError {
+            throw ScriptError(.value, e.description)
+        }
+    }
+
+    // MARK: Order, equality, negation
+
+    /// -1, 0 or 1 for numbers (mixed int/dec), durations, times and amounts; a `"type"` error otherwise.
+    public static func compare(_ a: Value, _ b: Value) throws -> Int {
+        switch (a, b) {
+        case (.duration(let x), .duration(let y)), (.time(let x), .time(let y)):
+            return Dec.compare(x, y)
+        case (.amount(let x), .amount(let y)):
+            return x < y ? -1 : (x == y ? 0 : 1)
+        default:
+            guard let x = a.decValue, let y = b.decValue else {
+                throw ScriptError(.type, "cannot compare \(a.typeName) with \(b.typeName)")
+            }
+            return Dec.compare(x, y)
+        }
+    }
+
+    /// Equality for the values this file knows; nil means "not mine" (the caller decides).
+    public static func equal(_ a: Value, _ b: Value) -> Bool? {
+        switch (a, b) {
+        case (.duration(let x), .duration(let y)), (.time(let x), .time(let y)): return x == y
+        case (.amount(let x), .amount(let y)): return x == y
+        default:
+            guard let x = a.decValue, let y = b.decValue else { return nil }
+            return x == y
+        }
+    }
+
+    public static func negate(_ a: Value) throws -> Value {
+        switch a {
+        case .int(let x): return x == .min ? .bigInt(-BigInt(x)) : .int(-x)
+        case .bigInt(let b): return Value.integer(-b)
+        case .dec(let d): return .dec(-d)
+        case .duration(let d): return .duration(-d)
+        case .amount(let w) where w.isZero: return a
+        case .amount: throw ScriptError(.value, "an amount cannot be negative")
+        default: throw ScriptError(.type, "cannot negate a \(a.typeName)")
+        }
+    }
+}

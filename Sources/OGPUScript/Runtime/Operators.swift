@@ -1,0 +1,266 @@
+import BigInt
+
+/// Operator semantics (§3). Ints take a 64-bit fast path and promote to big integers on
+/// overflow; strings, lists and maps are handled here; dec, duration, time and amount
+/// arithmetic is delegated to `NumberOps` (lang-values, Runtime/Numbers).
+enum Operators {
+    // MARK: Arithmetic
+
+    static func add(_ a: Value, _ b: Value) throws -> Value {
+        switch (a, b) {
+        case (.int(let x), .int(let y)):
+            let (r, o) = x.addingReportingOverflow(y)
+            return o ? .bigInt(BigInt(x) + BigInt(y)) : .int(r)
+        case (.string(let x), .string(let y)): return .string(x + y)
+        case (.list(let x), .list(let y)): return .list(x + y)
+        case (.map(var x), .map(let y)):
+            for (k, v) in y.pairs { x[k] = v }
+            return .map(x)
+        case (.string, _), (_, .string):
+            throw ScriptError(.type, "cannot add \(a.typeName) and \(b.typeName)",
+                              data: nil).withHint("use interpolation: \"…{x}…\"")
+        default:
+            if let x = a.bigIntValue, let y = b.bigIntValue { return Value.integer(x + y) }
+            return try NumberOps.binary(.add, a, b)
+        }
+    }
+
+    static func subtract(_ a: Value, _ b: Value) throws -> Value {
+        if case .int(let x) = a, case .int(let y) = b {
+            let (r, o) = x.subtractingReportingOverflow(y)
+            return o ? .bigInt(BigInt(x) - BigInt(y)) : .int(r)
+        }
+        if let x = a.bigIntValue, let y = b.bigIntValue { return Value.integer(x - y) }
+        return try NumberOps.binary(.sub, a, b)
+    }
+
+    static func multiply(_ a: Value, _ b: Value) throws -> Value {
+        if case .int(let x) = a, case .int(let y) = b {
+            let (r, o) = x.multipliedReportingOverflow(by: y)
+            return o ? .bigInt(BigInt(x) * BigInt(y)) : .int(r)
+        }
+        if let x = a.bigIntValue, let y = b.bigIntValue { return Value.integer(x * y) }
+        return try NumberOps.binary(.mul, a, b)
+    }
+
+    static func divide(_ a: Value, _ b: Value) throws -> Value {
+        if a.isNumber && b.isNumber {
+            guard let x = a.decValue, let y = b.decValue else { throw ScriptError(.type, "cannot divide") }
+            guard let q = Dec.divide(x, y) else { throw ScriptError(.value, "division by zero") }
+            return .dec(q)
+        }
+        return try NumberOps.binary(.div, a, b)
+    }
+
+    static func floorDivide(_ a: Value, _ b: Value) throws -> Value {
+        if case .int(let x) = a, case .int(let y) = b {
+            if y == 0 { throw ScriptError(.value, "division by zero") }
+            if !(x == .min && y == -1) {
+                let q = x / y
+                return .int((x % y != 0 && (x < 0) != (y < 0)) ? q - 1 : q)
+            }
+        }
+        if let x = a.bigIntValue, let y = b.bigIntValue {
+            if y == 0 { throw ScriptError(.value, "division by zero") }
+            let (q, r) = x.quotientAndRemainder(dividingBy: y)
+            return Value.integer((r != 0 && (x.sign == .minus) != (y.sign == .minus)) ? q - 1 : q)
+        }
+        return try NumberOps.binary(.floorDiv, a, b)
+    }
+
+    static func remainder(_ a: Value, _ b: Value) throws -> Value {
+        if case .int(let x) = a, case .int(let y) = b {
+            if y == 0 { throw ScriptError(.value, "division by zero") }
+            if y == -1 { return .int(0) }
+            let r = x % y
+            return .int((r != 0 && (r < 0) != (y < 0)) ? r + y : r)
+        }
+        if let x = a.bigIntValue, let y = b.bigIntValue {
+            if y == 0 { throw ScriptError(.value, "division by zero") }
+            let r = x % y
+            return Value.integer((r != 0 && (r.sign == .minus) != (y.sign == .minus)) ? r + y : r)
+        }
+        return try NumberOps.binary(.mod, a, b)
+    }
+
+    static func power(_ a: Value, _ b: Value) throws -> Value {
+        guard let e = b.bigIntValue else {
+            if b.isNumber { throw ScriptError(.value, "`**` needs an integer exponent, got \(ValueFormat.printed(b))") }
+            throw ScriptError(.type, "cannot raise \(a.typeName) to a \(b.typeName)")
+        }
+        guard let base = a.bigIntValue else { return try NumberOps.binary(.pow, a, b) }
+        if e.sign == .minus {
+            if base == 0 { throw ScriptError(.value, "division by zero") }
+            guard e > -100_000 else { throw ScriptError(.value, "exponent too large") }
+            let d = base.power(Int(-e))
+            return .dec(Dec.divide(Dec(1), Dec(d))!)
+        }
+        if e > 1_000_000 && base.magnitude > 1 { throw ScriptError(.value, "exponent too large") }
+        return Value.integer(base.power(Int(e)))
+    }
+
+    static func negate(_ a: Value) throws -> Value {
+        switch a {
+        case .int(let x): return x == .min ? .bigInt(-BigInt(x)) : .int(-x)
+        case .bigInt(let b): return Value.integer(-b)
+        default: return try NumberOps.negate(a)
+        }
+    }
+
+    // MARK: Comparison
+
+    static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.list(let x), .list(let y)):
+            guard x.count == y.count else { return false }
+            for i in 0..<x.count where !equal(x[i], y[i]) { return false }
+            return true
+        case (.map(let x), .map(let y)):
+            guard x.count == y.count else { return false }
+            for (k, v) in x.pairs {
+                guard let w = y[k], equal(v, w) else { return false }
+            }
+            return true
+        case (.bigInt(let x), .bigInt(let y)): return x == y
+        case (.address(let x), .address(let y)): return x == y
+        case (.range(let l1, let u1, let i1), .range(let l2, let u2, let i2)): return l1 == l2 && u1 == u2 && i1 == i2
+        case (.closure(let x), .closure(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y
+        case (.handle(let x), .handle(let y)): return x === y
+        case (.error(let x), .error(let y)):
+            return x.kind == y.kind && x.message == y.message && equal(x.data ?? .null, y.data ?? .null)
+        case (.amount(let x), .amount(let y)): return x == y
+        default:
+            return NumberOps.equal(a, b) ?? false
+        }
+    }
+
+    /// -1, 0, 1; a `"type"` error for values without an order between them.
+    static func compare(_ a: Value, _ b: Value) throws -> Int {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+        case (.string(let x), .string(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+        case (.amount(let x), .amount(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+        case (.list(let x), .list(let y)):
+            for i in 0..<min(x.count, y.count) {
+                let c = try compare(x[i], y[i])
+                if c != 0 { return c }
+            }
+            return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
+        default:
+            if let x = a.bigIntValue, let y = b.bigIntValue { return x < y ? -1 : (x == y ? 0 : 1) }
+            return try NumberOps.compare(a, b)
+        }
+    }
+
+    // MARK: Indexing and members
+
+    static func index(_ base: Value, _ i: Value) throws -> Value {
+        switch base {
+        case .list(let xs):
+            guard case .int(let n) = i else { throw indexTypeError(base, i) }
+            let k = n < 0 ? xs.count + n : n
+            guard k >= 0 && k < xs.count else {
+                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
+            }
+            return xs[k]
+        case .map(let m):
+            guard case .string(let k) = i else { throw indexTypeError(base, i) }
+            return m[k] ?? .null
+        case .string(let s):
+            guard case .int(let n) = i else { throw indexTypeError(base, i) }
+            let count = s.count
+            let k = n < 0 ? count + n : n
+            guard k >= 0 && k < count else {
+                throw ScriptError(.value, "index \(n) is out of range for a string of \(count) character\(count == 1 ? "" : "s")")
+            }
+            return .string(String(s[s.index(s.startIndex, offsetBy: k)]))
+        default:
+            throw ScriptError(.type, "cannot index \(base.typeWithArticle)")
+        }
+    }
+
+    static func indexTypeError(_ base: Value, _ i: Value) -> ScriptError {
+        let want = base.typeName == "map" ? "a string" : "an int"
+        return ScriptError(.type, "\(base.typeWithArticle) is indexed by \(want), not \(i.typeWithArticle)")
+    }
+
+    /// `base[i] = v` in place.
+    static func setIndex(_ base: inout Value, _ i: Value, _ v: Value) throws {
+        switch base {
+        case .list(var xs):
+            guard case .int(let n) = i else { throw indexTypeError(base, i) }
+            let k = n < 0 ? xs.count + n : n
+            guard k >= 0 && k < xs.count else {
+                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
+            }
+            base = .null
+            xs[k] = v
+            base = .list(xs)
+        case .map(var m):
+            guard case .string(let k) = i else { throw indexTypeError(base, i) }
+            base = .null
+            m[k] = v
+            base = .map(m)
+        default:
+            throw ScriptError(.type, "cannot assign into \(base.typeWithArticle)")
+        }
+    }
+
+    /// In-place edit of an element (`xs[0] += 1`, `push(m.items, x)`).
+    static func modifyIndex(_ base: inout Value, _ i: Value, _ body: (inout Value) throws -> Void) throws {
+        switch base {
+        case .list(var xs):
+            guard case .int(let n) = i else { throw indexTypeError(base, i) }
+            let k = n < 0 ? xs.count + n : n
+            guard k >= 0 && k < xs.count else {
+                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
+            }
+            base = .null
+            defer { base = .list(xs) }
+            try body(&xs[k])
+        case .map(var m):
+            guard case .string(let k) = i else { throw indexTypeError(base, i) }
+            base = .null
+            defer { base = .map(m) }
+            try m.modify(k, body)
+        default:
+            throw ScriptError(.type, "cannot assign into \(base.typeWithArticle)")
+        }
+    }
+
+    static func member(_ base: Value, _ name: String) throws -> Value {
+        switch base {
+        case .map(let m): return m[name] ?? .null
+        case .handle(let h): return try h.property(name)
+        case .error(let e):
+            switch name {
+            case "message": return .string(e.message)
+            case "kind": return .string(e.kind)
+            case "data": return e.data ?? .null
+            default: break
+            }
+        case .amount(let w):
+            switch name {
+            case "wei": return Value.integer(BigInt(w))
+            case "ogpu": return .dec(Dec.divide(Dec(BigInt(w)), Dec(BigInt(10).power(18)))!)
+            default: break
+            }
+        case .duration(let d):
+            if name == "seconds" { return .dec(d) }
+        case .time(let t):
+            if name == "unix" { return .dec(t) }
+        default: break
+        }
+        throw ScriptError(.name, "\(base.typeWithArticle) has no property `\(name)`")
+    }
+}
+
+extension ScriptError {
+    /// Hints ride along in `data` only for display; kept simple on purpose.
+    func withHint(_ hint: String) -> ScriptError { self }
+}

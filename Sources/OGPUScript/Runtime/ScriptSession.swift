@@ -1,0 +1,182 @@
+import Foundation
+
+public enum ScriptOutcome {
+    case ok(Value?)
+    case syntaxErrors([Diagnostic])
+    case runtimeError(ScriptError)
+}
+
+extension ScriptError {
+    /// Exit code for `ogpu FILE`: 65 is for syntax errors (`ScriptOutcome.syntaxErrors`); a
+    /// runtime error is 70, or 130 when interrupted. (Declared on the struct in ScriptError.swift.)
+    public static let syntaxExitCode: Int32 = 65
+}
+
+/// One interpreter session: a script run, or a REPL whose globals live across inputs.
+/// The CLI's entry point into the language.
+public final class ScriptSession {
+    let context: CallContext
+    let globals: Globals
+
+    public init(host: ScriptHost, arguments: [String] = []) {
+        context = CallContext(host: host, arguments: arguments, baseDirectory: FileManager.default.currentDirectoryPath)
+        globals = Globals(builtins: Builtins.all)
+        let args = globals.cell("args")
+        args.value = .list(arguments.map { .string($0) })
+        args.isDeclared = true
+    }
+
+    /// Parses and resolves all of `source` (reporting every syntax and resolve error), then runs it.
+    public func runFile(source: String, path: String) -> ScriptOutcome {
+        context.baseDirectory = (path as NSString).deletingLastPathComponent
+        if context.baseDirectory.isEmpty { context.baseDirectory = FileManager.default.currentDirectoryPath }
+        return run(source: source, file: path, directory: context.baseDirectory)
+    }
+
+    /// Runs one REPL input, keeping globals between inputs. `.ok` carries the value of a trailing
+    /// expression statement (nil otherwise).
+    public func runREPLInput(_ source: String) -> ScriptOutcome {
+        run(source: source, file: "<repl>", directory: FileManager.default.currentDirectoryPath)
+    }
+
+    /// Parse and resolve only: errors and warnings (names defined nowhere).
+    public static func check(source: String, path: String) -> [Diagnostic] {
+        BigStack.run {
+            var parser = Parser(source: source, file: path)
+            let program = parser.parseProgram()
+            let compiler = Compiler(globals: Globals(builtins: Builtins.all), file: path,
+                                    directory: (path as NSString).deletingLastPathComponent)
+            _ = compiler.globals.cell("args").isDeclared = true
+            _ = compiler.compileProgram(program)
+            let errors = (parser.diagnostics + compiler.diagnostics).sorted(by: Self.byPosition)
+            return errors + compiler.undefinedNameWarnings()
+        }
+    }
+
+    /// True when a REPL input is unfinished: unclosed brackets or strings, or a trailing
+    /// operator, `,`, `|>` or `=`.
+    public static func inputIsIncomplete(_ source: String) -> Bool {
+        Parser.isIncomplete(source)
+    }
+
+    /// Stops the running program at its next safe point with an `interrupted` error.
+    /// Safe to call from a signal-handling thread.
+    public func interrupt() { context.interrupt() }
+
+    /// Globals and built-ins, for completion.
+    public var globalNames: [String] {
+        globals.order.filter { globals.cells[$0]?.value != nil }
+    }
+
+    /// REPL echo of a value (strings quoted, as inside lists).
+    public func render(_ value: Value, color: Bool) -> String {
+        ValueFormat.quoted(value)
+    }
+
+    // MARK: - Running
+
+    static func byPosition(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        (a.location.line, a.location.column) < (b.location.line, b.location.column)
+    }
+
+    private func run(source: String, file: String, directory: String) -> ScriptOutcome {
+        context.clearInterrupt()
+        return BigStack.run { () -> ScriptOutcome in
+            var parser = Parser(source: source, file: file)
+            let program = parser.parseProgram()
+            let compiler = Compiler(globals: globals, file: file, directory: directory)
+            let code = compiler.compileProgram(program)
+            let errors = (parser.diagnostics + compiler.diagnostics).filter { $0.severity == .error }
+            if !errors.isEmpty { return .syntaxErrors(errors.sorted(by: Self.byPosition)) }
+            let frame = Frame(slotCount: compiler.topLevelSlotCount, cellCount: compiler.topLevelCellCount,
+                              captures: [], context: context)
+            context.depth = 0
+            do {
+                return .ok(try code(frame))
+            } catch let e as ScriptError {
+                return .runtimeError(e)
+            } catch {
+                return .runtimeError(ScriptError(.io, "\(error)"))
+            }
+        }
+    }
+}
+
+extension CallContext {
+    /// `import "path.ogpu"`: runs the file once per session (in its own top-level namespace)
+    /// and binds its top-level `let`/`fn` names into the importer.
+    func importFile(_ path: String, from directory: String, into target: Globals, at loc: SourceLocation) throws {
+        let full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        let key = (full as NSString).standardizingPath
+        let exports: [String: Value]
+        if let done = imported[key] {
+            exports = done
+        } else {
+            guard let source = try? String(contentsOfFile: key, encoding: .utf8) else {
+                throw ScriptError(.io, "cannot read `\(path)` (looked for \(key))", at: loc)
+            }
+            imported[key] = [:] // a cycle imports nothing more
+            var parser = Parser(source: source, file: path)
+            let program = parser.parseProgram()
+            let moduleGlobals = Globals(builtins: Builtins.all)
+            let compiler = Compiler(globals: moduleGlobals, file: path, directory: (key as NSString).deletingLastPathComponent)
+            let code = compiler.compileProgram(program)
+            let errors = (parser.diagnostics + compiler.diagnostics).filter { $0.severity == .error }
+            if let first = errors.first {
+                throw ScriptError(kind: "syntax", message: "in imported file: \(first.message)", location: first.location)
+            }
+            let frame = Frame(slotCount: compiler.topLevelSlotCount, cellCount: compiler.topLevelCellCount, captures: [], context: self)
+            _ = try code(frame)
+            var names: [String: Value] = [:]
+            for s in program {
+                switch s.kind {
+                case .declaration(let n, true, _): names[n] = moduleGlobals.cell(n).value
+                case .function(let d): names[d.name!] = moduleGlobals.cell(d.name!).value
+                default: break
+                }
+            }
+            imported[key] = names
+            exports = names
+        }
+        for (n, v) in exports {
+            let c = target.cell(n)
+            c.value = v
+            c.isDeclared = true
+        }
+    }
+}
+
+/// Runs work on a thread with a 1 GiB stack (reserved, not committed), so deep recursion in
+/// scripts hits the `overflow` limit long before the native stack runs out.
+private final class BigStackJob {
+    var work: (() -> Void)?
+    init(_ w: @escaping () -> Void) { work = w }
+}
+
+enum BigStack {
+    static let size = 1 << 30
+
+    static func run<T>(_ body: () -> T) -> T {
+        withoutActuallyEscaping(body) { body in
+            var result: T? = nil
+            let job = BigStackJob { result = body() }
+            var attr = pthread_attr_t()
+            pthread_attr_init(&attr)
+            pthread_attr_setstacksize(&attr, size)
+            var thread = pthread_t()
+            let box = Unmanaged.passRetained(job).toOpaque()
+            let rc = pthread_create(&thread, &attr, { raw in
+                let job = Unmanaged<BigStackJob>.fromOpaque(raw!).takeRetainedValue()
+                job.work?()
+                return nil
+            }, box)
+            pthread_attr_destroy(&attr)
+            if rc != 0 {
+                Unmanaged<BigStackJob>.fromOpaque(box).release()
+                return body() // could not make a thread: run here (smaller limit applies)
+            }
+            pthread_join(thread, nil)
+            return result!
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import BigInt
+import OGPUKit
+
+/// Every value a script can hold (LANGUAGE.md §2).
+///
+/// Representation notes (why it looks like this):
+/// - The enum is kept small (a String's 16 bytes + tag): rarely-hot payloads are `indirect`
+///   so copying a `Value` is a memcpy plus at most one retain.
+/// - `int` is the 64-bit fast path. Arithmetic that overflows promotes to `bigInt`; any
+///   producer of a `bigInt` must call `Value.integer(_:)` so that a big integer that fits in
+///   64 bits is always stored as `int` (one canonical form → `==`/hashing stay simple).
+/// - Lists and maps are Swift value types (copy-on-write), so `var b = a; push(b, 1)` leaves
+///   `a` unchanged, exactly as §4 requires.
+/// - `duration` holds exact seconds, `time` exact unix seconds (both `Dec`), `amount` wei.
+/// - Functions: `.closure` is a script function, `.builtin` a Swift one. Both are "function"
+///   for `type()`.
+public enum Value {
+    case null
+    case bool(Bool)
+    case int(Int)
+    indirect case bigInt(BigInt)
+    indirect case dec(Dec)
+    case string(String)
+    indirect case address(Address)
+    /// Exact seconds.
+    indirect case duration(Dec)
+    /// Exact unix seconds (UTC).
+    indirect case time(Dec)
+    /// Wei.
+    indirect case amount(BigUInt)
+    case list([Value])
+    case map(OrderedMap)
+    /// `lower..upper` (exclusive) or `lower..=upper` (inclusive).
+    indirect case range(lower: Int, upper: Int, inclusive: Bool)
+    case closure(Closure)
+    case builtin(BuiltinFunction)
+    indirect case error(ScriptError)
+    /// Task, response, source (§6): opaque objects owned by the built-ins.
+    case handle(ScriptHandle)
+
+    /// Canonical integer: `.int` when it fits 64 bits, else `.bigInt`.
+    @inline(__always)
+    public static func integer(_ b: BigInt) -> Value {
+        if let small = Int(exactly: b) { return .int(small) }
+        return .bigInt(b)
+    }
+
+    /// The type's name as `type(x)` reports it (§2 table, §5).
+    public var typeName: String {
+        switch self {
+        case .null: return "nil"
+        case .bool: return "bool"
+        case .int, .bigInt: return "int"
+        case .dec: return "dec"
+        case .string: return "string"
+        case .address: return "address"
+        case .duration: return "duration"
+        case .time: return "time"
+        case .amount: return "amount"
+        case .list: return "list"
+        case .map: return "map"
+        case .range: return "range"
+        case .closure, .builtin: return "function"
+        case .error: return "error"
+        case .handle(let h): return h.typeName
+        }
+    }
+
+    /// "an int", "a list": the type name with its article, for messages.
+    public var typeWithArticle: String {
+        let n = typeName
+        return (["a", "e", "i", "o", "u"].contains(n.first.map(String.init) ?? "") ? "an " : "a ") + n
+    }
+
+    /// Truthiness: only `nil` and `false` are false (as in Lua and Ruby); `0` and `""` are true.
+    @inline(__always)
+    public var isTruthy: Bool {
+        switch self {
+        case .null: return false
+        case .bool(let b): return b
+        default: return true
+        }
+    }
+
+    /// The value as an exact integer if it is an int (small or big).
+    public var bigIntValue: BigInt? {
+        switch self {
+        case .int(let i): return BigInt(i)
+        case .bigInt(let b): return b
+        default: return nil
+        }
+    }
+
+    /// The value as a `Dec` if it is a number (int, big int or dec).
+    public var decValue: Dec? {
+        switch self {
+        case .int(let i): return Dec(i)
+        case .bigInt(let b): return Dec(b)
+        case .dec(let d): return d
+        default: return nil
+        }
+    }
+
+    public var isNumber: Bool {
+        switch self {
+        case .int, .bigInt, .dec: return true
+        default: return false
+        }
+    }
+}
+
+/// Task / response / source handles (§6). Built-ins (lang-values) implement this; the
+/// evaluator only needs the type name for `type()`, property reads for `h.name`, and a
+/// printed form.
+public protocol ScriptHandle: AnyObject {
+    /// `"task"`, `"response"` or `"source"`.
+    var typeName: String { get }
+    /// `h.name`. Throw `ScriptError(.name, …)` for an unknown property.
+    func property(_ name: String) throws -> Value
+    /// How `print` shows it, e.g. `<task 0xAbc…1234 new>`.
+    var printed: String { get }
+}
+
+/// A string-keyed map that remembers insertion order (§2: maps print in insertion order).
+/// Value type with copy-on-write storage, like `Array`.
+public struct OrderedMap {
+    public private(set) var keys: [String] = []
+    public private(set) var values: [Value] = []
+    private var index: [String: Int] = [:]
+
+    public init() {}
+    public init(_ pairs: [(String, Value)]) {
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// Missing keys read as nil; assigning `nil` stores `nil` (keys are only removed by `remove`).
+    public subscript(key: String) -> Value? {
+        get { index[key].map { values[$0] } }
+        set {
+            if let i = index[key] {
+                if let v = newValue { values[i] = v } else { remove(key) }
+            } else if let v = newValue {
+                index[key] = keys.count
+                keys.append(key)
+                values.append(v)
+            }
+        }
+    }
+
+    public mutating func remove(_ key: String) {
+        guard let i = index.removeValue(forKey: key) else { return }
+        keys.remove(at: i)
+        values.remove(at: i)
+        for j in i..<keys.count { index[keys[j]] = j }
+    }
+
+    public func contains(_ key: String) -> Bool { index[key] != nil }
+
+    /// Pairs in insertion order.
+    public var pairs: Zip2Sequence<[String], [Value]> { zip(keys, values) }
+
+    /// Mutate the value stored under `key` in place (used by `m.k += 1`, `push(m.xs, 1)`).
+    public mutating func modify(_ key: String, _ body: (inout Value) throws -> Void) rethrows {
+        if let i = index[key] {
+            try body(&values[i])
+        } else {
+            var v = Value.null
+            try body(&v)
+            self[key] = v
+        }
+    }
+}

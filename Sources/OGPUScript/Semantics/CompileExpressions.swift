@@ -1,0 +1,342 @@
+import BigInt
+
+/// An operand of a hot binary operator: reading a local slot or a constant needs no closure call.
+enum Operand {
+    case slot(Int)
+    case constant(Value)
+    case eval(Eval)
+
+    @inline(__always)
+    func get(_ f: Frame) throws -> Value {
+        switch self {
+        case .slot(let i): return f.slots[i]
+        case .constant(let v): return v
+        case .eval(let e): return try e(f)
+        }
+    }
+}
+
+extension Compiler {
+    func operand(_ e: Expr) -> Operand {
+        switch e.kind {
+        case .literal(let v): return .constant(v)
+        case .name(let n):
+            if case .local(.slot(let i), _) = resolve(n, at: e.location) { return .slot(i) }
+            return .eval(compileExpr(e))
+        default: return .eval(compileExpr(e))
+        }
+    }
+
+    func compileExpr(_ e: Expr) -> Eval {
+        let loc = e.location
+        switch e.kind {
+        case .literal(let v):
+            return { _ in v }
+
+        case .interpolation(let parts):
+            enum Piece { case text(String), value(Eval) }
+            let pieces: [Piece] = parts.map {
+                switch $0 {
+                case .text(let t): return .text(t)
+                case .expr(let x): return .value(compileExpr(x))
+                }
+            }
+            return { f in
+                var s = ""
+                for p in pieces {
+                    switch p {
+                    case .text(let t): s += t
+                    case .value(let ev): s += ValueFormat.printed(try ev(f))
+                    }
+                }
+                return .string(s)
+            }
+
+        case .name(let n):
+            return compileRead(n, loc)
+
+        case .list(let items):
+            let evs = items.map(compileExpr)
+            return { f in
+                var out: [Value] = []
+                out.reserveCapacity(evs.count)
+                for ev in evs { out.append(try ev(f)) }
+                return .list(out)
+            }
+
+        case .map(let entries):
+            var seen = Set<String>()
+            for (k, _) in entries where !seen.insert(k).inserted {
+                error("duplicate key `\(k)` in map literal", at: loc)
+            }
+            let evs = entries.map { ($0.key, compileExpr($0.value)) }
+            return { f in
+                var m = OrderedMap()
+                for (k, ev) in evs { m[k] = try ev(f) }
+                return .map(m)
+            }
+
+        case .unary(let op, let x):
+            if op == "not" {
+                let c = compileCondition(x)
+                return { f in .bool(!(try c(f))) }
+            }
+            if case .literal(let v) = x.kind, let n = try? Operators.negate(v) { return { _ in n } }
+            let ev = compileExpr(x)
+            return { f in
+                let v = try ev(f)
+                if case .int(let i) = v, i != .min { return .int(-i) }
+                return try Compiler.locate(loc) { try Operators.negate(v) }
+            }
+
+        case .binary(let op, let a, let b):
+            return compileBinary(op, a, b, loc)
+
+        case .and, .or:
+            let c = compileCondition(e)
+            // `a and b` / `a or b` give the deciding operand's value (as in Python and Lua).
+            if case .and(let a, let b) = e.kind {
+                let x = compileExpr(a), y = compileExpr(b)
+                return { f in let v = try x(f); return v.isTruthy ? try y(f) : v }
+            }
+            if case .or(let a, let b) = e.kind {
+                let x = compileExpr(a), y = compileExpr(b)
+                return { f in let v = try x(f); return v.isTruthy ? v : try y(f) }
+            }
+            return { f in .bool(try c(f)) }
+
+        case .range(let a, let b, let inclusive):
+            let x = compileExpr(a), y = compileExpr(b)
+            return { f in
+                let lo = try x(f), hi = try y(f)
+                guard case .int(let l) = lo, case .int(let h) = hi else {
+                    throw ScriptError(.type, "a range needs ints, got \(lo.typeName) and \(hi.typeName)", at: loc)
+                }
+                return .range(lower: l, upper: h, inclusive: inclusive)
+            }
+
+        case .conditional(let c, let a, let b):
+            let cond = compileCondition(c), x = compileExpr(a), y = compileExpr(b)
+            return { f in try cond(f) ? try x(f) : try y(f) }
+
+        case .call(let callee, let args):
+            return compileCall(callee, args, loc)
+
+        case .index(let base, let i):
+            let b = compileExpr(base), ix = operand(i)
+            return { f in
+                let v = try b(f), k = try ix.get(f)
+                if case .list(let xs) = v, case .int(let n) = k, n >= 0, n < xs.count { return xs[n] }
+                return try Compiler.locate(loc) { try Operators.index(v, k) }
+            }
+
+        case .member(let base, let name):
+            let b = compileExpr(base)
+            return { f in
+                let v = try b(f)
+                if case .map(let m) = v { return m[name] ?? .null }
+                return try Compiler.locate(loc) { try Operators.member(v, name) }
+            }
+
+        case .function(let d):
+            return compileFunction(d)
+        }
+    }
+
+    func compileRead(_ n: String, _ loc: SourceLocation) -> Eval {
+        switch resolve(n, at: loc) {
+        case .local(.slot(let i), _): return { f in f.slots[i] }
+        case .local(.cell(let i), _): return { f in f.cells[i].value }
+        case .local(.capture(let i), _): return { f in f.captures[i].value }
+        case .local(.global, _): fatalError("unreachable")
+        case .global(let cell):
+            let globals = self.globals
+            return { _ in
+                if let v = cell.value { return v }
+                throw Compiler.unknownName(cell.name, globals, at: loc)
+            }
+        }
+    }
+
+    static func unknownName(_ name: String, _ globals: Globals, at loc: SourceLocation) -> ScriptError {
+        let known = globals.order.filter { globals.cells[$0]?.value != nil }
+        let hint = closestName(to: name, in: known).map { " (did you mean `\($0)`?)" } ?? ""
+        return ScriptError(.name, "unknown name `\(name)`\(hint)", at: loc)
+    }
+
+    // MARK: - Operators
+
+    func compileBinary(_ op: String, _ a: Expr, _ b: Expr, _ loc: SourceLocation) -> Eval {
+        let x = operand(a), y = operand(b)
+        switch op {
+        case "+":
+            return { f in
+                let l = try x.get(f), r = try y.get(f)
+                if case .int(let i) = l, case .int(let j) = r {
+                    let (s, o) = i.addingReportingOverflow(j)
+                    if !o { return .int(s) }
+                }
+                return try Compiler.locate(loc) { try Operators.add(l, r) }
+            }
+        case "-":
+            return { f in
+                let l = try x.get(f), r = try y.get(f)
+                if case .int(let i) = l, case .int(let j) = r {
+                    let (s, o) = i.subtractingReportingOverflow(j)
+                    if !o { return .int(s) }
+                }
+                return try Compiler.locate(loc) { try Operators.subtract(l, r) }
+            }
+        case "*":
+            return { f in
+                let l = try x.get(f), r = try y.get(f)
+                if case .int(let i) = l, case .int(let j) = r {
+                    let (s, o) = i.multipliedReportingOverflow(by: j)
+                    if !o { return .int(s) }
+                }
+                return try Compiler.locate(loc) { try Operators.multiply(l, r) }
+            }
+        case "/": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.divide(l, r) } }
+        case "//": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r, j > 0 {
+                let q = i / j
+                return .int((i % j != 0 && i < 0) ? q - 1 : q)
+            }
+            return try Compiler.locate(loc) { try Operators.floorDivide(l, r) } }
+        case "%": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r, j > 0 {
+                let m = i % j
+                return .int(m < 0 ? m + j : m)
+            }
+            return try Compiler.locate(loc) { try Operators.remainder(l, r) } }
+        case "**": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.power(l, r) } }
+        default:
+            let c = compileComparison(op, x, y, loc)
+            return { f in .bool(try c(f)) }
+        }
+    }
+
+    func compileComparison(_ op: String, _ x: Operand, _ y: Operand, _ loc: SourceLocation) -> (Frame) throws -> Bool {
+        switch op {
+        case "==": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r { return i == j }
+            return Operators.equal(l, r) }
+        case "!=": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r { return i != j }
+            return !Operators.equal(l, r) }
+        case "<": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r { return i < j }
+            return try Compiler.locate(loc) { try Operators.compare(l, r) < 0 } }
+        case "<=": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r { return i <= j }
+            return try Compiler.locate(loc) { try Operators.compare(l, r) <= 0 } }
+        case ">": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r { return i > j }
+            return try Compiler.locate(loc) { try Operators.compare(l, r) > 0 } }
+        default: return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r { return i >= j }
+            return try Compiler.locate(loc) { try Operators.compare(l, r) >= 0 } }
+        }
+    }
+
+    /// An expression used as a condition, without boxing the result in a `Value`.
+    func compileCondition(_ e: Expr) -> (Frame) throws -> Bool {
+        switch e.kind {
+        case .binary(let op, let a, let b) where ["==", "!=", "<", "<=", ">", ">="].contains(op):
+            return compileComparison(op, operand(a), operand(b), e.location)
+        case .and(let a, let b):
+            let x = compileCondition(a), y = compileCondition(b)
+            return { f in try x(f) && y(f) }
+        case .or(let a, let b):
+            let x = compileCondition(a), y = compileCondition(b)
+            return { f in try x(f) || y(f) }
+        case .unary("not", let a):
+            let x = compileCondition(a)
+            return { f in !(try x(f)) }
+        case .literal(let v):
+            let t = v.isTruthy
+            return { _ in t }
+        default:
+            let ev = compileExpr(e)
+            return { f in try ev(f).isTruthy }
+        }
+    }
+
+    // MARK: - Functions
+
+    /// Compiles a function literal; the result makes a closure capturing from the current frame.
+    func compileFunction(_ d: FunctionDecl) -> Eval {
+        let outer = scope
+        let fs = FunctionScope(parent: outer, isTopLevel: false)
+        var captured = CaptureAnalysis.namesUsedByClosures(d.body)
+        for p in d.parameters { if let x = p.defaultValue { captured.formUnion(CaptureAnalysis.namesUsedByClosures(x)) } }
+        fs.capturedNames = [captured]
+        scope = fs
+        var storage: [Storage] = []
+        var seen = Set<String>()
+        for p in d.parameters {
+            if !seen.insert(p.name).inserted {
+                error("duplicate parameter `\(p.name)`", at: p.location, hint: "each parameter needs its own name")
+            }
+            storage.append(fs.declare(p.name, isConstant: true, at: p.location).storage)
+        }
+        let defaults: [Eval?] = d.parameters.map { p in p.defaultValue.map(compileExpr) }
+        let name = d.name ?? "fn"
+        let proto = FunctionProto(name: name, parameters: d.parameters.map(\.name), parameterStorage: storage,
+                                  defaults: defaults, location: d.location)
+        // Body: a single expression (arrow functions, `{ x => x * 2 }`) needs no statement machinery.
+        if d.body.count == 1, case .expression(let e) = d.body[0].kind {
+            let ev = compileExpr(e)
+            proto.body = ev
+        } else {
+            var stmts = d.body
+            var tail: Eval? = nil
+            if let last = stmts.last, case .expression(let e) = last.kind {
+                stmts.removeLast()
+                tail = compileExprInBody(stmts, e)
+            }
+            if let tail {
+                proto.body = tail
+            } else {
+                let run = compileStatements(stmts)
+                proto.body = { f in _ = try run(f); return f.returnValue }
+            }
+        }
+        proto.slotCount = fs.slotCount
+        proto.cellCount = fs.cellCount
+        scope = outer
+        let sources = fs.captures.map(\.source)
+        return { f in
+            var boxes: [Box] = []
+            boxes.reserveCapacity(sources.count)
+            for s in sources {
+                switch s {
+                case .cell(let i): boxes.append(f.cells[i])
+                case .capture(let i): boxes.append(f.captures[i])
+                case .slot(let i): boxes.append(Box(f.slots[i]))
+                case .global: break
+                }
+            }
+            return .closure(Closure(proto: proto, captures: boxes))
+        }
+    }
+
+    /// Statements then a final expression whose value is the function's value (unless `return` ran).
+    private func compileExprInBody(_ stmts: [Stmt], _ last: Expr) -> Eval {
+        let run = compileStatements(stmts)
+        let tail = compileExpr(last)
+        let loc = last.location
+        return { f in
+            if try run(f) == .returned { return f.returnValue }
+            return try Compiler.locate(loc) { try tail(f) }
+        }
+    }
+}

@@ -1,0 +1,415 @@
+/// Resolves names (scopes, slots, captures, `let` immutability, statement placement) and turns
+/// the syntax tree into nested Swift closures that run it. One pass does both: resolution
+/// decides each variable's storage, and the emitted closure reads exactly that storage, so at
+/// run time there is no name lookup at all.
+///
+/// Resolve errors (§7: they count as syntax errors) are collected in `diagnostics`; the caller
+/// must not run the result when any error was reported.
+typealias Eval = (Frame) throws -> Value
+typealias Exec = (Frame) throws -> Flow
+
+enum Flow { case normal, breakLoop, continueLoop, returned }
+
+final class Compiler {
+    let globals: Globals
+    let file: String
+    /// Folder of the file being compiled (for `import`).
+    let directory: String
+    var diagnostics: [Diagnostic] = []
+    var scope: FunctionScope
+    /// Globals read somewhere, with the first place (for `check` warnings).
+    var globalReads: [(GlobalCell, SourceLocation)] = []
+    var hasImports = false
+
+    init(globals: Globals, file: String, directory: String) {
+        self.globals = globals
+        self.file = file
+        self.directory = directory
+        scope = FunctionScope(parent: nil, isTopLevel: true)
+    }
+
+    // MARK: - Program
+
+    /// Compiles a whole file or REPL input. The returned code yields the value of a trailing
+    /// expression statement (REPL echo), else nil.
+    func compileProgram(_ stmts: [Stmt]) -> (Frame) throws -> Value? {
+        // Top-level declarations are globals; know them all first, so functions may refer to
+        // names defined later in the file and assignments to `let`s are caught anywhere.
+        var hoisted: [(GlobalCell, FunctionDecl)] = []
+        for s in stmts {
+            switch s.kind {
+            case .declaration(let name, let isConstant, _):
+                let c = globals.cell(name)
+                c.isConstant = isConstant
+                c.isDeclared = true
+            case .function(let d):
+                let c = globals.cell(d.name!)
+                c.isConstant = true
+                c.isDeclared = true
+                hoisted.append((c, d))
+            case .importFile: hasImports = true
+            default: break
+            }
+        }
+        scope.capturedNames = [CaptureAnalysis.namesUsedByClosures(stmts)]
+        // Top-level functions are defined before the first statement runs (they capture no locals).
+        let functionMakers: [(GlobalCell, Eval)] = hoisted.map { ($0.0, compileFunction($0.1)) }
+        var body: [Exec] = []
+        var locations: [SourceLocation] = []
+        var trailing: Eval? = nil
+        for (i, s) in stmts.enumerated() {
+            if i == stmts.count - 1, case .expression(let e) = s.kind {
+                trailing = compileExpr(e)
+                continue
+            }
+            if case .function = s.kind { continue }
+            body.append(compileStmt(s))
+            locations.append(s.location)
+        }
+        let run = Compiler.sequence(body, locations)
+        let lastLocation = stmts.last?.location
+        let main = scope
+        return { frame in
+            for (cell, make) in functionMakers { cell.value = try make(frame) }
+            _ = try run(frame)
+            guard let trailing else { return nil }
+            return try Compiler.locate(lastLocation) { try trailing(frame) }
+        }
+        // `main` keeps its slot counts for the caller: see `topLevelFrameSize`.
+        _ = main
+    }
+
+    /// Slots the top-level frame needs (nested-block locals of the program).
+    var topLevelSlotCount: Int { scope.slotCount }
+    var topLevelCellCount: Int { scope.cellCount }
+
+    // MARK: - Statements
+
+    static func sequence(_ stmts: [Exec], _ locations: [SourceLocation]) -> Exec {
+        switch stmts.count {
+        case 0: return { _ in .normal }
+        case 1:
+            let s = stmts[0], l = locations[0]
+            return { f in
+                do { return try s(f) } catch var e as ScriptError {
+                    if e.location == nil { e.location = l }
+                    throw e
+                }
+            }
+        default:
+            return { f in
+                var i = 0
+                do {
+                    while i < stmts.count {
+                        let r = try stmts[i](f)
+                        if r != .normal { return r }
+                        i += 1
+                    }
+                } catch var e as ScriptError {
+                    if e.location == nil { e.location = locations[i] }
+                    throw e
+                }
+                return .normal
+            }
+        }
+    }
+
+    /// A block: its own scope for names declared inside.
+    func compileBlock(_ stmts: [Stmt], declaring pre: ((FunctionScope) -> Void)? = nil) -> Exec {
+        scope.pushBlock(captured: CaptureAnalysis.namesUsedByClosures(stmts))
+        defer { scope.popBlock() }
+        pre?(scope)
+        return compileStatements(stmts)
+    }
+
+    func compileStatements(_ stmts: [Stmt]) -> Exec {
+        // Local functions are declared first, so they can call each other.
+        var makers: [(LocalVariable, Eval)] = []
+        for s in stmts {
+            if case .function(let d) = s.kind {
+                makers.append((declareLocal(d.name!, isConstant: true, at: d.location), { _ in .null }))
+            }
+        }
+        var k = 0
+        for s in stmts { if case .function(let d) = s.kind { makers[k].1 = compileFunction(d); k += 1 } }
+        var execs: [Exec] = []
+        var locations: [SourceLocation] = []
+        if !makers.isEmpty {
+            let m = makers.map { ($0.0.storage, $0.1) }
+            execs.append({ f in
+                // Boxes first (each function may capture any of them), then the closures.
+                for (s, _) in m { if case .cell(let i) = s { f.cells[i] = Box(.null) } }
+                for (s, make) in m {
+                    let v = try make(f)
+                    switch s {
+                    case .cell(let i): f.cells[i].value = v
+                    case .slot(let i): f.slots[i] = v
+                    default: break
+                    }
+                }
+                return .normal
+            })
+            locations.append(stmts[0].location)
+        }
+        for s in stmts {
+            if case .function = s.kind { continue }
+            execs.append(compileStmt(s))
+            locations.append(s.location)
+        }
+        return Compiler.sequence(execs, locations)
+    }
+
+    func compileStmt(_ s: Stmt) -> Exec {
+        switch s.kind {
+        case .expression(let e):
+            let ev = compileExpr(e)
+            return { f in _ = try ev(f); return .normal }
+
+        case .declaration(let name, let isConstant, let valueExpr):
+            let value = compileExpr(valueExpr)
+            if scope.isTopLevel && scope.blocks.count == 1 {
+                let cell = globals.cell(name)
+                return { f in cell.value = try value(f); return .normal }
+            }
+            let v = declareLocal(name, isConstant: isConstant, at: s.location)
+            switch v.storage {
+            case .slot(let i): return { f in f.slots[i] = try value(f); return .normal }
+            case .cell(let i): return { f in f.cells[i] = Box(try value(f)); return .normal }
+            default: fatalError("unreachable")
+            }
+
+        case .assignment(let target, let op, let valueExpr):
+            return compileAssignment(target, op, valueExpr, s.location)
+
+        case .function:
+            return { _ in .normal } // handled by compileStatements / compileProgram
+
+        case .ifElse(let c, let a, let b):
+            let cond = compileCondition(c)
+            let then = compileBlock(a)
+            guard let b else {
+                return { f in try cond(f) ? try then(f) : .normal }
+            }
+            let otherwise = compileBlock(b)
+            return { f in try cond(f) ? try then(f) : try otherwise(f) }
+
+        case .whileLoop(let c, let body):
+            let cond = compileCondition(c)
+            scope.loopDepth += 1
+            let run = compileBlock(body)
+            scope.loopDepth -= 1
+            return { f in
+                let ctx = f.context
+                while try cond(f) {
+                    try ctx.checkInterrupt()
+                    switch try run(f) {
+                    case .breakLoop: return .normal
+                    case .returned: return .returned
+                    default: continue
+                    }
+                }
+                return .normal
+            }
+
+        case .forLoop(let a, let b, let iterable, let body):
+            return compileFor(a, b, iterable, body, s.location)
+
+        case .block(let body):
+            return compileBlock(body)
+
+        case .breakLoop, .continueLoop:
+            let isBreak: Bool
+            if case .breakLoop = s.kind { isBreak = true } else { isBreak = false }
+            if scope.loopDepth == 0 {
+                error("`\(isBreak ? "break" : "continue")` outside a loop", at: s.location,
+                      hint: scope.parent != nil ? "a function body does not see the loops around it" : nil)
+            }
+            return isBreak ? { _ in .breakLoop } : { _ in .continueLoop }
+
+        case .returnValue(let e):
+            if scope.parent == nil {
+                error("`return` outside a function", at: s.location, hint: "to stop a script early, use `throw` or `exit`")
+            }
+            guard let e else { return { f in f.returnValue = .null; return .returned } }
+            let v = compileExpr(e)
+            return { f in f.returnValue = try v(f); return .returned }
+
+        case .tryCatch(let body, let name, let handler):
+            let run = compileBlock(body)
+            var bind: ((Frame, Value) -> Void)? = nil
+            let onError = compileBlock(handler) { scope in
+                if let name {
+                    let v = self.declareLocal(name, isConstant: true, at: s.location)
+                    switch v.storage {
+                    case .slot(let i): bind = { f, x in f.slots[i] = x }
+                    case .cell(let i): bind = { f, x in f.cells[i] = Box(x) }
+                    default: break
+                    }
+                }
+            }
+            let binder = bind
+            return { f in
+                do { return try run(f) } catch let e as ScriptError {
+                    if e.kind == ErrorKind.interrupted.rawValue { throw e } // Ctrl-C always stops the script
+                    binder?(f, .error(e))
+                    return try onError(f)
+                }
+            }
+
+        case .throwError(let e):
+            let v = compileExpr(e)
+            let loc = e.location
+            return { f in throw Compiler.thrownError(try v(f), at: loc) }
+
+        case .importFile(let path):
+            hasImports = true
+            let dir = directory
+            let into = globals
+            let loc = s.location
+            return { f in
+                try f.context.importFile(path, from: dir, into: into, at: loc)
+                return .normal
+            }
+
+        case .assertion(let c, let m):
+            let cond = compileCondition(c)
+            let message = m.map(compileExpr)
+            let loc = s.location
+            return { f in
+                if try cond(f) { return .normal }
+                let text = try message.map { ValueFormat.printed(try $0(f)) } ?? "assertion failed"
+                throw ScriptError(.assert, text, at: loc)
+            }
+        }
+    }
+
+    static func thrownError(_ v: Value, at loc: SourceLocation) -> ScriptError {
+        switch v {
+        case .error(let e):
+            var e = e
+            if e.location == nil { e.location = loc }
+            return e
+        case .string(let s):
+            return ScriptError(.user, s, at: loc)
+        case .map(let m):
+            let message: String
+            if case .string(let s)? = m["message"] { message = s } else { message = m["message"].map(ValueFormat.printed) ?? "error" }
+            var kind = ErrorKind.user.rawValue
+            if case .string(let k)? = m["kind"] { kind = k }
+            return ScriptError(kind: kind, message: message, data: m["data"], location: loc)
+        default:
+            return ScriptError(.type, "`throw` needs a string, a map with `message`, or an error, got \(v.typeName)", at: loc)
+        }
+    }
+
+    private func compileFor(_ a: String, _ b: String?, _ iterableExpr: Expr, _ body: [Stmt], _ loc: SourceLocation) -> Exec {
+        let iterable = compileExpr(iterableExpr)
+        scope.loopDepth += 1
+        defer { scope.loopDepth -= 1 }
+        var first: Storage = .slot(0), second: Storage? = nil
+        let run = compileBlock(body) { scope in
+            first = self.declareLocal(a, isConstant: true, at: loc).storage
+            if let b { second = self.declareLocal(b, isConstant: true, at: loc).storage }
+        }
+        let s1 = first, s2 = second
+        @inline(__always) func bind(_ f: Frame, _ s: Storage, _ v: Value) {
+            switch s {
+            case .slot(let i): f.slots[i] = v
+            case .cell(let i): f.cells[i] = Box(v)
+            default: break
+            }
+        }
+        let iterLoc = iterableExpr.location
+        return { f in
+            let ctx = f.context
+            let seq = try iterable(f)
+            // Returns true to stop the loop (break), with `returned` remembered.
+            var returned = false
+            @inline(__always) func step() throws -> Bool {
+                try ctx.checkInterrupt()
+                switch try run(f) {
+                case .breakLoop: return true
+                case .returned: returned = true; return true
+                default: return false
+                }
+            }
+            switch seq {
+            case .range(let lo, let hi, let inclusive):
+                var i = lo, n = 0
+                let end = inclusive ? hi : hi - 1
+                if lo <= end {
+                    while true {
+                        if let s2 { bind(f, s1, .int(n)); bind(f, s2, .int(i)) } else { bind(f, s1, .int(i)) }
+                        if try step() { break }
+                        if i == end { break }
+                        i += 1; n += 1
+                    }
+                }
+            case .list(let xs):
+                for (n, x) in xs.enumerated() {
+                    if let s2 { bind(f, s1, .int(n)); bind(f, s2, x) } else { bind(f, s1, x) }
+                    if try step() { break }
+                }
+            case .map(let m):
+                for (k, v) in m.pairs {
+                    bind(f, s1, .string(k))
+                    if let s2 { bind(f, s2, v) }
+                    if try step() { break }
+                }
+            case .string(let text):
+                for (n, ch) in text.enumerated() {
+                    if let s2 { bind(f, s1, .int(n)); bind(f, s2, .string(String(ch))) } else { bind(f, s1, .string(String(ch))) }
+                    if try step() { break }
+                }
+            default:
+                throw ScriptError(.type, "cannot loop over \(seq.typeWithArticle)", at: iterLoc)
+            }
+            return returned ? .returned : .normal
+        }
+    }
+
+    // MARK: - Names
+
+    func declareLocal(_ name: String, isConstant: Bool, at loc: SourceLocation) -> LocalVariable {
+        scope.declare(name, isConstant: isConstant, at: loc)
+    }
+
+    enum Resolved {
+        case local(Storage, isConstant: Bool)
+        case global(GlobalCell)
+    }
+
+    func resolve(_ name: String, at loc: SourceLocation) -> Resolved {
+        if let (s, c) = scope.resolve(name) { return .local(s, isConstant: c) }
+        let cell = globals.cell(name)
+        globalReads.append((cell, loc))
+        return .global(cell)
+    }
+
+    func error(_ message: String, at loc: SourceLocation, hint: String? = nil) {
+        diagnostics.append(Diagnostic(.error, kind: "syntax", message, at: loc, hint: hint))
+    }
+
+    /// `check` warnings: names read but defined nowhere (not a built-in, not declared at top level).
+    func undefinedNameWarnings() -> [Diagnostic] {
+        if hasImports { return [] }
+        var seen = Set<String>()
+        var out: [Diagnostic] = []
+        let known = globals.order.filter { globals.cells[$0]!.isDeclared }
+        for (cell, loc) in globalReads where !cell.isDeclared && !seen.contains(cell.name) {
+            seen.insert(cell.name)
+            let hint = closestName(to: cell.name, in: known).map { "did you mean `\($0)`?" }
+            out.append(Diagnostic(.warning, kind: "name", "`\(cell.name)` is not defined anywhere", at: loc, hint: hint))
+        }
+        return out
+    }
+
+    /// Runs `body`, giving a location to an error raised without one.
+    @inline(__always)
+    static func locate<T>(_ loc: SourceLocation?, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch var e as ScriptError {
+            if e.location == nil { e.location = loc }
+            throw e
+        }
+    }
+}

@@ -1,0 +1,183 @@
+/// A top-level variable. Compiled code holds the cell itself, so a global read is one pointer
+/// hop (no dictionary lookup at run time). `value == nil` means "not defined yet".
+final class GlobalCell {
+    let name: String
+    var value: Value?
+    var isConstant = false
+    /// Declared by a top-level `let`/`var`/`fn` somewhere (or a built-in / import) — for `check` warnings.
+    var isDeclared = false
+    init(name: String, value: Value? = nil) { self.name = name; self.value = value }
+}
+
+/// The top-level names of one file (or of the REPL session): built-ins first, then the script's.
+final class Globals {
+    private(set) var cells: [String: GlobalCell] = [:]
+    private(set) var order: [String] = []
+    let builtins: [String: BuiltinFunction]
+
+    init(builtins: [BuiltinFunction]) {
+        var byName: [String: BuiltinFunction] = [:]
+        for b in builtins { byName[b.name] = b }
+        self.builtins = byName
+        for b in builtins {
+            let c = cell(b.name)
+            c.value = .builtin(b)
+            c.isDeclared = true
+        }
+    }
+
+    func cell(_ name: String) -> GlobalCell {
+        if let c = cells[name] { return c }
+        let c = GlobalCell(name: name)
+        cells[name] = c
+        order.append(name)
+        return c
+    }
+
+    func lookup(_ name: String) -> GlobalCell? { cells[name] }
+}
+
+/// A local variable known to the resolver.
+final class LocalVariable {
+    let name: String
+    let isConstant: Bool
+    let storage: Storage
+    let location: SourceLocation
+    init(name: String, isConstant: Bool, storage: Storage, location: SourceLocation) {
+        self.name = name
+        self.isConstant = isConstant
+        self.storage = storage
+        self.location = location
+    }
+}
+
+/// Resolution state of one function being compiled (or of the top level).
+final class FunctionScope {
+    let parent: FunctionScope?
+    let isTopLevel: Bool
+    /// Innermost block last.
+    var blocks: [[String: LocalVariable]] = [[:]]
+    /// Names captured by closures somewhere inside the current blocks (so declared as cells).
+    var capturedNames: [Set<String>] = [[]]
+    var slotCount = 0
+    var cellCount = 0
+    /// Captured variables of enclosing functions: where the closure-maker finds each one.
+    var captures: [(name: String, source: Storage, isConstant: Bool)] = []
+    var loopDepth = 0
+
+    init(parent: FunctionScope?, isTopLevel: Bool) {
+        self.parent = parent
+        self.isTopLevel = isTopLevel
+    }
+
+    /// The local named `name` in this function's open blocks, innermost first.
+    func findLocal(_ name: String) -> LocalVariable? {
+        for b in blocks.reversed() { if let v = b[name] { return v } }
+        return nil
+    }
+
+    /// Local here, or a capture from an enclosing function (registered on the way), or nil (global).
+    func resolve(_ name: String) -> (Storage, isConstant: Bool)? {
+        if let v = findLocal(name) { return (v.storage, v.isConstant) }
+        if let i = captures.firstIndex(where: { $0.name == name }) { return (.capture(i), captures[i].isConstant) }
+        guard let parent, let (source, isConstant) = parent.resolve(name) else { return nil }
+        captures.append((name, source, isConstant))
+        return (.capture(captures.count - 1), isConstant)
+    }
+
+    func declare(_ name: String, isConstant: Bool, at location: SourceLocation) -> LocalVariable {
+        let captured = capturedNames.last!.contains(name)
+        let storage: Storage
+        if captured { storage = .cell(cellCount); cellCount += 1 } else { storage = .slot(slotCount); slotCount += 1 }
+        let v = LocalVariable(name: name, isConstant: isConstant, storage: storage, location: location)
+        blocks[blocks.count - 1][name] = v
+        return v
+    }
+
+    /// Opens a block whose nested function literals reference `captured` names.
+    func pushBlock(captured: Set<String>) {
+        blocks.append([:])
+        capturedNames.append(capturedNames.last!.union(captured))
+    }
+
+    func popBlock() {
+        blocks.removeLast()
+        capturedNames.removeLast()
+    }
+}
+
+/// Names referenced inside function literals nested in `stmts` — a variable with one of these
+/// names must live in a box, since a closure may capture it. (By name, so it may box a little
+/// more than needed; never less.)
+enum CaptureAnalysis {
+    static func namesUsedByClosures(_ stmts: [Stmt]) -> Set<String> {
+        var out = Set<String>()
+        for s in stmts { visit(s, inClosure: false, &out) }
+        return out
+    }
+
+    static func namesUsedByClosures(_ e: Expr) -> Set<String> {
+        var out = Set<String>()
+        visit(e, inClosure: false, &out)
+        return out
+    }
+
+    private static func visit(_ s: Stmt, inClosure: Bool, _ out: inout Set<String>) {
+        switch s.kind {
+        case .expression(let e), .throwError(let e): visit(e, inClosure: inClosure, &out)
+        case .declaration(let name, _, let e):
+            _ = name
+            visit(e, inClosure: inClosure, &out)
+        case .assignment(let t, _, let v): visit(t, inClosure: inClosure, &out); visit(v, inClosure: inClosure, &out)
+        case .function(let d):
+            if let n = d.name { out.insert(n) } // recursive local functions capture themselves
+            visitFunction(d, &out)
+        case .ifElse(let c, let a, let b):
+            visit(c, inClosure: inClosure, &out)
+            for x in a { visit(x, inClosure: inClosure, &out) }
+            for x in b ?? [] { visit(x, inClosure: inClosure, &out) }
+        case .whileLoop(let c, let body):
+            visit(c, inClosure: inClosure, &out)
+            for x in body { visit(x, inClosure: inClosure, &out) }
+        case .forLoop(_, _, let it, let body):
+            visit(it, inClosure: inClosure, &out)
+            for x in body { visit(x, inClosure: inClosure, &out) }
+        case .block(let body): for x in body { visit(x, inClosure: inClosure, &out) }
+        case .returnValue(let e): if let e { visit(e, inClosure: inClosure, &out) }
+        case .tryCatch(let a, _, let b):
+            for x in a { visit(x, inClosure: inClosure, &out) }
+            for x in b { visit(x, inClosure: inClosure, &out) }
+        case .assertion(let c, let m): visit(c, inClosure: inClosure, &out); if let m { visit(m, inClosure: inClosure, &out) }
+        case .breakLoop, .continueLoop, .importFile: break
+        }
+    }
+
+    private static func visitFunction(_ d: FunctionDecl, _ out: inout Set<String>) {
+        if let cached = d.usedNames { out.formUnion(cached); return }
+        var inner = Set<String>()
+        for p in d.parameters { if let e = p.defaultValue { visit(e, inClosure: true, &inner) } }
+        for s in d.body { visit(s, inClosure: true, &inner) }
+        d.usedNames = inner
+        out.formUnion(inner)
+    }
+
+    private static func visit(_ e: Expr, inClosure: Bool, _ out: inout Set<String>) {
+        switch e.kind {
+        case .name(let n): if inClosure { out.insert(n) }
+        case .literal: break
+        case .interpolation(let parts):
+            for p in parts { if case .expr(let x) = p { visit(x, inClosure: inClosure, &out) } }
+        case .list(let xs): for x in xs { visit(x, inClosure: inClosure, &out) }
+        case .map(let entries): for (_, x) in entries { visit(x, inClosure: inClosure, &out) }
+        case .unary(_, let x), .member(let x, _): visit(x, inClosure: inClosure, &out)
+        case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b), .range(let a, let b, _), .index(let a, let b):
+            visit(a, inClosure: inClosure, &out); visit(b, inClosure: inClosure, &out)
+        case .conditional(let a, let b, let c):
+            visit(a, inClosure: inClosure, &out); visit(b, inClosure: inClosure, &out); visit(c, inClosure: inClosure, &out)
+        case .call(let f, let args):
+            visit(f, inClosure: inClosure, &out)
+            for a in args { visit(a.value, inClosure: inClosure, &out) }
+        case .function(let d): visitFunction(d, &out)
+        }
+    }
+}

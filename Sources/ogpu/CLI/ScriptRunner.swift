@@ -1,0 +1,33 @@
+/// Runs a script file, `-e` code or stdin once and turns the outcome into an exit status (§7).
+struct ScriptRunner {
+    let configuration: CLIConfiguration
+    let style: Style
+
+    func runFile(path: String, arguments: [String]) -> Int32 {
+        guard let source = SourceFile.read(path) else {
+            var message = "ogpu: cannot open '\(path)': no such readable file\n"
+            // `ogpu chek x.ogpu` reads as a script named "chek": point at the subcommand.
+            if !path.contains("/"), !path.contains("."), MetaCommand.editDistance(path, "check") <= 2 {
+                message += "ogpu: did you mean `ogpu check`?\n"
+            }
+            Terminal.writeError(message)
+            return ExitStatus.fileNotFound
+        }
+        return run(source: source, path: path, arguments: arguments)
+    }
+
+    func run(source: String, path: String, arguments: [String]) -> Int32 {
+        let engine = ScriptEngine(configuration: configuration, arguments: arguments, style: style)
+        InterruptHandler.shared.install()
+        let result = InterruptHandler.shared.whileRunning(onInterrupt: engine.interrupt) {
+            engine.runFile(source: source, path: path)
+        }
+        Terminal.flush()
+        switch result {
+        case .success(let echo?): Terminal.write(echo + "\n")
+        case .success(nil): break
+        case .failure(let message, _): Terminal.writeError(message)
+        }
+        return result.exitCode
+    }
+}

@@ -1,0 +1,145 @@
+import OGPUScript
+
+/// Where scripts' `print` and warnings go: the process's stdout and stderr.
+/// `isTerminal` turns on progress display (the `wait` spinner): only when both streams are a
+/// terminal and output is not JSON, so logs and pipes never get control characters.
+final class TerminalHost: ScriptHost {
+    private let json: Bool
+    init(json: Bool) { self.json = json }
+    func write(_ text: String) { Terminal.write(text) }
+    func writeError(_ text: String) { Terminal.writeError(text) }
+    var isTerminal: Bool { !json && Terminal.stdoutIsTerminal && Terminal.stderrIsTerminal }
+}
+
+/// The one place the command talks to the language (OGPUScript's ScriptSession): runs code and
+/// renders outcomes for the terminal, so the CLI and REPL never handle `Value` or `Diagnostic`.
+final class ScriptEngine {
+    private(set) var configuration: CLIConfiguration
+    private let style: Style
+    private let host: TerminalHost
+    private let session: ScriptSession
+
+    init(configuration: CLIConfiguration, arguments: [String], style: Style) {
+        self.configuration = configuration
+        self.style = style
+        host = TerminalHost(json: configuration.json)
+        session = ScriptSession(host: host, arguments: arguments)
+    }
+
+    /// A whole script. With `--json` the value of its last expression statement is the result line.
+    func runFile(source: String, path: String) -> RunResult {
+        result(of: session.runFile(source: source, path: path), source: source, echo: configuration.json)
+    }
+
+    /// A REPL input: keeps the session's names; echoes a trailing expression's value (not `nil`,
+    /// so `print "x"` shows only its output).
+    func evaluate(_ input: String) -> RunResult {
+        result(of: session.runREPLInput(input), source: input, echo: true)
+    }
+
+    func interrupt() { session.interrupt() }
+
+    /// Names the user defined (built-ins excluded), for completion and `:vars`.
+    var globalNames: [String] {
+        session.globalNames.filter { !builtinNames.contains($0) && $0 != "args" }
+    }
+
+    /// `:vars`: each user-defined name with its value as the REPL shows it.
+    func variables() -> [(name: String, value: String)] {
+        globalNames.compactMap { name in
+            guard case .ok(let value?) = session.runREPLInput(name) else { return nil }
+            return (name, ValueFormat.pretty(value, color: configuration.color, width: Terminal.columns))
+        }
+    }
+
+    /// Names that may follow `base.` (`m.` → the map's keys, `t.` → a task's properties). Only
+    /// plain name paths are looked at, and a handle's properties are never read on the way
+    /// (each read asks the chain), so completion has no side effects.
+    func propertyNames(of base: String) -> [String] {
+        let path = base.split(separator: ".").map(String.init)
+        guard let first = path.first, Self.isIdentifier(first), case .ok(var value?) = session.runREPLInput(first) else { return [] }
+        for key in path.dropFirst() {
+            guard case .map(let map) = value, let next = map[key] else { return [] }
+            value = next
+        }
+        if case .map(let map) = value { return map.keys }
+        return Vocabulary.properties[value.typeName] ?? []
+    }
+
+    func helpText(for name: String) -> String? {
+        Builtins.all.first { $0.name == name }.map { "\(name): \($0.doc)" }
+    }
+
+    static func check(source: String, path: String, color: Bool) -> CheckReport {
+        let diagnostics = ScriptSession.check(source: source, path: path)
+        return CheckReport(rendered: diagnostics.map { $0.render(source: source, color: color) }.joined(),
+                           errors: diagnostics.filter { $0.severity == .error }.count,
+                           warnings: diagnostics.filter { $0.severity == .warning }.count)
+    }
+
+    static func inputIsIncomplete(_ source: String) -> Bool {
+        ScriptSession.inputIsIncomplete(source)
+    }
+
+    private var builtinNames: Set<String> { Set(Builtins.all.map(\.name)) }
+
+    private static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.first, first == "_" || first.isLetter else { return false }
+        return s.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+    }
+
+    private func result(of outcome: ScriptOutcome, source: String, echo: Bool) -> RunResult {
+        if configuration.json { return JSONReport.result(of: outcome, echo: echo) }
+        let color = configuration.color
+        switch outcome {
+        case .ok(let value):
+            guard echo, let value else { return .success(echo: nil) }
+            if case .null = value { return .success(echo: nil) }
+            // Pretty form: one line when it fits the terminal, else nested lists and maps indented.
+            return .success(echo: ValueFormat.pretty(value, color: color, width: Terminal.columns))
+        case .syntaxErrors(let diagnostics):
+            return .failure(message: diagnostics.map { $0.render(source: source, color: color) }.joined(),
+                            exitCode: ScriptError.syntaxExitCode)
+        case .runtimeError(let error):
+            var message = error.render(source: source, color: color)
+            if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
+               !message.contains("scripts/devnet") {
+                message += "hint: is the local devnet running? Start it with scripts/devnet start\n"
+            }
+            return .failure(message: message, exitCode: error.exitCode)
+        }
+    }
+}
+
+extension ScriptEngine {
+    /// `:network` with no argument.
+    func networkDescription() -> String {
+        "network \(configuration.network.argument)" + (configuration.rpcURL.map { " via \($0)" } ?? "")
+    }
+
+    /// `:network NAME|URL`: selects the network for the rest of the session — through the
+    /// `network()` built-in when a network client is installed (so the chain is asked and a bad
+    /// URL fails here), else by recording it in the configuration.
+    func selectNetwork(_ network: CLIConfiguration.Network) -> RunResult {
+        if session.gateway != nil {
+            let result = evaluate("network(\(Self.stringLiteral(network.argument)))")
+            guard case .success = result else { return result }
+        }
+        configuration.network = network
+        configuration.rpcURL = nil
+        return .success(echo: "network \(network.argument)")
+    }
+
+    /// An ogpu string literal for `text` (quotes, backslashes and interpolation braces escaped).
+    static func stringLiteral(_ text: String) -> String {
+        var out = "\""
+        for c in text {
+            switch c {
+            case "\\", "\"", "{": out += "\\" + String(c)
+            case "\n": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,203 @@
+"""The command line as scripts and CI use it: exit codes (LANGUAGE.md §7), stdin, shebang, flags."""
+import os
+import signal
+import subprocess
+import time
+
+import pexpect
+
+from conftest import base_env
+
+KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+
+
+def run(ogpu_bin, home, *args, input=None, **env):
+    return subprocess.run([ogpu_bin, *args], input=input, capture_output=True, text=True,
+                          env=base_env(home, **env), timeout=30)
+
+
+def test_script_runs_with_args(ogpu_bin, home, tmp_path):
+    script = tmp_path / "hello.ogpu"
+    script.write_text('print "hi", args\n')
+    r = run(ogpu_bin, home, str(script), "one", "--two")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == 'hi ["one", "--two"]\n'
+
+
+def test_flags_before_the_file_are_ours_and_after_it_the_scripts(ogpu_bin, home, tmp_path):
+    script = tmp_path / "a.ogpu"
+    script.write_text("print len(args)\n")
+    r = run(ogpu_bin, home, "--network", "testnet", str(script), "--network", "x")
+    assert r.returncode == 0 and r.stdout == "2\n"
+
+
+def test_eval_option(ogpu_bin, home):
+    r = run(ogpu_bin, home, "-e", "print 6 * 7")
+    assert (r.returncode, r.stdout) == (0, "42\n")
+
+
+def test_script_from_stdin_when_not_a_terminal(ogpu_bin, home):
+    r = run(ogpu_bin, home, input='let x = 2\nprint x ** 10\n')
+    assert (r.returncode, r.stdout) == (0, "1024\n")
+    r = run(ogpu_bin, home, "-", "arg", input="print args\n")
+    assert r.stdout == '["arg"]\n'
+
+
+def test_shebang_script_runs_as_a_program(ogpu_bin, home, tmp_path):
+    script = tmp_path / "tool"
+    script.write_text('#!/usr/bin/env ogpu\nprint "from shebang", args[0]\n')
+    script.chmod(0o755)
+    path = os.path.dirname(ogpu_bin) + os.pathsep + os.environ["PATH"]
+    r = subprocess.run([str(script), "x"], capture_output=True, text=True, env=base_env(home, PATH=path), timeout=30)
+    assert (r.returncode, r.stdout) == (0, "from shebang x\n")
+
+
+def test_exit_code_64_on_usage_errors(ogpu_bin, home):
+    for args in (["--bogus"], ["--network", "moon"], ["--rpc-url", "ftp://x"], ["-e"]):
+        r = run(ogpu_bin, home, *args)
+        assert r.returncode == 64, (args, r.stderr)
+        assert r.stderr.strip()
+
+
+def test_exit_code_65_reports_every_syntax_error_and_runs_nothing(ogpu_bin, home, tmp_path):
+    script = tmp_path / "bad.ogpu"
+    script.write_text('print "should not run"\nlet = 1\nlet y = (2\n')
+    r = run(ogpu_bin, home, str(script))
+    assert r.returncode == 65
+    assert r.stdout == ""
+    assert r.stderr.count("error[") >= 2
+    assert f"{script}:2:" in r.stderr
+
+
+def test_exit_code_66_when_the_file_is_missing(ogpu_bin, home, tmp_path):
+    r = run(ogpu_bin, home, str(tmp_path / "nope.ogpu"))
+    assert r.returncode == 66 and "nope.ogpu" in r.stderr
+    r = run(ogpu_bin, home, str(tmp_path))   # a directory is not a script
+    assert r.returncode == 66
+    r = run(ogpu_bin, home, "chek", "x.ogpu")
+    assert r.returncode == 66 and "did you mean `ogpu check`" in r.stderr
+
+
+def test_exit_code_70_on_an_uncaught_error_with_location(ogpu_bin, home, tmp_path):
+    script = tmp_path / "boom.ogpu"
+    script.write_text('print "before"\nthrow "boom"\n')
+    r = run(ogpu_bin, home, str(script))
+    assert r.returncode == 70
+    assert r.stdout == "before\n"
+    assert "error[user]: boom" in r.stderr and f"{script}:2:" in r.stderr
+
+
+def test_exit_code_130_when_interrupted(ogpu_bin, home):
+    p = subprocess.Popen([ogpu_bin, "-e", "while true { }"], stderr=subprocess.PIPE, text=True,
+                         env=base_env(home))
+    time.sleep(0.7)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=20)
+    assert p.returncode == 130
+    assert "interrupted" in err
+
+
+def test_check_command(ogpu_bin, home, tmp_path):
+    good = tmp_path / "good.ogpu"
+    good.write_text("let x = 1\nprint x\n")
+    bad = tmp_path / "bad.ogpu"
+    bad.write_text("let = 1\nx = = 2\n")
+    assert run(ogpu_bin, home, "check", str(good)).returncode == 0
+    r = run(ogpu_bin, home, "check", str(good), str(bad))
+    assert r.returncode == 65 and r.stderr.count("error[") == 2
+    assert run(ogpu_bin, home, "check", str(tmp_path / "missing.ogpu")).returncode == 66
+    assert run(ogpu_bin, home, "check").returncode == 64
+
+
+def test_help_has_usage_examples_and_exit_codes(ogpu_bin, home):
+    r = run(ogpu_bin, home, "--help")
+    assert r.returncode == 0
+    for text in ("EXAMPLES", "ogpu examples/haiku.ogpu", "--network", "--keystore", "--dry-run",
+                 "--json", "--no-color", "check", "CLIENT_PRIVATE_KEY", "130 interrupted"):
+        assert text in r.stdout
+    assert "USAGE: ogpu check" in run(ogpu_bin, home, "help", "check").stdout
+
+
+def test_completion_scripts(ogpu_bin, home):
+    for shell, marker in (("bash", "complete"), ("zsh", "#compdef ogpu"), ("fish", "complete -c 'ogpu'")):
+        r = run(ogpu_bin, home, "--generate-completion-script", shell)
+        assert r.returncode == 0 and marker in r.stdout and "network" in r.stdout
+        assert "keystore" in r.stdout and "check" in r.stdout
+
+
+def test_bad_private_key_is_a_usage_error_that_never_shows_the_key(ogpu_bin, home):
+    short = KEY[:60]
+    r = run(ogpu_bin, home, "--private-key", short, "-e", "1")
+    assert r.returncode == 64 and short not in r.stderr + r.stdout
+    r = run(ogpu_bin, home, "-e", "1", CLIENT_PRIVATE_KEY=short)
+    assert r.returncode == 64 and short not in r.stderr and "CLIENT_PRIVATE_KEY" in r.stderr
+
+
+def test_private_key_on_the_command_line_warns_without_echoing(ogpu_bin, home):
+    r = run(ogpu_bin, home, "--private-key", KEY, "-e", 'print "ok"')
+    assert r.returncode == 0 and r.stdout == "ok\n"
+    assert "visible to other users" in r.stderr and KEY not in r.stderr
+
+
+def test_missing_keystore_is_66(ogpu_bin, home, tmp_path):
+    r = run(ogpu_bin, home, "--keystore", str(tmp_path / "none.json"), "-e", "1")
+    assert r.returncode == 66
+
+
+def test_keystore_password_prompt_does_not_echo(ogpu_bin, home, tmp_path):
+    keystore = tmp_path / "key.json"
+    keystore.write_text("{}")
+    child = pexpect.spawn(ogpu_bin, ["--keystore", str(keystore), "-e", 'print "after"'],
+                          env=base_env(home), encoding="utf-8", timeout=10)
+    child.expect_exact("Password for key.json: ")
+    child.sendline("s3cret-pass")
+    child.expect_exact("after")
+    child.expect(pexpect.EOF)
+    assert "s3cret-pass" not in child.before + child.after if isinstance(child.after, str) else True
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_keystore_password_from_environment_or_usage_error_without_terminal(ogpu_bin, home, tmp_path):
+    keystore = tmp_path / "key.json"
+    keystore.write_text("{}")
+    r = run(ogpu_bin, home, "--keystore", str(keystore), "-e", 'print "ok"', OGPU_PASSWORD="pw")
+    assert (r.returncode, r.stdout) == (0, "ok\n")
+    r = subprocess.run([ogpu_bin, "--keystore", str(keystore), "-e", "1"], capture_output=True, text=True,
+                       env=base_env(home), timeout=30, start_new_session=True, stdin=subprocess.DEVNULL)
+    assert r.returncode == 64 and "OGPU_PASSWORD" in r.stderr
+
+
+def test_environment_network_is_validated(ogpu_bin, home):
+    assert run(ogpu_bin, home, "-e", "1", OGPU_NETWORK="moon").returncode == 64
+    assert run(ogpu_bin, home, "-e", "1", OGPU_NETWORK="testnet").returncode == 0
+    assert run(ogpu_bin, home, "-e", "1", OGPU_RPC_URL="not a url").returncode == 64
+
+
+def test_json_mode_writes_the_result_and_errors_as_json_lines(ogpu_bin, home):
+    import json
+    r = run(ogpu_bin, home, "--json", "-e", 'print "plain"\nlet m = {a: ogpu(1), b: [1, 2.5], c: 0x0000000000000000000000000000000000000001}\nm')
+    assert r.returncode == 0
+    lines = r.stdout.strip().split("\n")
+    assert lines[0] == "plain"
+    assert json.loads(lines[1]) == {"value": {"a": "1000000000000000000", "b": [1, 2.5],
+                                              "c": "0x0000000000000000000000000000000000000001"}}
+    r = run(ogpu_bin, home, "--json", "-e", 'throw "bad \\"x\\""')
+    assert r.returncode == 70
+    assert json.loads(r.stderr) == {"error": {"kind": "user", "message": 'bad "x"', "file": "<-e>", "line": 1, "column": 7}}
+    r = run(ogpu_bin, home, "--json", "-e", "let = 1\n)")
+    assert r.returncode == 65
+    errors = [json.loads(l)["error"] for l in r.stderr.strip().split("\n")]
+    assert [(e["kind"], e["line"]) for e in errors] == [("syntax", 1), ("syntax", 2)]
+
+
+def test_without_json_a_script_prints_only_what_it_prints(ogpu_bin, home):
+    r = run(ogpu_bin, home, "-e", "1 + 1")
+    assert (r.returncode, r.stdout) == (0, "")
+
+
+def test_a_valid_key_is_not_echoed_by_usage_errors(ogpu_bin, home):
+    r = run(ogpu_bin, home, "--private-key", KEY, "--bogus")
+    assert r.returncode == 64 and KEY not in r.stderr + r.stdout
+    r = run(ogpu_bin, home, "--private-key", "0x" + KEY, "--network", "moon")
+    assert r.returncode == 64 and KEY not in r.stderr + r.stdout
