@@ -1,16 +1,21 @@
+import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
 
 /// Differential tests against the Python reference libraries Ethereum tooling is built on: pycryptodome's
-/// Keccak, pyrlp (strict decoding) and eth-utils' EIP-55 checksums. Random inputs, fixed seed, one Python
-/// run. scripts/test provides the venv (scripts/setup, pinned in scripts/requirements-test.txt).
+/// Keccak, pyrlp (strict decoding) and eth-utils' EIP-55 checksums and wei conversions. Random inputs, fixed
+/// seed, one Python run. scripts/test provides the venv (scripts/setup, pinned in scripts/requirements-test.txt).
 final class EncodingDifferentialTests: XCTestCase {
     private static let referenceScript = #"""
 import json, sys
 import rlp
 from Crypto.Hash import keccak
-from eth_utils import to_checksum_address
+from decimal import Decimal
+from eth_utils import from_wei, to_checksum_address, to_wei
+
+def shortest(x):
+    return format(x.normalize(), "f") if isinstance(x, Decimal) else str(x)
 
 def tree(x):
     return bytes.fromhex(x) if isinstance(x, str) else [tree(i) for i in x]
@@ -28,6 +33,8 @@ json.dump({
     "rlp": [rlp.encode(tree(t)).hex() for t in req["rlp"]],
     "address": [to_checksum_address("0x" + h) for h in req["address"]],
     "decode": [accepts(h) for h in req["decode"]],
+    "from_wei": [shortest(from_wei(int(v), unit)) for v, unit in req["from_wei"]],
+    "to_wei": [str(to_wei(text, unit)) for text, unit in req["to_wei"]],
 }, sys.stdout)
 """#
 
@@ -99,9 +106,24 @@ json.dump({
         let corrupted = (0..<1500).map { i in mutate(encodings[i % encodings.count], &rng) }
             + (0..<500).map { _ in randomBytes(Int.random(in: 1...12, using: &rng), &rng) }
 
+        let units = [("ether", 18), ("gwei", 9), ("mwei", 6), ("wei", 0)]
+        let amounts: [(value: BigUInt, unit: String, decimals: Int)] = (0..<400).map { i in
+            let unit = units[i % units.count]
+            // eth-utils works in Python's default 28-digit decimal context and rounds longer amounts (we stay
+            // exact; UnitsTests covers the full 256-bit range), so compare below 10^28 wei (10 billion ether).
+            let bits = Int.random(in: 0...92, using: &rng)
+            let value = randomBytes(32, &rng).withUnsafeBytes { BigUInt($0) } >> (255 - bits)
+            // Round some to whole units so the no-fraction form gets exercised too.
+            let whole = i % 5 == 0 ? value / BigUInt(10).power(unit.1) * BigUInt(10).power(unit.1) : value
+            return (whole, unit.0, unit.1)
+        }
+        let ourTexts = amounts.map { Units.format($0.value, decimals: $0.decimals) }
+
         let reply = try runReference([
             "keccak": keccakInputs.map(hex), "rlp": items.map(json), "address": addresses.map(hex),
             "decode": corrupted.map(hex),
+            "from_wei": amounts.map { [String($0.value), $0.unit] },
+            "to_wei": zip(ourTexts, amounts).map { [$0, $1.unit] },
         ])
 
         let keccak = try XCTUnwrap(reply["keccak"] as? [String])
@@ -127,8 +149,18 @@ json.dump({
             XCTAssertEqual(ours, pyrlpAccepts, "pyrlp \(pyrlpAccepts ? "accepts" : "rejects") \(hex(bytes))")
             if !pyrlpAccepts { rejections += 1 }
         }
+        let fromWei = try XCTUnwrap(reply["from_wei"] as? [String])
+        let toWei = try XCTUnwrap(reply["to_wei"] as? [String])
+        XCTAssertEqual(fromWei.count, amounts.count)
+        XCTAssertEqual(toWei.count, amounts.count)
+        for (i, amount) in amounts.enumerated() where i < min(fromWei.count, toWei.count) {
+            XCTAssertEqual(ourTexts[i], fromWei[i], "format \(amount.value) \(amount.unit)")
+            XCTAssertEqual(try Units.parse(fromWei[i], decimals: amount.decimals), amount.value)
+            XCTAssertEqual(String(amount.value), toWei[i], "eth-utils reads our \(ourTexts[i]) \(amount.unit)")
+        }
         print("pyrlp/pycryptodome/eth-utils differential: \(keccak.count) keccak, \(rlp.count) rlp encodings, "
-              + "\(checksums.count) checksums, \(accepted.count) corrupted decodings (\(rejections) rejected)")
+              + "\(checksums.count) checksums, \(accepted.count) corrupted decodings (\(rejections) rejected), "
+              + "\(fromWei.count) wei conversions")
         XCTAssertGreaterThan(rejections, 100, "mutations should mostly produce invalid RLP")
     }
 }
