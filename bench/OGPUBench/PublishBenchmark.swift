@@ -34,16 +34,15 @@ func runPublishBenchmark(_ args: [String]) throws {
         return (Date().timeIntervalSince(t0), cpuSeconds() - c0, ok)
     }
 
-    let seqDrafts = try drafts("seq")
-    let sequential = try measure { try seqDrafts.map { try client.publish($0) }.count }
-    let batchDrafts = try drafts("batch")
-    let batch = try measure { try client.publishBatch(batchDrafts).filter { (try? $0.get()) != nil }.count }
-
     func line(_ name: String, _ m: (wall: Double, cpu: Double, ok: Int)) {
-        print(String(format: "%-28@ %4d tasks  wall %7.2f s  (%6.1f ms/task)  own CPU %6.2f s = %4.1f%% of wall",
+        print(String(format: "%-30@ %4d tasks  wall %7.2f s  (%6.1f ms/task)  own CPU %6.2f s = %4.1f%% of wall",
                      name as NSString, m.ok, m.wall, m.wall * 1000 / Double(n), m.cpu, 100 * m.cpu / m.wall))
     }
+    let seqDrafts = try drafts("seq")
+    let sequential = try measure { try seqDrafts.map { try client.publish($0) }.count }
     line("ogpu publish (sequential)", sequential)
+    let batchDrafts = try drafts("batch")
+    let batch = try measure { try client.publishBatch(batchDrafts).filter { (try? $0.get()) != nil }.count }
     line("ogpu publishBatch (pipelined)", batch)
     if args.count >= 3, let sdk = try? JSONParser.parse(args[2]),
        let wallText = sdk["wall"], case .number(let w) = wallText, let sdkWall = Double(w),

@@ -131,6 +131,9 @@ final class DevnetTaskTests: XCTestCase {
         let published = try client.publish(try Devnet.draft(client, source: source, ttl: 30))
         XCTAssertFalse(try client.task(published.task).isExpired(now: Devnet.chainTime(client)))
 
+        // Travel in time inside a snapshot, so the shared devnet's clock is restored for other suites.
+        let snapshot = try client.eth.rpc.call("evm_snapshot")
+        defer { _ = try? client.eth.rpc.call("evm_revert", [snapshot]) }
         _ = try client.eth.rpc.call("evm_increaseTime", [.int(61)])
         _ = try client.eth.rpc.call("evm_mine")
         let info = try client.task(published.task)
