@@ -32,9 +32,13 @@ extension OpenGPUClient {
             } catch { results[i] = .failure(error) }
         }
         let order = requests.keys.sorted()
-        let estimates = try eth.rpc.batch(order.map { i in
-            RPCCall("eth_estimateGas", [CallRequest(from: s.address, to: controller, data: requests[i]!.0.data).json])
-        })
+        // Estimation executes each publish on the node: chunked so no single request runs into the timeout.
+        var estimates = [Result<JSONValue, RPCError>]()
+        for chunk in stride(from: 0, to: order.count, by: 16) {
+            estimates += try eth.rpc.batch(order[chunk..<min(chunk + 16, order.count)].map { i in
+                RPCCall("eth_estimateGas", [CallRequest(from: s.address, to: controller, data: requests[i]!.0.data).json])
+            })
+        }
         var pendings = [(Int, PendingTransaction)]()
         for (k, i) in order.enumerated() {
             let (request, _) = requests[i]!
