@@ -165,7 +165,6 @@ extension ABIEncodingError {
         case .typeMismatch(let p, let e, let g): return .typeMismatch(path: join(p), expected: e, got: g)
         case .outOfRange(let p, let t, let v): return .outOfRange(path: join(p), type: t, value: v)
         case .wrongCount(let p, let t, let e, let g): return .wrongCount(path: join(p), type: t, expected: e, got: g)
-        case .invalidAddress(let p, let m): return .invalidAddress(path: join(p), message: m)
         case .missingField(let p, let t, let f): return .missingField(path: join(p), type: t, field: f)
         case .unknownField(let p, let t, let f): return .unknownField(path: join(p), type: t, field: f)
         }
