@@ -117,6 +117,9 @@ final class KeystoreTests: XCTestCase {
             (try crypto { $0["kdf"] = "argon2" }, { if case .unsupported = $0 { return true }; return false }),
             (try kdf { $0["n"] = 1000 }, { if case .badParameters = $0 { return true }; return false }),
             (try kdf { $0["n"] = 1 << 30 }, { if case .badParameters = $0 { return true }; return false }),
+            (try kdf { $0["p"] = 1000; $0["n"] = 1 << 18 }, { if case .badParameters = $0 { return true }; return false }),
+            (try crypto { c in var p = c["kdfparams"] as! [String: Any]; p["c"] = 50_000_000; p["prf"] = "hmac-sha256"
+                c["kdf"] = "pbkdf2"; c["kdfparams"] = p }, { if case .badParameters = $0 { return true }; return false }),
             (try crypto { $0["ciphertext"] = "00" }, { if case .malformed = $0 { return true }; return false }),
             (try mutate { $0["address"] = "0000000000000000000000000000000000000001" },
              { if case .addressMismatch = $0 { return true }; return false }),
