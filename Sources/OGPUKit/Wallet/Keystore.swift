@@ -127,9 +127,9 @@ public enum Keystore {
         guard n * r <= maxScryptWork / p else {
             throw Error.badParameters("scrypt n=\(n) r=\(r) p=\(p) is more than 32 times geth's standard work")
         }
-        // RFC 7914 requires n < 2^(128·r/8); BoringSSL enforces it, geth does not. Say so plainly.
+        // RFC 7914 requires n < 2^(128·r/8) and BoringSSL enforces it; geth does not, and wrote such files.
         if 16 * r < Int.bitWidth - 1, n >= 1 << (16 * r) {
-            throw Error.unsupported("scrypt with n=\(n) r=\(r) (RFC 7914 requires n < 2^(16·r); geth wrote such files, but ogpu's scrypt refuses them — re-export the key with standard parameters)")
+            return try ScryptFallback.deriveKey(password: password, salt: salt, n: n, r: r, p: p, dklen: dklen)
         }
         do {
             let key = try KDF.Scrypt.deriveKey(from: password, salt: salt, outputByteCount: dklen,
