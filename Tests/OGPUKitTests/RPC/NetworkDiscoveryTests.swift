@@ -61,3 +61,20 @@ final class NetworkDiscoveryTests: XCTestCase {
         XCTAssertEqual(try NetworkDiscovery.resolve("testnet", rpcOverride: "http://x").rpcURL, "http://x")
     }
 }
+
+final class KeyRedactionTests: XCTestCase {
+    func testManifestKeysNeverPrint() throws {
+        let a = try Address(hex: "0x" + String(repeating: "cd", count: 20))
+        let secret = "0x" + String(repeating: "5e", count: 32)
+        let m = DevnetManifest(accounts: [.init(name: "client", address: a, privateKeyHex: secret)], sources: [],
+                               raw: .object([("accounts", .array([.object([("privateKey", .string(secret))])]))]))
+        var n = Network.mainnet
+        n.manifest = m
+        for text in ["\(n)", String(describing: n), String(reflecting: n), "\(m)", "\(m.accounts)"] {
+            XCTAssertFalse(text.contains(String(repeating: "5e", count: 32)), text)
+        }
+        var dumped = ""
+        dump(n, to: &dumped)
+        XCTAssertFalse(dumped.contains(String(repeating: "5e", count: 32)))
+    }
+}
