@@ -1,4 +1,5 @@
 import Foundation
+import OGPUKit
 import XCTest
 
 /// The OpenGPU built-ins end to end: the real `ogpu` binary runs `Tests/Scripts/network/*.ogpu`
@@ -114,6 +115,28 @@ final class NetworkScriptTests: XCTestCase {
         XCTAssertEqual(r.code, 0, r.err)
         XCTAssertEqual(r.out, "ok\n")
         XCTAssertEqual(r.err.components(separatedBy: "signing with the devnet's funded client account").count - 1, 1, r.err)
+    }
+
+    /// Publishing to an inactive source is a "revert" named SourceInactive. The language cannot
+    /// inactivate a source, so the test does that through OGPUKit with the same devnet account.
+    func testInactiveSourceIsARevertNamingSourceInactive() throws {
+        let rpc = try devnetRPC()
+        let made = try run(["-e", "print publish_source(name: \"gateway test\", cpu: \"https://example.invalid/compose.yml\", min_payment: ogpu(0.001), max_expiry: 1d).address"],
+                           env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(made.code, 0, made.err)
+        let text = made.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let source = try Address(hex: text)
+        let network = try NetworkDiscovery.local(url: rpc)
+        let key = try PrivateKey(hex: XCTUnwrap(network.manifest?.account("client")?.privateKeyHex))
+        let journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-gateway-\(UUID().uuidString)/journal.jsonl")
+        try OpenGPUClient(network: network, signer: key, journal: journal).inactivateSource(source)
+        let code = """
+            print source_at("\(text)").status
+            try { publish task("\(text)", "text2text", {messages: [{role: "user", content: "hi"}]}) } catch e { print e.kind, e.message }
+            """
+        let r = try run(["-e", code], env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.out.hasPrefix("inactive\nrevert SourceInactive: Controller.publishTask reverted (before sending)"), r.out)
     }
 
     /// With the default `local` network and nothing listening: one line saying what to run.
