@@ -1,4 +1,5 @@
 import Foundation
+import OGPUKit
 import XCTest
 
 /// The OpenGPU built-ins end to end: the real `ogpu` binary runs `Tests/Scripts/network/*.ogpu`
@@ -116,6 +117,60 @@ final class NetworkScriptTests: XCTestCase {
         XCTAssertEqual(r.err.components(separatedBy: "signing with the devnet's funded client account").count - 1, 1, r.err)
     }
 
+    /// Publishing to an inactive source is a "revert" named SourceInactive. The language cannot
+    /// inactivate a source, so the test does that through OGPUKit with the same devnet account.
+    func testInactiveSourceIsARevertNamingSourceInactive() throws {
+        let rpc = try devnetRPC()
+        let made = try run(["-e", "print publish_source(name: \"gateway test\", cpu: \"https://example.invalid/compose.yml\", min_payment: ogpu(0.001), max_expiry: 1d).address"],
+                           env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(made.code, 0, made.err)
+        let text = made.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let source = try Address(hex: text)
+        let network = try NetworkDiscovery.local(url: rpc)
+        let key = try PrivateKey(hex: XCTUnwrap(network.manifest?.account("client")?.privateKeyHex))
+        let journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-gateway-\(UUID().uuidString)/journal.jsonl")
+        try OpenGPUClient(network: network, signer: key, journal: journal).inactivateSource(source)
+        let code = """
+            print source_at("\(text)").status
+            try { publish task("\(text)", "text2text", {messages: [{role: "user", content: "hi"}]}) } catch e { print e.kind, e.message }
+            """
+        let r = try run(["-e", code], env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.out.hasPrefix("inactive\nrevert SourceInactive: Controller.publishTask reverted (before sending)"), r.out)
+    }
+
+    /// Ctrl-C while a network call hangs (a server that accepts and never answers) stops it at
+    /// once with `interrupted` and exit 130, instead of waiting out the transport timeout.
+    func testInterruptStopsAHangingCall() throws {
+        let rpc = try devnetRPC()
+        let silent = try SilentServer()
+        defer { silent.close() }
+        let proc = Process()
+        proc.executableURL = try binary()
+        proc.arguments = ["-e", "network(); print \"start\"; ipfs_get(\"http://127.0.0.1:\(silent.port)/ipfs/x\")"]
+        var env = ProcessInfo.processInfo.environment
+        env["OGPU_RPC_URL"] = rpc
+        env["NO_COLOR"] = "1"
+        proc.environment = env
+        let out = Pipe(), err = Pipe()
+        proc.standardOutput = out
+        proc.standardError = err
+        try proc.run()
+        // stdout is a pipe (block-buffered until exit), so give the program time to reach the call:
+        // the devnet answers network() in milliseconds; the silent server would hold it for 30 s.
+        Thread.sleep(forTimeInterval: 2)
+        let sent = Date()
+        proc.interrupt()
+        while proc.isRunning && Date().timeIntervalSince(sent) < 10 { usleep(10_000) }
+        if proc.isRunning { proc.terminate() }
+        proc.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(sent)
+        XCTAssertEqual(proc.terminationStatus, 130)
+        XCTAssertLessThan(elapsed, 5, "the hanging call was not cancelled")
+        XCTAssertTrue(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("error[interrupted]"))
+        XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "start\n")
+    }
+
     /// With the default `local` network and nothing listening: one line saying what to run.
     func testNoDevnetIsOneLineWithTheFix() throws {
         let r = try run(["-e", "print vault()"], env: ["OGPU_RPC_URL": "http://127.0.0.1:9"], limit: 60)
@@ -149,4 +204,27 @@ final class NetworkScriptTests: XCTestCase {
 /// One pipe's bytes, filled by a reader thread and read after it has finished.
 private final class OutputBox: @unchecked Sendable {
     var data = Data()
+}
+
+/// A TCP server on 127.0.0.1 that accepts connections and never answers (a hung node or gateway).
+/// The kernel completes the handshakes from its backlog; nothing is ever read or written.
+private final class SilentServer {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard bound == 0, listen(fd, 8) == 0 else { Glibc.close(fd); throw XCTSkip("cannot listen on 127.0.0.1") }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }

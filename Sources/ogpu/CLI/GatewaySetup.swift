@@ -15,7 +15,8 @@ enum GatewaySetup {
                                        notice: { Terminal.writeError($0) }, output: { Terminal.write($0) })
     }
 
-    static func makeGateway(_ c: CLIConfiguration) -> OpenGPUGateway {
-        KitGateway(gatewayConfiguration(c))
+    /// Gives the session its network client (Ctrl-C in the session also stops its network calls).
+    static func install(on session: ScriptSession, _ c: CLIConfiguration) {
+        session.installKitGateway(gatewayConfiguration(c))
     }
 }

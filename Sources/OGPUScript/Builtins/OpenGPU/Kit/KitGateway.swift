@@ -28,6 +28,10 @@ public final class KitGateway: OpenGPUGateway {
     private var nextDryRunNonce: UInt64?
     /// Publishing transactions seen in this session, so `task.tx` answers without a log search.
     private var publishTransactions = [String: String]()
+    /// Cancels in-flight calls on Ctrl-C (see KitGateway+Interrupt); replaced after each use.
+    private var cancellation = CancellationToken()
+    /// The session's interrupt flag, when installed with `ScriptSession.installKitGateway`.
+    var interruption: Interruption?
 
     public init(_ configuration: KitGatewayConfiguration) {
         self.configuration = configuration
@@ -42,9 +46,21 @@ public final class KitGateway: OpenGPUGateway {
 
     private var targetIsLocal: Bool { target == "local" }
 
-    /// Runs `body`, mapping Kit failures to `GatewayError`s (a dead local devnet becomes one line).
+    /// Runs `body`, mapping Kit failures to `GatewayError`s (a dead local devnet becomes one line)
+    /// and stopping it when the session is interrupted.
     func kit<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch {
+        let token = cancellation
+        let watch = watchForInterrupt(token)
+        defer { watch?.cancel() }
+        do { return try body() } catch let e as ScriptError {
+            throw e  // an inner call's interruption, already handled
+        } catch {
+            if token.isCancelled {
+                // The clients' token stays cancelled: start over with fresh ones (same key).
+                cancellation = CancellationToken()
+                reader = nil; writer = nil
+                throw interrupted(by: error)
+            }
             throw KitErrorMapping.map(error, localRPC: targetIsLocal ? (network?.rpcURL ?? localRPC) : nil)
         }
     }
@@ -63,7 +79,7 @@ public final class KitGateway: OpenGPUGateway {
     func client() throws -> OpenGPUClient {
         if let w = writer { return w }
         if let r = reader { return r }
-        let c = OpenGPUClient(network: try resolvedNetwork(), journal: journal)
+        let c = OpenGPUClient(network: try resolvedNetwork(), journal: journal, cancellation: cancellation)
         reader = c
         return c
     }
@@ -73,7 +89,7 @@ public final class KitGateway: OpenGPUGateway {
         if let w = writer { return w }
         let net = try resolvedNetwork()
         let k = try signingKey(net)
-        let c = OpenGPUClient(network: net, signer: k, journal: journal)
+        let c = OpenGPUClient(network: net, signer: k, journal: journal, cancellation: cancellation)
         writer = c
         return c
     }
