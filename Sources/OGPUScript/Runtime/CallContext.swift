@@ -38,6 +38,12 @@ public final class CallContext {
 
     private let interruptFlag = Atomic<Bool>(false)
 
+    /// Safe points left before the run stops with `interrupted` (robustness tests and fuzzing
+    /// bound their runs with it; unlimited otherwise).
+    var stepsLeft = Int.max
+    /// `import` reads files; sandboxed runs (fuzzing) turn it off.
+    var allowImports = true
+
     /// Files already imported (absolute paths) → their exported names' global slots.
     var imported: [String: [String: Value]] = [:]
 
@@ -59,6 +65,11 @@ public final class CallContext {
     /// Raises `interrupted` (and clears the flag, so the REPL can go on) if Ctrl-C was pressed.
     @inline(__always)
     public func checkInterrupt() throws {
+        stepsLeft &-= 1
+        if stepsLeft < 0 {
+            stepsLeft = 0
+            throw ScriptError(.interrupted, "step budget exhausted")
+        }
         if interruptFlag.load(ordering: .relaxed) {
             interruptFlag.store(false, ordering: .relaxed)
             throw ScriptError(.interrupted, "interrupted")

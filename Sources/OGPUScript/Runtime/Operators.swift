@@ -4,6 +4,15 @@ import BigInt
 /// overflow; strings, lists and maps are handled here; dec, duration, time and amount
 /// arithmetic is delegated to `NumberOps` (lang-values, Runtime/Numbers).
 enum Operators {
+    /// Largest string (UTF-8 bytes) and list `+` or interpolation will build: bad input must
+    /// fail with an error, never exhaust memory. Sandboxed tests lower them.
+    nonisolated(unsafe) static var maxStringBytes = 1 << 30
+    nonisolated(unsafe) static var maxListCount = 1 << 27
+
+    static func checkSize(_ s: String) throws {
+        if s.utf8.count > maxStringBytes { throw ScriptError(.value, "string too long (over \(maxStringBytes) bytes)") }
+    }
+
     // MARK: Arithmetic
 
     static func add(_ a: Value, _ b: Value) throws -> Value {
@@ -11,8 +20,12 @@ enum Operators {
         case (.int(let x), .int(let y)):
             let (r, o) = x.addingReportingOverflow(y)
             return o ? .bigInt(BigInt(x) + BigInt(y)) : .int(r)
-        case (.string(let x), .string(let y)): return .string(x + y)
-        case (.list(let x), .list(let y)): return .list(x + y)
+        case (.string(let x), .string(let y)):
+            if x.utf8.count + y.utf8.count > maxStringBytes { throw ScriptError(.value, "string too long (over \(maxStringBytes) bytes)") }
+            return .string(x + y)
+        case (.list(let x), .list(let y)):
+            if x.count + y.count > maxListCount { throw ScriptError(.value, "list too long (over \(maxListCount) elements)") }
+            return .list(x + y)
         case (.map(var x), .map(let y)):
             for (k, v) in y.pairs { x[k] = v }
             return .map(x)

@@ -18,9 +18,14 @@ public final class ScriptSession {
     let context: CallContext
     let globals: Globals
 
-    public init(host: ScriptHost, arguments: [String] = []) {
+    public convenience init(host: ScriptHost, arguments: [String] = []) {
+        self.init(host: host, arguments: arguments, builtins: Builtins.all)
+    }
+
+    /// A session with a chosen set of built-ins (sandboxed runs use a safe subset).
+    init(host: ScriptHost, arguments: [String], builtins: [BuiltinFunction]) {
         context = CallContext(host: host, arguments: arguments, baseDirectory: FileManager.default.currentDirectoryPath)
-        globals = Globals(builtins: Builtins.all)
+        globals = Globals(builtins: builtins)
         let args = globals.cell("args")
         args.value = .list(arguments.map { .string($0) })
         args.isDeclared = true
@@ -79,8 +84,19 @@ public final class ScriptSession {
         (a.location.line, a.location.column) < (b.location.line, b.location.column)
     }
 
+    /// Bounds every later run: at most `steps` safe points (loop iterations and calls), calls
+    /// nested at most `depth` deep, and no `import`. For robustness tests and fuzzing.
+    func sandbox(steps: Int, depth: Int) {
+        context.stepsLeft = steps
+        context.maxDepth = depth
+        context.allowImports = false
+        sandboxSteps = steps
+    }
+    private var sandboxSteps: Int? = nil
+
     private func run(source: String, file: String, directory: String) -> ScriptOutcome {
         context.clearInterrupt()
+        if let sandboxSteps { context.stepsLeft = sandboxSteps }
         return BigStack.run { () -> ScriptOutcome in
             var parser = Parser(source: source, file: file)
             let program = parser.parseProgram()
@@ -108,6 +124,7 @@ extension CallContext {
     func importFile(_ path: String, from directory: String, into target: Globals, at loc: SourceLocation) throws {
         let full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
         let key = (full as NSString).standardizingPath
+        guard allowImports else { throw ScriptError(.io, "import is disabled in this session", at: loc) }
         let exports: [String: Value]
         if let done = imported[key] {
             exports = done

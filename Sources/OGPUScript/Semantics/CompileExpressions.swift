@@ -49,6 +49,7 @@ extension Compiler {
                     case .value(let ev): s += ValueFormat.printed(try ev(f))
                     }
                 }
+                if s.utf8.count > 4096 { try Compiler.locate(loc) { try Operators.checkSize(s) } }
                 return .string(s)
             }
 

@@ -275,10 +275,20 @@ struct Lexer {
         return max(n, 1)
     }
 
-    private func loc(_ offset: Int, _ length: Int) -> SourceLocation {
-        var n = 0
-        if offset > lineStart { for i in lineStart..<min(offset, bytes.count) where bytes[i] & 0xC0 != 0x80 { n += 1 } }
-        return SourceLocation(file: file, line: line, column: colBase + n + 1, length: length)
+    /// Column of `offset`, counted in scalars from the line start. Cached so that a very long
+    /// line costs linear time overall, not quadratic.
+    private var columnCache = (line: 0, offset: 0, column: 1)
+
+    private mutating func loc(_ offset: Int, _ length: Int) -> SourceLocation {
+        let target = min(offset, bytes.count)
+        if columnCache.line != line || target < columnCache.offset || columnCache.offset < lineStart {
+            columnCache = (line, lineStart, colBase + 1)
+        }
+        var n = columnCache.column
+        var i = columnCache.offset
+        while i < target { if bytes[i] & 0xC0 != 0x80 { n += 1 }; i += 1 }
+        columnCache = (line, target, n)
+        return SourceLocation(file: file, line: line, column: n, length: length)
     }
 
     private mutating func error(_ message: String, _ from: Int, _ to: Int, hint: String? = nil) {

@@ -14,6 +14,8 @@ struct Parser {
     private var ignoreNewlines: [Bool] = [false]
     /// True while parsing an `if`/`while`/`for` head, where `{` opens the body, not a trailing block.
     private var inHead = false
+    /// Closing-bracket index per opening bracket (built on first use).
+    private var closer: [Int] = []
     /// Current nesting of expressions and blocks; bounded so hostile input cannot exhaust the stack.
     private var nesting = 0
     static let maxNesting = 200
@@ -515,21 +517,25 @@ struct Parser {
     }
 
     /// True when the `(` at the cursor closes with `)` followed by `=>`.
-    private func arrowAfterParen() -> Bool {
-        var depth = 0
-        var i = pos
-        while i < tokens.count {
-            switch tokens[i].kind {
-            case .op("("), .op("["), .op("{"): depth += 1
-            case .op(")"), .op("]"), .op("}"):
-                depth -= 1
-                if depth == 0 { return tokens[i + 1].isOp("=>") }
-            case .eof: return false
+    private mutating func arrowAfterParen() -> Bool {
+        if closer.isEmpty { closer = Parser.matchBrackets(tokens) }
+        let c = closer[pos]
+        return c > 0 && c + 1 < tokens.count && tokens[c + 1].isOp("=>")
+    }
+
+    /// For each opening bracket, the index of the token that closes it (0 if none): one pass,
+    /// so looking ahead for `=>` costs O(1) however deeply brackets nest.
+    static func matchBrackets(_ tokens: [Token]) -> [Int] {
+        var out = [Int](repeating: 0, count: tokens.count)
+        var stack: [Int] = []
+        for (i, t) in tokens.enumerated() {
+            switch t.kind {
+            case .op("("), .op("["), .op("{"): stack.append(i)
+            case .op(")"), .op("]"), .op("}"): if let o = stack.popLast() { out[o] = i }
             default: break
             }
-            i += 1
         }
-        return false
+        return out
     }
 
     private mutating func primary() throws -> Expr {
