@@ -28,8 +28,8 @@ public enum DeliveryMethod: UInt8, Sendable, CustomStringConvertible {
 /// A task to publish: the config to pin and the on-chain `TaskParams`.
 public struct TaskDraft: Sendable {
     public var source: Address
-    /// The config as built here, when it was (nil when given as ready-made bytes).
-    public let input: TaskInput?
+    /// The task config.
+    public let input: TaskInput
     /// The exact bytes pinned as `taskConfig.json`.
     public let configBytes: [UInt8]
     /// Wei, escrowed from the client's Vault balance.
@@ -45,10 +45,11 @@ public struct TaskDraft: Sendable {
         self.expiryTime = expiryTime
     }
 
-    /// A draft whose config JSON was serialised elsewhere (e.g. the language's SDK-identical writer).
-    public init(source: Address, configBytes: [UInt8], payment: BigUInt, expiryTime: UInt64) {
+    /// A draft whose config JSON was serialised elsewhere (e.g. the language's SDK-identical
+    /// writer): those exact bytes are pinned. They must be a TaskInput object.
+    public init(source: Address, configBytes: [UInt8], payment: BigUInt, expiryTime: UInt64) throws {
         self.source = source
-        self.input = try? TaskInput(config: JSONParser.parse(configBytes))
+        self.input = try TaskInput(config: JSONParser.parse(configBytes))
         self.configBytes = configBytes
         self.payment = payment
         self.expiryTime = expiryTime

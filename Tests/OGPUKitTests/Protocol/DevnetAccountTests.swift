@@ -182,8 +182,9 @@ final class DevnetRawConfigTests: XCTestCase {
         let source = try Devnet.privateSource(client)
         let text = #"{"function_name": "predict", "data": {"text": "h\u00e9llo"}, "priority": "high"}"#
         let expiry = try Devnet.chainTime(client) + 3600
-        let draft = TaskDraft(source: source, configBytes: Array(text.utf8), payment: 5000, expiryTime: expiry)
-        XCTAssertEqual(draft.input?.functionName, "predict")
+        let draft = try TaskDraft(source: source, configBytes: Array(text.utf8), payment: 5000, expiryTime: expiry)
+        XCTAssertEqual(draft.input.functionName, "predict")
+        XCTAssertThrowsError(try TaskDraft(source: source, configBytes: Array("not json".utf8), payment: 1, expiryTime: expiry))
         let published = try client.publish(draft)
         XCTAssertEqual(try client.ipfs.fetch(published.configURL), Array(text.utf8))
 
