@@ -343,7 +343,7 @@ def test_ctrl_c_interrupts_a_blocking_call(repl):
     r.send("\x03")
     r.child.expect("error\\[interrupted\\]")
     r.prompt()
-    assert time.time() - started < 5
+    assert time.time() - started < 20       # long before the hour is up, even on a loaded machine
     assert r.run("2 + 2").strip() == "4"
 
 
@@ -356,7 +356,7 @@ def test_json_mode_echoes_values_as_json(repl):
 def test_ctrl_z_suspends_and_fg_resumes_the_same_line(ogpu_bin, home):
     from conftest import base_env
     env = base_env(home, PS1="SHELL$ ")
-    shell = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=env, encoding="utf-8", timeout=10)
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=env, encoding="utf-8", timeout=30)
     try:
         shell.expect_exact("SHELL$ ")
         shell.sendline(ogpu_bin)
