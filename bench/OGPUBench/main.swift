@@ -10,6 +10,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("keccak", "Keccak-256 throughput vs openssl SHA3-256, hashes/s on 32-byte inputs", runKeccakBenchmark),
     ("keccak-allocs", "hash N 32-byte inputs (for counting heap allocations under valgrind)", runKeccakAllocationProbe),
     ("sign", "build+sign+serialize an EIP-1559 publishTask tx vs bare libsecp256k1 and Python eth-account", runSignBenchmark),
+    ("abi", "encode publishTask calldata and decode the ethers ABI corpus vs Python eth-abi", runABIBenchmark),
+    ("publish", "publish N tasks on a devnet (sequential and pipelined) vs the official Python SDK", runPublishBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -9,6 +9,9 @@ initializes: ownable
 exports: (ownable.owner, ownable.transferOwnership, ownable.renounceOwnership)
 
 interface INexus:
+    def getSourceId(source: address) -> uint256: view
+    def getSourceCount() -> uint256: view
+    def sources(i: uint256) -> address: view
     def emitTaskPublished(task: address, source: address): nonpayable
     def setTaskStatus(task: address, status: uint8): nonpayable
     def setResponseStatus(response: address, status: uint8): nonpayable
@@ -21,7 +24,6 @@ interface IVault:
     def processPayment(client: address, provider: address, task: address, amount: uint256): nonpayable
 
 interface ISource:
-    def nexus() -> address: view
     def getStatus() -> uint8: view
     def getSourceParams() -> protocol.SourceParams: view
 
@@ -55,8 +57,10 @@ def __init__(_nexus: address, _terminal: address, _vault: address):
 @external
 def publishTask(_taskParams: protocol.TaskParams):
     source: address = _taskParams.source
-    assert source.is_contract, "UnknownSource"
-    assert staticcall ISource(source).nexus() == self.nexus, "UnknownSource"
+    # A source is one Nexus deployed: its id must point back at it.
+    sid: uint256 = staticcall INexus(self.nexus).getSourceId(source)
+    assert sid < staticcall INexus(self.nexus).getSourceCount(), "UnknownSource"
+    assert staticcall INexus(self.nexus).sources(sid) == source, "UnknownSource"
     assert staticcall ISource(source).getStatus() == protocol.ACTIVE, "SourceInactive"
     sp: protocol.SourceParams = staticcall ISource(source).getSourceParams()
     assert _taskParams.payment >= sp.minPayment, "PaymentBelowMinimum"

@@ -62,7 +62,7 @@ def compile_all(blueprint_addresses: dict) -> dict:
             if name in BLUEPRINTS:
                 out[name]["blueprint"] = res["blueprint_bytecode"]
     cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(".tmp")
+    tmp = cached.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps(out))
     tmp.replace(cached)
     return out

@@ -31,3 +31,18 @@ def rpc_url() -> str:
 
 def ipfs_base() -> str:
     return f"http://127.0.0.1:{ipfs_port()}"
+
+
+def parent_alive() -> bool:
+    """False once the process named by OGPU_DEVNET_PARENT_PID (e.g. a test run) has ended: a
+    devnet started for tests then stops itself even if its starter was killed."""
+    pid = os.environ.get("OGPU_DEVNET_PARENT_PID")
+    if not pid or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True

@@ -3,10 +3,7 @@ import json
 import threading
 import urllib.request
 
-from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
-from eth_account import Account
-from eth_utils import function_signature_to_4byte_selector, keccak
+from .abi import address_of, decode as abi_decode, encode_call, keccak, sign_1559
 
 
 class RpcFailure(Exception):
@@ -15,33 +12,8 @@ class RpcFailure(Exception):
         self.error = error
 
 
-def selector(signature: str) -> bytes:
-    return function_signature_to_4byte_selector(signature)
-
-
 def topic(signature: str) -> str:
-    return "0x" + keccak(text=signature).hex()
-
-
-def encode_call(signature: str, args=()) -> str:
-    types = signature[signature.index("(") + 1:-1]
-    type_list = split_types(types)
-    return "0x" + (selector(signature) + abi_encode(type_list, list(args))).hex()
-
-
-def split_types(types: str) -> list:
-    out, depth, cur = [], 0, ""
-    for ch in types:
-        if ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        cur += ch
-    if cur:
-        out.append(cur)
-    return out
+    return "0x" + keccak(signature.encode()).hex()
 
 
 class Client:
@@ -81,24 +53,25 @@ class Client:
         Raises RpcFailure when the estimate reverts (nothing is sent) or the node rejects it.
         Only retries when the node says the nonce was already used (another user of the key).
         """
-        account = Account.from_key(key)
+        sender = address_of(key)
         data = encode_call(signature, args)
-        with self._lock_for(account.address):
+        with self._lock_for(sender):
             for attempt in range(3):
-                tx = {"from": account.address, "to": to, "data": data, "value": hex(value)}
+                tx = {"from": sender, "to": to, "data": data, "value": hex(value)}
                 gas = int(self.rpc("eth_estimateGas", tx), 16)
-                nonce = int(self.rpc("eth_getTransactionCount", account.address, "pending"), 16)
-                tip = int(self.rpc("eth_maxPriorityFeePerGas"), 16)
-                base = int(self.rpc("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
-                chain_id = int(self.rpc("eth_chainId"), 16)
-                signed = account.sign_transaction({
-                    "type": 2, "chainId": chain_id, "nonce": nonce, "to": to, "data": data, "value": value,
-                    "gas": gas, "maxPriorityFeePerGas": tip, "maxFeePerGas": 2 * base + tip})
+                raw = self.sign(key, sender, to, data, value, gas)
                 try:
-                    tx_hash = self.rpc("eth_sendRawTransaction", "0x" + signed.raw_transaction.hex())
+                    tx_hash = self.rpc("eth_sendRawTransaction", raw)
                 except RpcFailure as e:
                     if attempt < 2 and ("nonce too low" in str(e) or "already known" in str(e)):
                         continue
                     raise
                 return self.rpc("eth_getTransactionReceipt", tx_hash)
         raise RuntimeError("unreachable")
+
+    def sign(self, key: str, sender: str, to: str, data: str, value: int, gas: int) -> str:
+        nonce = int(self.rpc("eth_getTransactionCount", sender, "pending"), 16)
+        tip = int(self.rpc("eth_maxPriorityFeePerGas"), 16)
+        base = int(self.rpc("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
+        chain_id = int(self.rpc("eth_chainId"), 16)
+        return sign_1559(key, chain_id, nonce, to, data, value, gas, tip, 2 * base + tip)

@@ -4,6 +4,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_BODY = 16 * 1024 * 1024
@@ -41,8 +42,18 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client hanging up mid-answer is its business, not a server fault worth a traceback.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def serve(handler_cls, port: int, name: str):
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler_cls)
+    server = Server(("127.0.0.1", port), handler_cls)
     server.daemon_threads = True
 
     def stop(*_):
@@ -50,6 +61,15 @@ def serve(handler_cls, port: int, name: str):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+
+    def watch_parent():
+        from .config import parent_alive
+        while parent_alive():
+            time.sleep(1)
+        print(f"{name}: parent process ended; stopping", file=sys.stderr, flush=True)
+        stop()
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     print(f"{name}: listening on http://127.0.0.1:{port}", file=sys.stderr, flush=True)
     server.serve_forever(poll_interval=0.2)
     server.server_close()

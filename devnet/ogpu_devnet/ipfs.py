@@ -59,12 +59,14 @@ def store(data: bytes) -> str:
 def resolve(cid: str):
     """The stored file for a raw CIDv1 or one of its aliases, or None."""
     root = config.ipfs_store()
-    if is_cid(cid):
-        f = root / cid
-    else:
-        alias = root / "aliases" / cid
-        f = root / alias.read_text().strip() if alias.is_file() else None
-    return f if f is not None and f.is_file() else None
+    f = root / cid
+    if is_cid(cid) and f.is_file():
+        return f
+    alias = root / "aliases" / cid
+    if alias.is_file():
+        f = root / alias.read_text().strip()
+        return f if f.is_file() else None
+    return None
 
 
 def content_type_of(data: bytes) -> str:

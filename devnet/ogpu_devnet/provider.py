@@ -24,14 +24,20 @@ import time
 import traceback
 import urllib.request
 
-from eth_utils import to_checksum_address
-
 from . import config
+from .abi import keccak
 from .ethclient import Client, RpcFailure, topic
 
 TASK_PUBLISHED = topic("TaskPublished(address,address)")
 RESPONSE_TUPLE = "(address,address,string,uint256)"
 POLL_SECONDS = 0.2
+
+
+def to_checksum_address(addr: str) -> str:
+    """EIP-55."""
+    a = addr.lower().removeprefix("0x")
+    h = keccak(a.encode()).hex()
+    return "0x" + "".join(c.upper() if int(h[i], 16) >= 8 else c for i, c in enumerate(a))
 
 
 def log(msg: str):
@@ -88,6 +94,7 @@ class Agent:
         self.providers = [a for a in manifest["accounts"] if a["role"] == "provider"]
         self.seen = set()
         self.next_block = 0
+        self.scanned_hash = None  # hash of block next_block - 1, to notice evm_revert
 
     def registered(self, source: str, provider: str) -> bool:
         try:
@@ -100,12 +107,21 @@ class Agent:
             return False
 
     def poll(self):
-        latest = int(self.client.rpc("eth_blockNumber"), 16)
+        if self.next_block > 0:
+            last = self.client.rpc("eth_getBlockByNumber", hex(self.next_block - 1), False)
+            if last is None or last["hash"] != self.scanned_hash:
+                # The chain went back (evm_revert): task addresses get reused, so start over.
+                log("chain reverted; rescanning tasks from block 0")
+                self.seen.clear()
+                self.next_block = 0
+        head = self.client.rpc("eth_getBlockByNumber", "latest", False)
+        latest = int(head["number"], 16)
         if latest < self.next_block:
             return
         logs = self.client.rpc("eth_getLogs", {"address": self.nexus, "topics": [TASK_PUBLISHED],
                                                "fromBlock": hex(self.next_block), "toBlock": hex(latest)})
         self.next_block = latest + 1
+        self.scanned_hash = head["hash"]
         for lg in logs:
             data = lg["data"][2:]
             task = to_checksum_address("0x" + data[24:64])
@@ -127,6 +143,8 @@ class Agent:
         c = self.client
         if c.call(task, "getSource()", returns=["address"]).lower() != source.lower():
             return log(f"task {task}: TaskPublished source does not match the task; ignored")
+        if c.call(task, "getStatus()", returns=["uint8"]) not in (0, 1):  # only NEW or ATTEMPTED
+            return
         _, config_url, _, payment = c.call(task, "taskParams()", returns=["address", "string", "uint256", "uint256"])
         try:
             task_input = json.loads(http_get(config_url))
@@ -180,18 +198,12 @@ class Agent:
             log(f"task {task}: submitResponse by {p['address']} refused: {e}")
 
     def send_reverting(self, task, p, link, payment):
-        from eth_account import Account
-        from .ethclient import encode_call
+        from .abi import encode_call
         c = self.client
         data = encode_call(f"submitResponse({RESPONSE_TUPLE})", [(task, self.nexus, link, payment)])
-        acct = Account.from_key(p["privateKey"])
-        base = int(c.rpc("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
-        with c._lock_for(acct.address):
-            nonce = int(c.rpc("eth_getTransactionCount", acct.address, "pending"), 16)
-            signed = acct.sign_transaction({"type": 2, "chainId": int(c.rpc("eth_chainId"), 16), "nonce": nonce,
-                                            "to": self.nexus, "data": data, "value": 0, "gas": 500_000,
-                                            "maxPriorityFeePerGas": 10**9, "maxFeePerGas": 2 * base + 10**9})
-            tx_hash = c.rpc("eth_sendRawTransaction", "0x" + signed.raw_transaction.hex())
+        with c._lock_for(p["address"]):
+            raw = c.sign(p["privateKey"], p["address"], self.nexus, data, 0, 500_000)
+            tx_hash = c.rpc("eth_sendRawTransaction", raw)
         status = c.rpc("eth_getTransactionReceipt", tx_hash)["status"]
         log(f"task {task}: devnet.fail=revert, submitResponse {tx_hash} mined with status {status}")
 
@@ -219,6 +231,9 @@ def main():
     log(f"watching {agent.nexus} for tasks with {len(agent.providers)} providers")
     errors = 0
     while not stop.is_set():
+        if not config.parent_alive():
+            log("parent process ended; stopping")
+            break
         try:
             agent.poll()
             errors = 0

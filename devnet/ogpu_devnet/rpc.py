@@ -3,138 +3,14 @@ camelCase fields, revert data in `error.data` with code 3)."""
 import re
 
 from eth_tester.exceptions import BlockNotFound, FilterNotFound, TransactionNotFound, ValidationError
-from eth_utils import is_hex, keccak
+from eth_utils import keccak
 
 from .chain import CHAIN_ID, Reverted
+from .rpc_values import (TAGS, RpcError, address, block_id, block_number_of, call_tx, data_hex, format_block,
+                         format_log, format_receipt, format_tx, invalid, quantity)
 
 CLIENT_VERSION = "ogpu-devnet/0.1 (eth-tester 0.14/py-evm 0.12)"
 PRIORITY_FEE = 10**9
-TAGS = ("latest", "pending", "earliest", "safe", "finalized")
-
-
-class RpcError(Exception):
-    def __init__(self, code: int, message: str, data=None):
-        super().__init__(message)
-        self.code, self.message, self.data = code, message, data
-
-
-def invalid(msg: str) -> RpcError:
-    return RpcError(-32602, f"invalid argument: {msg}")
-
-
-# -- output formatting -------------------------------------------------------------------------
-
-def _camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
-
-
-RENAMES = {"input": "input", "data": "data"}
-
-
-def to_rpc(value):
-    """eth-tester's snake_case python values → JSON-RPC (camelCase keys, hex quantities)."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return hex(value)
-    if isinstance(value, float):
-        return value
-    if isinstance(value, (bytes, bytearray)):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, str):
-        return value if value != "" else None
-    if isinstance(value, dict):
-        return {_camel(k): to_rpc(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_rpc(v) for v in value]
-    return value
-
-
-def format_tx(tx: dict) -> dict:
-    out = to_rpc(tx)
-    if "input" in out:
-        out.setdefault("data", out["input"])
-    out.setdefault("chainId", hex(CHAIN_ID))
-    return out
-
-
-def format_block(block: dict) -> dict:
-    out = to_rpc(block)
-    if block.get("transactions") and isinstance(block["transactions"][0], dict):
-        out["transactions"] = [format_tx(t) for t in block["transactions"]]
-    out.setdefault("uncles", [])
-    out.setdefault("totalDifficulty", "0x0")
-    return out
-
-
-def format_log(log: dict) -> dict:
-    out = to_rpc({k: v for k, v in log.items() if k != "type"})
-    out["removed"] = False
-    return out
-
-
-def format_receipt(receipt: dict) -> dict:
-    out = to_rpc({k: v for k, v in receipt.items() if k != "logs"})
-    out["logs"] = [format_log(lg) for lg in receipt["logs"]]
-    out["logsBloom"] = out.get("logsBloom") or "0x" + "00" * 256
-    return out
-
-
-# -- input parsing -----------------------------------------------------------------------------
-
-def quantity(value, name="quantity") -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and re.fullmatch(r"0x[0-9a-fA-F]{1,64}", value):
-        return int(value, 16)
-    raise invalid(f"{name} must be a hex quantity like 0x1a, got {value!r}")
-
-
-def data_hex(value, name="data") -> str:
-    if isinstance(value, str) and is_hex(value) and value.startswith("0x") and len(value) % 2 == 0:
-        return value
-    raise invalid(f"{name} must be 0x-prefixed hex bytes")
-
-
-def address(value, name="address") -> str:
-    if isinstance(value, str) and re.fullmatch(r"0x[0-9a-fA-F]{40}", value):
-        return value
-    raise invalid(f"{name} must be a 0x-prefixed 20-byte address")
-
-
-def block_id(chain, value="latest"):
-    if isinstance(value, dict):
-        if "blockHash" in value:
-            return chain.tester.get_block_by_hash(value["blockHash"])["number"]
-        value = value.get("blockNumber", "latest")
-    if value in TAGS:
-        return value
-    return quantity(value, "block number")
-
-
-def block_number_of(chain, value) -> int:
-    b = block_id(chain, value)
-    if b == "earliest":
-        return 0
-    if isinstance(b, str):
-        return chain.tester.get_block_by_number("latest")["number"]
-    return b
-
-
-def call_tx(obj) -> dict:
-    if not isinstance(obj, dict):
-        raise invalid("transaction must be an object")
-    tx = {"from": address(obj.get("from") or "0x" + "00" * 20, "from")}
-    if obj.get("to") is not None:
-        tx["to"] = address(obj["to"], "to")
-    data = obj.get("input", obj.get("data"))
-    if data is not None:
-        tx["data"] = data_hex(data)
-    for src, dst in (("gas", "gas"), ("value", "value")):
-        if obj.get(src) is not None:
-            tx[dst] = quantity(obj[src], src)
-    return tx
 
 
 # -- methods -----------------------------------------------------------------------------------
@@ -143,6 +19,7 @@ class Methods:
     def __init__(self, chain, manifest_fn):
         self.chain = chain
         self.manifest_fn = manifest_fn
+        self.snapshot_offsets = {}
         self.table = {
             "web3_clientVersion": lambda: CLIENT_VERSION,
             "web3_sha3": lambda d: "0x" + keccak(hexstr=data_hex(d)).hex(),
@@ -201,7 +78,9 @@ class Methods:
                 raise RpcError(3, r.message, "0x" + r.data.hex())
             raise RpcError(-32000, r.message)
         except (BlockNotFound, TransactionNotFound):
-            return None
+            if method.startswith(("eth_getBlockBy", "eth_getTransactionBy", "eth_getTransactionReceipt")):
+                return None
+            raise RpcError(-32000, "header not found")
         except FilterNotFound:
             raise RpcError(-32000, "filter not found")
         except ValidationError as e:
@@ -334,6 +213,8 @@ class Methods:
 
     def new_filter(self, flt):
         frm, to, addr, topics = self._filter_args(flt)
+        if flt.get("fromBlock", "latest") in ("latest", "pending"):
+            frm += 1  # like geth: a filter from "latest" reports only logs of blocks mined after it
         to_block = None if flt.get("toBlock", "latest") in TAGS else to
         return hex(self.chain.tester.create_log_filter(from_block=frm, to_block=to_block, address=addr, topics=topics))
 
@@ -362,13 +243,20 @@ class Methods:
         return "0x0"
 
     def snapshot(self):
-        return hex(self.chain.tester.take_snapshot())
+        sid = self.chain.tester.take_snapshot()
+        self.snapshot_offsets[sid] = self.chain.time_offset
+        return hex(sid)
 
     def revert(self, snap_id):
+        """Back to the snapshot's state and clock, as hardhat and anvil do."""
+        sid = quantity(snap_id, "snapshot id")
         try:
-            self.chain.tester.revert_to_snapshot(quantity(snap_id, "snapshot id"))
+            self.chain.tester.revert_to_snapshot(sid)
         except Exception:
             return False
+        self.chain.time_offset = self.snapshot_offsets.get(sid, self.chain.time_offset)
+        self.chain.backend.chain.header = self.chain.backend.chain.header.copy(
+            timestamp=self.chain._latest_timestamp() + 1)
         self.chain._sync_pending_time()
         return True
 

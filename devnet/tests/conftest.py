@@ -2,6 +2,7 @@
 scripts/test (or a developer) already started. Started once per session, stopped at the end."""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from ogpu_devnet.ethclient import Client, RpcFailure, encode_call, topic  # noqa
 
 SHARED_ABI = REPO.parent / "shared" / "protocol" / "abi" / "testnet"
 TASK_TUPLE = "(address,string,uint256,uint256)"
+RESPONSE_TUPLE = "(address,address,string,uint256)"
 
 
 def free_port_pair() -> int:
@@ -116,7 +118,7 @@ def devnet():
     port = free_port_pair()
     state = Path(tempfile.mkdtemp(prefix="ogpu-devnet-test-"))
     env = dict(os.environ, OGPU_DEVNET_PORT=str(port), OGPU_DEVNET_IPFS_PORT=str(port + 1),
-               OGPU_DEVNET_STATE=str(state))
+               OGPU_DEVNET_STATE=str(state), OGPU_DEVNET_PARENT_PID=str(os.getpid()))
     subprocess.run([str(REPO / "scripts" / "devnet"), "start"], env=env, check=True, timeout=300,
                    stdout=subprocess.DEVNULL)
     try:
@@ -124,6 +126,7 @@ def devnet():
     finally:
         subprocess.run([str(REPO / "scripts" / "devnet"), "stop"], env=env, timeout=60,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(state, ignore_errors=True)
 
 
 @pytest.fixture

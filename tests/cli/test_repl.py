@@ -247,8 +247,24 @@ def test_ogpurc_runs_before_the_first_prompt_and_prelude_replaces_it(repl, home,
     assert "error[name]" in r2.run("from_rc")
 
 
+def devnet_on_default_port():
+    import socket
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", 8545)) == 0
+
+
 def test_network_flag_and_meta_command_change_the_prompt(repl):
     r = repl("--network", "testnet", expect_prompt="ogpu(testnet)> ")
+    if not devnet_on_default_port():
+        # `:network` asks the chain: without a devnet it says how to start one and stays put.
+        r.child.sendline(":network local")
+        r.child.expect_exact("start it with scripts/devnet start")
+        r.prompt("ogpu(testnet)> ")
+        r.child.sendline(":network nowhere")
+        r.child.expect("unknown network 'nowhere'")
+        r.prompt("ogpu(testnet)> ")
+        return
     r.child.sendline(":network local")
     r.prompt("ogpu(local)> ")
     r.child.sendline(":network http://127.0.0.1:8545")

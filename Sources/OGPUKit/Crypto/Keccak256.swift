@@ -26,9 +26,15 @@ public enum Keccak256 {
     /// Hashes `input` and writes the 32-byte digest to the start of `output`, without allocating.
     public static func hash(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
         precondition(output.count >= digestLength, "Keccak256 output buffer needs 32 bytes")
-        var hasher = Hasher()
-        hasher.update(bytes: input)
-        hasher.finalize(into: output)
+        // The sponge directly on a stack tuple: no Hasher copy, so short inputs cost little beyond the permutation.
+        var lanes: KeccakLanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutablePointer(to: &lanes) {
+            $0.withMemoryRebound(to: UInt64.self, capacity: 25) { s in
+                var position = 0
+                absorb(s, &position, input)
+                padAndSqueeze(s, position: position, into: output)
+            }
+        }
     }
 
     @usableFromInline
@@ -78,15 +84,7 @@ public enum Keccak256 {
         public func finalize(into output: UnsafeMutableRawBufferPointer) {
             precondition(output.count >= Keccak256.digestLength, "Keccak256 output buffer needs 32 bytes")
             var copy = self
-            copy.withLanes { s in
-                // Keccak pad10*1 with the 0x01 domain byte; both may land in the same byte (position 135).
-                s[position >> 3] ^= 0x01 &<< UInt64((position & 7) << 3)
-                s[(Keccak256.rate - 1) >> 3] ^= 0x80 &<< 56
-                keccakF1600(s)
-                for i in 0..<4 {
-                    output.storeBytes(of: s[i].littleEndian, toByteOffset: i * 8, as: UInt64.self)
-                }
-            }
+            copy.withLanes { padAndSqueeze($0, position: position, into: output) }
         }
 
         private mutating func withLanes<R>(_ body: (UnsafeMutablePointer<UInt64>) -> R) -> R {
@@ -129,6 +127,17 @@ private func absorb(_ s: UnsafeMutablePointer<UInt64>, _ position: inout Int, _ 
     if remaining > 0 {
         xorBytes(s, at: 0, p, count: remaining)
         position = remaining
+    }
+}
+
+/// Keccak's pad10*1 with the 0x01 domain byte (both may land in byte 135), the last permutation, and the first
+/// 32 bytes of the state as the digest.
+private func padAndSqueeze(_ s: UnsafeMutablePointer<UInt64>, position: Int, into output: UnsafeMutableRawBufferPointer) {
+    s[position >> 3] ^= 0x01 &<< UInt64((position & 7) << 3)
+    s[(Keccak256.rate - 1) >> 3] ^= 0x80 &<< 56
+    keccakF1600(s)
+    for i in 0..<4 {
+        output.storeBytes(of: s[i].littleEndian, toByteOffset: i * 8, as: UInt64.self)
     }
 }
 

@@ -3,8 +3,10 @@
 // Speed comes from three things, as in the Keccak team's optimised 64-bit code (XKCP "opt64"):
 //  * the 25 lanes live in locals for all 24 rounds, so the compiler keeps what it can in registers and the
 //    heap is never touched;
-//  * each round is written out in full (theta, rho+pi, chi, iota of FIPS 202 §3.2; lane aXY is x + 5·y,
-//    bXY is the rho+pi output at (x, y));
+//  * each round is written out in full (theta, rho+pi, chi, iota of FIPS 202 §3.2; lane aNN is index
+//    x + 5·y, bXY is the rho+pi output at (x, y), eNN the round's result). Rows are finished one at a time,
+//    and the theta column parities c0…c4 for the next round are accumulated as chi produces each lane,
+//    which keeps few values live at once and so spills less on x86-64's 16 registers;
 //  * lane complementing ("bebigokimisa"): lanes 1, 2, 8, 12, 17, 20 are kept inverted inside the loop, which
 //    turns most of chi's `~b & c` into a single AND or OR and saves ~20 NOTs per round on CPUs without ANDN.
 //    Each row's chi formulas differ to match; the vectors in Keccak256Tests would catch any slip.
@@ -52,12 +54,12 @@ func keccakF1600(_ s: UnsafeMutablePointer<UInt64>) {
     var a22 = s[22]
     var a23 = s[23]
     var a24 = s[24]
+    var c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20
+    var c1 = a01 ^ a06 ^ a11 ^ a16 ^ a21
+    var c2 = a02 ^ a07 ^ a12 ^ a17 ^ a22
+    var c3 = a03 ^ a08 ^ a13 ^ a18 ^ a23
+    var c4 = a04 ^ a09 ^ a14 ^ a19 ^ a24
     for rc in roundConstants {
-        let c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20
-        let c1 = a01 ^ a06 ^ a11 ^ a16 ^ a21
-        let c2 = a02 ^ a07 ^ a12 ^ a17 ^ a22
-        let c3 = a03 ^ a08 ^ a13 ^ a18 ^ a23
-        let c4 = a04 ^ a09 ^ a14 ^ a19 ^ a24
         let d0 = c4 ^ rotl(c1, 1)
         let d1 = c0 ^ rotl(c2, 1)
         let d2 = c1 ^ rotl(c3, 1)
@@ -68,52 +70,101 @@ func keccakF1600(_ s: UnsafeMutablePointer<UInt64>) {
         let b20 = rotl(a12 ^ d2, 43)
         let b30 = rotl(a18 ^ d3, 21)
         let b40 = rotl(a24 ^ d4, 14)
+        let e00 = b00 ^ (b10 | b20) ^ rc
+        c0 = e00
+        let e01 = b10 ^ (~b20 | b30)
+        c1 = e01
+        let e02 = b20 ^ (b30 & b40)
+        c2 = e02
+        let e03 = b30 ^ (b40 | b00)
+        c3 = e03
+        let e04 = b40 ^ (b00 & b10)
+        c4 = e04
         let b01 = rotl(a03 ^ d3, 28)
         let b11 = rotl(a09 ^ d4, 20)
         let b21 = rotl(a10 ^ d0, 3)
         let b31 = rotl(a16 ^ d1, 45)
         let b41 = rotl(a22 ^ d2, 61)
+        let e05 = b01 ^ (b11 | b21)
+        c0 ^= e05
+        let e06 = b11 ^ (b21 & b31)
+        c1 ^= e06
+        let e07 = b21 ^ (b31 | ~b41)
+        c2 ^= e07
+        let e08 = b31 ^ (b41 | b01)
+        c3 ^= e08
+        let e09 = b41 ^ (b01 & b11)
+        c4 ^= e09
         let b02 = rotl(a01 ^ d1, 1)
         let b12 = rotl(a07 ^ d2, 6)
         let b22 = rotl(a13 ^ d3, 25)
         let b32 = rotl(a19 ^ d4, 8)
         let b42 = rotl(a20 ^ d0, 18)
+        let e10 = b02 ^ (b12 | b22)
+        c0 ^= e10
+        let e11 = b12 ^ (b22 & b32)
+        c1 ^= e11
+        let e12 = b22 ^ (~b32 & b42)
+        c2 ^= e12
+        let e13 = ~b32 ^ (b42 | b02)
+        c3 ^= e13
+        let e14 = b42 ^ (b02 & b12)
+        c4 ^= e14
         let b03 = rotl(a04 ^ d4, 27)
         let b13 = rotl(a05 ^ d0, 36)
         let b23 = rotl(a11 ^ d1, 10)
         let b33 = rotl(a17 ^ d2, 15)
         let b43 = rotl(a23 ^ d3, 56)
+        let e15 = b03 ^ (b13 & b23)
+        c0 ^= e15
+        let e16 = b13 ^ (b23 | b33)
+        c1 ^= e16
+        let e17 = b23 ^ (~b33 | b43)
+        c2 ^= e17
+        let e18 = ~b33 ^ (b43 & b03)
+        c3 ^= e18
+        let e19 = b43 ^ (b03 | b13)
+        c4 ^= e19
         let b04 = rotl(a02 ^ d2, 62)
         let b14 = rotl(a08 ^ d3, 55)
         let b24 = rotl(a14 ^ d4, 39)
         let b34 = rotl(a15 ^ d0, 41)
         let b44 = rotl(a21 ^ d1, 2)
-        a00 = b00 ^ (b10 | b20)
-        a01 = b10 ^ (~b20 | b30)
-        a02 = b20 ^ (b30 & b40)
-        a03 = b30 ^ (b40 | b00)
-        a04 = b40 ^ (b00 & b10)
-        a05 = b01 ^ (b11 | b21)
-        a06 = b11 ^ (b21 & b31)
-        a07 = b21 ^ (b31 | ~b41)
-        a08 = b31 ^ (b41 | b01)
-        a09 = b41 ^ (b01 & b11)
-        a10 = b02 ^ (b12 | b22)
-        a11 = b12 ^ (b22 & b32)
-        a12 = b22 ^ (~b32 & b42)
-        a13 = ~b32 ^ (b42 | b02)
-        a14 = b42 ^ (b02 & b12)
-        a15 = b03 ^ (b13 & b23)
-        a16 = b13 ^ (b23 | b33)
-        a17 = b23 ^ (~b33 | b43)
-        a18 = ~b33 ^ (b43 & b03)
-        a19 = b43 ^ (b03 | b13)
-        a20 = b04 ^ (~b14 & b24)
-        a21 = ~b14 ^ (b24 | b34)
-        a22 = b24 ^ (b34 & b44)
-        a23 = b34 ^ (b44 | b04)
-        a24 = b44 ^ (b04 & b14)
-        a00 ^= rc
+        let e20 = b04 ^ (~b14 & b24)
+        c0 ^= e20
+        let e21 = ~b14 ^ (b24 | b34)
+        c1 ^= e21
+        let e22 = b24 ^ (b34 & b44)
+        c2 ^= e22
+        let e23 = b34 ^ (b44 | b04)
+        c3 ^= e23
+        let e24 = b44 ^ (b04 & b14)
+        c4 ^= e24
+        a00 = e00
+        a01 = e01
+        a02 = e02
+        a03 = e03
+        a04 = e04
+        a05 = e05
+        a06 = e06
+        a07 = e07
+        a08 = e08
+        a09 = e09
+        a10 = e10
+        a11 = e11
+        a12 = e12
+        a13 = e13
+        a14 = e14
+        a15 = e15
+        a16 = e16
+        a17 = e17
+        a18 = e18
+        a19 = e19
+        a20 = e20
+        a21 = e21
+        a22 = e22
+        a23 = e23
+        a24 = e24
     }
     s[0] = a00
     s[1] = ~a01

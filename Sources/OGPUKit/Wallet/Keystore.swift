@@ -41,6 +41,8 @@ public enum Keystore {
     /// Upper bound on scrypt memory (128·n·r bytes) a keystore may ask for, so a hostile file cannot
     /// make us allocate without limit. 1 GiB is four times geth's standard setting.
     static let maxScryptMemory = 1 << 30
+    /// Upper bound on scrypt work n·r·p: 32 times geth's standard 2^18 · 8 · 1.
+    static let maxScryptWork = 1 << 26
     /// Upper bound on pbkdf2 iterations, for the same reason (geth writes 262,144).
     static let maxPBKDF2Rounds = 10_000_000
 
@@ -75,10 +77,10 @@ public enum Keystore {
 
         var derived = try deriveKey(crypto: crypto, password: password)
         defer { PrivateKey.wipe(&derived) }
-        let expectedMAC = Keccak256.hash(Array(derived[16..<32]) + ciphertext)
+        let expectedMAC = Self.mac(derived[16..<32], ciphertext)
         guard constantTimeEqual(expectedMAC, mac) else { throw Error.wrongPassword }
 
-        var plain = try aes128ctr(key: Array(derived[0..<16]), iv: iv, data: ciphertext)
+        var plain = try aes128ctr(key: derived[0..<16], iv: iv, data: ciphertext)
         defer { PrivateKey.wipe(&plain) }
         let key: PrivateKey
         do { key = try PrivateKey(bytes: plain) } catch { throw Error.malformed("decrypted key is not a valid secp256k1 key") }
@@ -121,9 +123,13 @@ public enum Keystore {
         guard n <= maxScryptMemory / (128 * r) else {
             throw Error.badParameters("scrypt n=\(n) r=\(r) needs more than \(maxScryptMemory >> 20) MiB")
         }
-        // RFC 7914 requires n < 2^(128·r/8); BoringSSL enforces it, geth does not. Say so plainly.
+        // p multiplies the work without the memory: bound n·r·p too (geth's standard is 2^21).
+        guard n * r <= maxScryptWork / p else {
+            throw Error.badParameters("scrypt n=\(n) r=\(r) p=\(p) is more than 32 times geth's standard work")
+        }
+        // RFC 7914 requires n < 2^(128·r/8) and BoringSSL enforces it; geth does not, and wrote such files.
         if 16 * r < Int.bitWidth - 1, n >= 1 << (16 * r) {
-            throw Error.unsupported("scrypt with n=\(n) r=\(r) (RFC 7914 requires n < 2^(16·r); geth wrote such files, but ogpu's scrypt refuses them — re-export the key with standard parameters)")
+            return try ScryptFallback.deriveKey(password: password, salt: salt, n: n, r: r, p: p, dklen: dklen)
         }
         do {
             let key = try KDF.Scrypt.deriveKey(from: password, salt: salt, outputByteCount: dklen,
@@ -134,10 +140,19 @@ public enum Keystore {
         }
     }
 
-    static func aes128ctr(key: [UInt8], iv: [UInt8], data: [UInt8]) throws -> [UInt8] {
+    static func aes128ctr(key: ArraySlice<UInt8>, iv: [UInt8], data: [UInt8]) throws -> [UInt8] {
         // AES._CTR increments the whole 128-bit counter block, as the spec requires.
-        let out = try AES._CTR.encrypt(data, using: SymmetricKey(data: key), nonce: AES._CTR.Nonce(nonceBytes: iv))
+        var out = try AES._CTR.encrypt(data, using: SymmetricKey(data: key), nonce: AES._CTR.Nonce(nonceBytes: iv))
+        defer { out.resetBytes(in: 0..<out.count) }  // may be key material
         return Array(out)
+    }
+
+    /// keccak(derivedKey[16..<32] ++ ciphertext), without concatenating key material into a temporary.
+    static func mac(_ macKey: ArraySlice<UInt8>, _ ciphertext: [UInt8]) -> [UInt8] {
+        var hasher = Keccak256.Hasher()
+        hasher.update(macKey)
+        hasher.update(ciphertext)
+        return hasher.finalize()
     }
 
     // MARK: Encrypt
@@ -154,8 +169,10 @@ public enum Keystore {
         let iv = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         var derived = try scrypt(password: password, salt: salt, n: params.n, r: params.r, p: params.p, dklen: 32)
         defer { PrivateKey.wipe(&derived) }
-        let ciphertext = try key.withUnsafeBytes { try aes128ctr(key: Array(derived[0..<16]), iv: iv, data: Array($0)) }
-        let mac = Keccak256.hash(Array(derived[16..<32]) + ciphertext)
+        var secret = key.withUnsafeBytes { Array($0) }
+        defer { PrivateKey.wipe(&secret) }
+        let ciphertext = try aes128ctr(key: derived[0..<16], iv: iv, data: secret)
+        let mac = Self.mac(derived[16..<32], ciphertext)
         let object: [String: Any] = [
             "version": 3,
             "id": UUID().uuidString.lowercased(),

@@ -76,10 +76,10 @@ public struct Transaction: Equatable, Sendable {
 
     /// Signs with RFC 6979 (deterministic) nonces: the same key and transaction always give the same bytes.
     public func sign(with key: PrivateKey) throws -> SignedTransaction {
-        let signature = try key.sign(hash: try signingHash())
-        let raw = try encode(signature: signature)
+        let body = try bodyFields()  // built once, shared by the signing payload and the encoding
+        let signature = try key.sign(hash: Keccak256.hash(signingPayload(body: body)))
         return SignedTransaction(transaction: self, signature: signature, from: key.address,
-                                 rawBytes: raw, hash: Keccak256.hash(raw))
+                                 rawBytes: encode(body: body, signature: signature))
     }
 }
 
@@ -90,7 +90,10 @@ public struct SignedTransaction: Equatable, Sendable {
     public let signature: Signature
     public let from: Address
     public let rawBytes: [UInt8]
-    public let hash: [UInt8]
+
+    /// The transaction hash, keccak(rawBytes): what nodes and explorers call it. Computed on use, since
+    /// signing does not need it.
+    public var hash: [UInt8] { Keccak256.hash(rawBytes) }
 
     /// The legacy `v` value (27/28, or chainId·2+35/36), or the y-parity for typed transactions.
     public var v: BigUInt {

@@ -77,7 +77,7 @@ extension SignedTransaction {
             throw TransactionError.badSignature("no public key recovers from it (\(error))")
         }
         return SignedTransaction(transaction: transaction, signature: signature, from: from,
-                                 rawBytes: raw, hash: Keccak256.hash(raw))
+                                 rawBytes: raw)
     }
 
     /// Splits a legacy `v` into (chain id, recovery id): 27/28 carry no chain id, EIP-155 uses
@@ -116,7 +116,7 @@ private struct FieldReader {
     mutating func integerBytes(_ name: String, maxBits: Int) throws -> [UInt8] {
         let b = try bytes(name)
         if b.first == 0 { throw TransactionError.leadingZeros(field: name) }
-        guard b.count * 8 <= maxBits else { throw TransactionError.integerTooLarge(field: name, maxBits: maxBits) }
+        guard b.count <= maxBits / 8 else { throw TransactionError.integerTooLarge(field: name, maxBits: maxBits) }
         return b
     }
 
@@ -162,7 +162,8 @@ private struct FieldReader {
 
     /// r and s: canonical integers, then 0 < r, s < n.
     mutating func signature(recoveryId: UInt8) throws -> Signature {
-        let r = try integerBytes("r", maxBits: 256), s = try integerBytes("s", maxBits: 256)
+        let r = try integerBytes("r", maxBits: .max), s = try integerBytes("s", maxBits: .max)
+        guard r.count <= 32, s.count <= 32 else { throw TransactionError.badSignature("r and s must be below the curve order n") }
         let r32 = [UInt8](repeating: 0, count: 32 - r.count) + r
         let s32 = [UInt8](repeating: 0, count: 32 - s.count) + s
         guard !r.isEmpty, !s.isEmpty else { throw TransactionError.badSignature("r and s must be nonzero") }

@@ -80,7 +80,7 @@ public final class CallContext {
                 throw e
             }
         default:
-            throw ScriptError(.type, "cannot call a \(function.typeName)", at: location)
+            throw ScriptError(.type, "cannot call \(function.typeWithArticle)", at: location)
         }
     }
 

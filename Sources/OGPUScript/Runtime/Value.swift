@@ -66,6 +66,12 @@ public enum Value {
         }
     }
 
+    /// "an int", "a list": the type name with its article, for messages.
+    public var typeWithArticle: String {
+        let n = typeName
+        return (["a", "e", "i", "o", "u"].contains(n.first.map(String.init) ?? "") ? "an " : "a ") + n
+    }
+
     /// Truthiness: only `nil` and `false` are false (as in Lua and Ruby); `0` and `""` are true.
     @inline(__always)
     public var isTruthy: Bool {
@@ -100,6 +106,25 @@ public enum Value {
         case .int, .bigInt, .dec: return true
         default: return false
         }
+    }
+}
+
+extension Value {
+    /// Moves a list out of this value (leaving `nil`), so that the caller holds the only
+    /// reference and can change it in place without a copy.
+    @inline(__always)
+    mutating func takeList() -> [Value]? {
+        guard case .list(let xs) = self else { return nil }
+        self = .null
+        return xs
+    }
+
+    /// Moves a map out of this value (leaving `nil`); see `takeList`.
+    @inline(__always)
+    mutating func takeMap() -> OrderedMap? {
+        guard case .map(let m) = self else { return nil }
+        self = .null
+        return m
     }
 }
 

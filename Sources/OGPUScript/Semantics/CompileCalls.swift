@@ -24,20 +24,35 @@ extension Compiler {
         let positional = args.filter { $0.label == nil }.map { compileExpr($0.value) }
         let named = args.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         let n = positional.count
+        // A call of a top-level name reads its cell directly.
+        var calleeCell: GlobalCell? = nil
+        if case .name(let fname) = calleeExpr.kind, scope.resolve(fname) == nil { calleeCell = globals.cell(fname) }
+        let globals = self.globals
+        let calleeLoc = calleeExpr.location
         if named.isEmpty {
             return { f in
-                let fn = try callee(f)
-                if case .closure(let c) = fn, c.proto.parameters.count == n {
+                let fn: Value
+                if let calleeCell {
+                    guard let v = calleeCell.value else { throw Compiler.unknownName(calleeCell.name, globals, at: calleeLoc) }
+                    fn = v
+                } else {
+                    fn = try callee(f)
+                }
+                if case .closure(let c) = fn, c.proto.parameterCount == n {
                     // Fast path: evaluate arguments straight into the callee's frame.
                     let p = c.proto
                     let ctx = f.context
                     let frame = Frame(slotCount: p.slotCount, cellCount: p.cellCount, captures: c.captures, context: ctx)
-                    for k in 0..<n {
-                        let v = try positional[k](f)
-                        switch p.parameterStorage[k] {
-                        case .slot(let i): frame.slots[i] = v
-                        case .cell(let i): frame.cells[i] = Box(v)
-                        default: break
+                    if p.simpleParameters {
+                        for k in 0..<n { frame.slots[k] = try positional[k](f) }
+                    } else {
+                        for k in 0..<n {
+                            let v = try positional[k](f)
+                            switch p.parameterStorage[k] {
+                            case .slot(let i): frame.slots[i] = v
+                            case .cell(let i): frame.cells[i] = Box(v)
+                            default: break
+                            }
                         }
                     }
                     return try ctx.enter(at: loc) { try p.body(frame) }
@@ -60,10 +75,13 @@ extension Compiler {
     }
 
     private func compileMutatingCall(_ b: BuiltinFunction, _ target: Expr, _ rest: [Argument], _ loc: SourceLocation) -> Eval {
-        guard let place = compilePlace(target, purpose: "\(b.name)() changes") else {
+        switch target.kind {
+        case .name, .index, .member: break
+        default:
             error("\(b.name)() needs a variable to change, such as `\(b.name)(xs, 1)` with `var xs`", at: target.location)
             return { _ in .null }
         }
+        guard let place = compilePlace(target, purpose: "change") else { return { _ in .null } }
         let positional = rest.filter { $0.label == nil }.map { compileExpr($0.value) }
         let named = rest.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         return { f in
@@ -142,6 +160,20 @@ extension Compiler {
                     return .normal
                 }
             default: return { _ in .normal }
+            }
+        }
+        if let combine, case .name(let n) = target.kind, scope.resolve(n) != nil,
+           case .local(.slot(let i), let isConstant) = resolve(n, at: target.location), !isConstant {
+            let isAdd = op == "+", isSub = op == "-"
+            return { f in
+                let r = try value(f)
+                if case .int(let a) = f.slots[i], case .int(let b) = r {
+                    if isAdd { let (s, o) = a.addingReportingOverflow(b); if !o { f.slots[i] = .int(s); return .normal } }
+                    if isSub { let (s, o) = a.subtractingReportingOverflow(b); if !o { f.slots[i] = .int(s); return .normal } }
+                }
+                let old = f.slots[i]
+                f.slots[i] = try Compiler.locate(loc) { try combine(old, r) }
+                return .normal
             }
         }
         guard let place = compilePlace(target, purpose: "assign to"), let combine else { return { _ in .normal } }

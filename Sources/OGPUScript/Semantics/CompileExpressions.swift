@@ -197,8 +197,20 @@ extension Compiler {
                 return try Compiler.locate(loc) { try Operators.multiply(l, r) }
             }
         case "/": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.divide(l, r) } }
-        case "//": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.floorDivide(l, r) } }
-        case "%": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.remainder(l, r) } }
+        case "//": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r, j > 0 {
+                let q = i / j
+                return .int((i % j != 0 && i < 0) ? q - 1 : q)
+            }
+            return try Compiler.locate(loc) { try Operators.floorDivide(l, r) } }
+        case "%": return { f in
+            let l = try x.get(f), r = try y.get(f)
+            if case .int(let i) = l, case .int(let j) = r, j > 0 {
+                let m = i % j
+                return .int(m < 0 ? m + j : m)
+            }
+            return try Compiler.locate(loc) { try Operators.remainder(l, r) } }
         case "**": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.power(l, r) } }
         default:
             let c = compileComparison(op, x, y, loc)

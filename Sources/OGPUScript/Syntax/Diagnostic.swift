@@ -41,7 +41,7 @@ public struct Diagnostic: Equatable, CustomStringConvertible {
         let bold = color ? "\u{1B}[1m" : ""
         let reset = color ? "\u{1B}[0m" : ""
         let lineNumber = String(location.line)
-        let pad = String(repeating: " ", count: lineNumber.count)
+        let pad = String(repeating: " ", count: lineNumber.count + 1)
         var out = "\(red)\(severity.rawValue)[\(kind)]\(reset)\(bold): \(message)\(reset)\n"
         out += "\(pad)\(blue)-->\(reset) \(location)\n"
         if let text = Diagnostic.line(location.line, of: source) {
@@ -51,7 +51,7 @@ public struct Diagnostic: Equatable, CustomStringConvertible {
             let col = max(1, min(location.column, scalars.count + 1))
             let length = max(1, min(location.length, scalars.count + 1 - col + 1))
             out += "\(pad) \(blue)|\(reset)\n"
-            out += "\(blue)\(lineNumber) |\(reset) \(shown)\n"
+            out += "\(blue) \(lineNumber) |\(reset) \(shown)\n"
             out += "\(pad) \(blue)|\(reset) " + String(repeating: " ", count: col - 1) + red + String(repeating: "^", count: length) + reset + "\n"
         }
         if let hint {

@@ -14,6 +14,16 @@ struct Parser {
     private var ignoreNewlines: [Bool] = [false]
     /// True while parsing an `if`/`while`/`for` head, where `{` opens the body, not a trailing block.
     private var inHead = false
+    /// Current nesting of expressions and blocks; bounded so hostile input cannot exhaust the stack.
+    private var nesting = 0
+    static let maxNesting = 200
+
+    private mutating func enter(_ at: SourceLocation) throws {
+        nesting += 1
+        if nesting > Parser.maxNesting {
+            throw error("expression nested too deeply (more than \(Parser.maxNesting) levels)", at: at)
+        }
+    }
 
     init(source: String, file: String) {
         var lexer = Lexer(source, file: file)
@@ -48,13 +58,13 @@ struct Parser {
     }
 
     private mutating func statementRecovering() -> Stmt? {
-        let saved = (ignoreNewlines, inHead)
+        let saved = (ignoreNewlines, inHead, nesting)
         do {
             let s = try statement()
             try endOfStatement()
             return s
         } catch {
-            (ignoreNewlines, inHead) = saved
+            (ignoreNewlines, inHead, nesting) = saved
             synchronize()
             return nil
         }
@@ -235,6 +245,8 @@ struct Parser {
             throw error("expected `{` to start a block, found \(peek.kind.display)", at: peek.location)
         }
         let open = peek.location
+        try enter(open)
+        defer { nesting -= 1 }
         advance()
         ignoreNewlines.append(false)
         let savedHead = inHead
@@ -308,6 +320,8 @@ struct Parser {
     }
 
     private mutating func conditional() throws -> Expr {
+        try enter(peek.location)
+        defer { nesting -= 1 }
         let cond = try orExpr()
         guard peek.isOp("?") else { return cond }
         advance(); skipNewlinesRaw()
@@ -340,6 +354,8 @@ struct Parser {
     private mutating func notExpr() throws -> Expr {
         if peek.isKeyword(.not) {
             let loc = peek.location
+            try enter(loc)
+            defer { nesting -= 1 }
             advance()
             return Expr(kind: .unary("not", try notExpr()), location: loc)
         }
@@ -389,6 +405,8 @@ struct Parser {
     private mutating func unary() throws -> Expr {
         if peek.isOp("-") {
             let loc = peek.location
+            try enter(loc)
+            defer { nesting -= 1 }
             advance()
             let operand = try unary()
             return Expr(kind: .unary("-", operand), location: loc)
@@ -433,7 +451,7 @@ struct Parser {
                 let loc = peek.location
                 advance()
                 e = Expr(kind: .member(e, name), location: loc)
-            } else if t.isOp("{") && !inHead && isBlockCallee(e) {
+            } else if t.isOp("{") && !inHead {
                 let fn = try trailingBlock()
                 if case .call(let callee, var args) = e.kind {
                     args.append(Argument(label: nil, value: fn))
@@ -464,6 +482,8 @@ struct Parser {
     /// `{ x => … }`, `{ (a, b) => … }` or `{ … }`: a function literal.
     private mutating func trailingBlock() throws -> Expr {
         let loc = peek.location
+        try enter(loc)
+        defer { nesting -= 1 }
         advance() // {
         ignoreNewlines.append(false)
         defer { ignoreNewlines.removeLast() }
@@ -592,7 +612,7 @@ struct Parser {
         if peek.isOp("{") {
             body = try withoutHead { try $0.block() }
         } else {
-            let e = try withoutHead { try $0.expression() }
+            let e = try expression() // still in a head, if we were: `{` there opens the body
             body = [Stmt(kind: .expression(e), location: e.location)]
         }
         return Expr(kind: .function(FunctionDecl(name: nil, parameters: params, body: body, location: loc)), location: loc)

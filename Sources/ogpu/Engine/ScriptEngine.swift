@@ -24,6 +24,7 @@ final class ScriptEngine {
         self.style = style
         host = TerminalHost(json: configuration.json)
         session = ScriptSession(host: host, arguments: arguments)
+        GatewaySetup.install(on: session, configuration)
     }
 
     /// A whole script. With `--json` the value of its last expression statement is the result line.

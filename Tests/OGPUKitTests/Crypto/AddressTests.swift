@@ -65,6 +65,11 @@ final class AddressTests: XCTestCase {
         XCTAssertThrowsError(try Address(hex: "0x5290840009852788€E0F7030069857D2E4169EE")) {
             XCTAssertEqual($0 as? AddressError, .invalidCharacter("€", offset: 18))
         }
+        // A combining accent after a hex digit must be reported, not crash the character lookup.
+        XCTAssertThrowsError(try Address(hex: "0x5\u{301}2908400098527886E0F7030069857D2E4169EE")) {
+            guard case .invalidCharacter(_, let offset)? = $0 as? AddressError else { return XCTFail("\($0)") }
+            XCTAssertEqual(offset, 3)
+        }
     }
 
     func testChecksumMismatchMessageSuggestsChecksummedForm() {

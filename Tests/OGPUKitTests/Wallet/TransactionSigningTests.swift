@@ -1,4 +1,5 @@
 import BigInt
+import Foundation
 import XCTest
 @testable import OGPUKit
 
@@ -69,47 +70,64 @@ final class TransactionSigningTests: XCTestCase {
     /// EIP-2930 and EIP-1559. Fields ethers leaves out default to zero / empty / contract creation.
     func testEthersTransactions() throws {
         let list = try WalletVectors.json("ethers/transactions.json") as! [[String: Any]]
+        let lock = NSLock()
         var counts = ["legacy": 0, "eip155": 0, "berlin": 0, "london": 0]
-        for item in list {
-            let name = item["name"] as! String
-            let tx = item["transaction"] as! [String: Any]
-            let key = try PrivateKey(hex: item["privateKey"] as! String)
-            let nonce = WalletVectors.uint64(tx["nonce"] ?? "0")!
-            let gasLimit = WalletVectors.uint64(tx["gasLimit"] ?? "0")!
-            let gasPrice = WalletVectors.bigUInt(tx["gasPrice"] ?? "0")!
-            let to = try address(tx["to"])
-            let value = WalletVectors.bigUInt(tx["value"] ?? "0")!
-            let data = try Hex.decode(tx["data"] as? String ?? "0x")
-            let chainId = WalletVectors.uint64(tx["chainId"])
-            let accessList = try accessList(tx["accessList"])
-
-            var forms: [(String, Transaction, String, String)] = [
-                ("legacy", .legacy(chainId: nil, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit, to: to,
-                                   value: value, data: data), "unsignedLegacy", "signedLegacy"),
-                ("berlin", .accessList(chainId: chainId ?? 0, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit,
-                                       to: to, value: value, data: data, accessList: accessList),
-                 "unsignedBerlin", "signedBerlin"),
-                ("london", .dynamicFee(chainId: chainId ?? 0, nonce: nonce,
-                                       maxPriorityFeePerGas: WalletVectors.bigUInt(tx["maxPriorityFeePerGas"] ?? "0")!,
-                                       maxFeePerGas: WalletVectors.bigUInt(tx["maxFeePerGas"] ?? "0")!,
-                                       gasLimit: gasLimit, to: to, value: value, data: data, accessList: accessList),
-                 "unsignedLondon", "signedLondon"),
-            ]
-            if let chainId {
-                forms.append(("eip155", .legacy(chainId: chainId, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit,
-                                                to: to, value: value, data: data), "unsignedEip155", "signedEip155"))
-            }
-            for (form, transaction, unsignedKey, signedKey) in forms {
-                let label = "ethers \(name) \(form)"
-                XCTAssertEqual(Hex.encode(try transaction.signingPayload()), item[unsignedKey] as! String, label)
-                let signed = try transaction.sign(with: key)
-                XCTAssertEqual(Hex.encode(signed.rawBytes), item[signedKey] as! String, label)
-                assertRoundTrip(signed.rawBytes, signed, label)
-                counts[form]! += 1
+        var failures = [String]()
+        // Two halves in parallel: secp256k1 in a debug build is the slow part of the suite.
+        let halves = [Array(list[..<(list.count / 2)]), Array(list[(list.count / 2)...])]
+        DispatchQueue.concurrentPerform(iterations: halves.count) { half in
+            for item in halves[half] {
+                do {
+                    let forms = try checkEthersVector(item)
+                    lock.lock(); for form in forms { counts[form]! += 1 }; lock.unlock()
+                } catch {
+                    lock.lock(); failures.append("ethers \(item["name"] ?? "?"): \(error)"); lock.unlock()
+                }
             }
         }
+        XCTAssertEqual(failures, [])
         print("ethers/transactions.json: \(counts) signed vectors")
         for (form, n) in counts { XCTAssertGreaterThan(n, 0, form) }
+    }
+
+    /// Checks one ethers vector's unsigned and signed encodings; returns the forms checked.
+    private func checkEthersVector(_ item: [String: Any]) throws -> [String] {
+        let name = item["name"] as! String
+        let tx = item["transaction"] as! [String: Any]
+        let key = try PrivateKey(hex: item["privateKey"] as! String)
+        let nonce = WalletVectors.uint64(tx["nonce"] ?? "0")!
+        let gasLimit = WalletVectors.uint64(tx["gasLimit"] ?? "0")!
+        let gasPrice = WalletVectors.bigUInt(tx["gasPrice"] ?? "0")!
+        let to = try address(tx["to"])
+        let value = WalletVectors.bigUInt(tx["value"] ?? "0")!
+        let data = try Hex.decode(tx["data"] as? String ?? "0x")
+        let chainId = WalletVectors.uint64(tx["chainId"])
+        let accessList = try accessList(tx["accessList"])
+
+        var forms: [(String, Transaction, String, String)] = [
+            ("legacy", .legacy(chainId: nil, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit, to: to,
+                               value: value, data: data), "unsignedLegacy", "signedLegacy"),
+            ("berlin", .accessList(chainId: chainId ?? 0, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit,
+                                   to: to, value: value, data: data, accessList: accessList),
+             "unsignedBerlin", "signedBerlin"),
+            ("london", .dynamicFee(chainId: chainId ?? 0, nonce: nonce,
+                                   maxPriorityFeePerGas: WalletVectors.bigUInt(tx["maxPriorityFeePerGas"] ?? "0")!,
+                                   maxFeePerGas: WalletVectors.bigUInt(tx["maxFeePerGas"] ?? "0")!,
+                                   gasLimit: gasLimit, to: to, value: value, data: data, accessList: accessList),
+             "unsignedLondon", "signedLondon"),
+        ]
+        if let chainId {
+            forms.append(("eip155", .legacy(chainId: chainId, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit,
+                                            to: to, value: value, data: data), "unsignedEip155", "signedEip155"))
+        }
+        for (form, transaction, unsignedKey, signedKey) in forms {
+            let label = "ethers \(name) \(form)"
+            XCTAssertEqual(Hex.encode(try transaction.signingPayload()), item[unsignedKey] as! String, label)
+            let signed = try transaction.sign(with: key)
+            XCTAssertEqual(Hex.encode(signed.rawBytes), item[signedKey] as! String, label)
+            assertRoundTrip(signed.rawBytes, signed, label)
+        }
+        return forms.map { $0.0 }
     }
 
     /// BasicTests/txtest.json: two old pre-EIP-155 transactions (one a contract creation).

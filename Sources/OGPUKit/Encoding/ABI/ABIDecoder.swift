@@ -11,7 +11,7 @@ public enum ABIDecoder {
     public static func decode(_ types: [ABIType], from data: [UInt8]) throws -> [ABIValue] {
         for type in types { try type.validate() }
         var reader = Reader(data: data)
-        return try reader.decodeSequence(count: types.count, type: { types[$0] }, base: 0, label: { "arg \($0)" })
+        return try reader.decodeSequence(ABISequenceLayout(tuple: types), base: 0, label: { "arg \($0)" })
     }
 
     /// Decodes `data` as a one-element tuple `(type)`.
@@ -42,28 +42,26 @@ public enum ABIDecoder {
             budget = 2 * (data.count / 32) + 16
         }
 
-        mutating func decodeSequence(count: Int, type: (Int) -> ABIType, base: Int,
-                                     label: (Int) -> String) throws -> [ABIValue] {
+        mutating func decodeSequence(_ layout: ABISequenceLayout, base: Int, label: (Int) -> String) throws -> [ABIValue] {
             var values: [ABIValue] = []
-            values.reserveCapacity(count)
+            values.reserveCapacity(layout.count)
             var headPosition = base
-            for i in 0..<count {
-                let elementType = type(i)
+            for i in 0..<layout.count {
                 do {
-                    if elementType.isDynamic {
+                    if layout.isDynamic(i) {
                         let pointer = try readWord(at: headPosition)
                         guard let relative = smallInt(pointer), relative <= data.count - base else {
                             throw ABIDecodingError.offsetOutOfRange(path: "", offset: headPosition,
                                                                     pointer: wordDescription(pointer))
                         }
-                        values.append(try decodeValue(elementType, at: base + relative))
+                        values.append(try decodeValue(layout.type(i), at: base + relative))
                     } else {
-                        values.append(try decodeValue(elementType, at: headPosition))
+                        values.append(try decodeValue(layout.type(i), at: headPosition))
                     }
                 } catch let error as ABIDecodingError {
                     throw error.prefixed(label(i))
                 }
-                headPosition += elementType.headSize
+                headPosition += layout.headSize(i)
             }
             return values
         }
@@ -121,15 +119,16 @@ public enum ABIDecoder {
                 guard let n = smallInt(length), n <= (data.count - start) / elementSize else {
                     throw ABIDecodingError.lengthOutOfRange(path: "", offset: position, length: wordDescription(length))
                 }
-                return .array(try decodeSequence(count: n, type: { _ in element }, base: start, label: { "[\($0)]" }))
+                return .array(try decodeSequence(ABISequenceLayout(repeating: element, count: n), base: start, label: { "[\($0)]" }))
             case .fixedArray(let element, let k):
                 guard k * element.headSize <= data.count - Swift.min(position, data.count) else {
                     throw ABIDecodingError.truncated(path: "", offset: position, needed: k * element.headSize,
                                                      available: data.count)
                 }
-                return .array(try decodeSequence(count: k, type: { _ in element }, base: position, label: { "[\($0)]" }))
+                return .array(try decodeSequence(ABISequenceLayout(repeating: element, count: k), base: position,
+                                                 label: { "[\($0)]" }))
             case .tuple(let components, let names):
-                return .tuple(try decodeSequence(count: components.count, type: { components[$0] }, base: position,
+                return .tuple(try decodeSequence(ABISequenceLayout(tuple: components), base: position,
                                                  label: { i in names.map { $0[i].isEmpty ? ".\(i)" : ".\($0[i])" } ?? ".\(i)" }))
             }
         }

@@ -1,12 +1,16 @@
 /// A Solidity custom error (`error InsufficientBalance(uint256 available, uint256 required)`).
 /// Reverting with it returns its 4-byte selector followed by the ABI-encoded arguments.
 public struct ABIError: Hashable, Sendable {
-    public var name: String
-    public var inputs: [ABIParameter]
+    // Read-only so the selector, computed once here, always matches the name and inputs.
+    public private(set) var name: String
+    public private(set) var inputs: [ABIParameter]
+    /// The first four bytes of Keccak-256 of `signature`.
+    public let selector: [UInt8]
 
     public init(name: String, inputs: [ABIParameter]) {
         self.name = name
         self.inputs = inputs
+        selector = Array(Keccak256.hash(ABIFunction.signature(name: name, parameters: inputs)).prefix(4))
     }
 
     /// Parses `Name(types)` or `error Name(type name, …)`.
@@ -28,11 +32,11 @@ public struct ABIError: Hashable, Sendable {
 
     public var signature: String { ABIFunction.signature(name: name, parameters: inputs) }
 
-    public var selector: [UInt8] { Array(Keccak256.hash(signature).prefix(4)) }
-
     /// Selector followed by the encoded arguments, as the contract would revert with.
     public func encode(_ arguments: [ABIValue]) throws -> [UInt8] {
-        try selector + ABIEncoder.encode(arguments, as: inputs.map(\.type))
+        var data = selector
+        try ABIEncoder.encode(arguments, as: inputs.map(\.type), appendingTo: &data)
+        return data
     }
 
     /// Decodes revert data made by this error; the selector must match.

@@ -4,15 +4,19 @@
 /// An indexed parameter of a dynamic or composite type (string, bytes, array, tuple) is stored only as the
 /// Keccak-256 hash of its value, so decoding gives that 32-byte hash (`DecodedEvent.Field.isHash`).
 public struct ABIEvent: Hashable, Sendable {
-    public var name: String
-    public var inputs: [ABIParameter]
+    // Read-only so topic0, computed once here, always matches the name and inputs.
+    public private(set) var name: String
+    public private(set) var inputs: [ABIParameter]
     /// Anonymous events have no topic0; they can only be decoded when one knows which event a log is.
-    public var anonymous: Bool
+    public private(set) var anonymous: Bool
+    /// Keccak-256 of `signature`: the first topic of every (non-anonymous) log of this event.
+    public let topic0: [UInt8]
 
     public init(name: String, inputs: [ABIParameter], anonymous: Bool = false) {
         self.name = name
         self.inputs = inputs
         self.anonymous = anonymous
+        topic0 = Keccak256.hash(ABIFunction.signature(name: name, parameters: inputs))
     }
 
     /// Parses `Name(types)` or `event Transfer(address indexed from, address indexed to, uint256 value)`.
@@ -26,9 +30,6 @@ public struct ABIEvent: Hashable, Sendable {
     }
 
     public var signature: String { ABIFunction.signature(name: name, parameters: inputs) }
-
-    /// Keccak-256 of `signature`: the first topic of every (non-anonymous) log of this event.
-    public var topic0: [UInt8] { Keccak256.hash(signature) }
 
     public struct Field: Hashable, Sendable {
         public let name: String

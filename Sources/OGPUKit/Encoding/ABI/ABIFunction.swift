@@ -3,17 +3,21 @@
 ///     let publish = try ABIFunction(signature: "publishTask((address,string,uint256,uint256))")
 ///     let calldata = try publish.encodeCall([.tuple([.address(source), .string(url), .uint(expiry), .uint(fee)])])
 public struct ABIFunction: Hashable, Sendable {
-    public var name: String
-    public var inputs: [ABIParameter]
-    public var outputs: [ABIParameter]
+    // Read-only so the selector, computed once here, always matches the name and inputs.
+    public private(set) var name: String
+    public private(set) var inputs: [ABIParameter]
+    public private(set) var outputs: [ABIParameter]
     /// `view`, `pure`, `nonpayable` or `payable` when known (JSON ABI, or written in the signature).
-    public var stateMutability: String?
+    public private(set) var stateMutability: String?
+    /// The first four bytes of Keccak-256 of `signature`.
+    public let selector: [UInt8]
 
     public init(name: String, inputs: [ABIParameter], outputs: [ABIParameter] = [], stateMutability: String? = nil) {
         self.name = name
         self.inputs = inputs
         self.outputs = outputs
         self.stateMutability = stateMutability
+        selector = Array(Keccak256.hash(ABIFunction.signature(name: name, parameters: inputs)).prefix(4))
     }
 
     /// Parses `name(types)`, optionally human-readable:
@@ -35,12 +39,11 @@ public struct ABIFunction: Hashable, Sendable {
     /// `name(canonical input types)`, the text the selector hashes.
     public var signature: String { ABIFunction.signature(name: name, parameters: inputs) }
 
-    /// The first four bytes of Keccak-256 of `signature`.
-    public var selector: [UInt8] { Array(Keccak256.hash(signature).prefix(4)) }
-
     /// Selector followed by the encoded arguments.
     public func encodeCall(_ arguments: [ABIValue]) throws -> [UInt8] {
-        try selector + ABIEncoder.encode(arguments, as: inputs.map(\.type))
+        var calldata = selector
+        try ABIEncoder.encode(arguments, as: inputs.map(\.type), appendingTo: &calldata)
+        return calldata
     }
 
     /// Decodes calldata made by `encodeCall`; the selector must match.

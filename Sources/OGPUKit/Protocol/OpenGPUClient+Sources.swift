@@ -1,0 +1,141 @@
+import BigInt
+
+extension OpenGPUClient {
+    // MARK: - Sources
+
+    /// Pins the source metadata (`imageMetadata.json`) and sends `Nexus.publishSource`; returns the
+    /// new source from the `SourcePublished` log.
+    public func publishSource(_ draft: SourceDraft) throws -> Address {
+        let params = try sourceParams(draft)
+        let receipt = try transact(network.contracts.nexus, OpenGPUContracts.Nexus.publishSource, [params.abiValue],
+                                   label: "Nexus.publishSource", meta: [("metadata", .string(params.imageMetadataUrl))])
+        let event = try nexusEvent(OpenGPUContracts.Nexus.sourcePublished, in: receipt)
+        guard let source = event["source"]?.addressValue else { throw OpenGPUReadError.malformed("SourcePublished log") }
+        return source
+    }
+
+    /// Re-pins the metadata and sends `Nexus.updateSource`.
+    @discardableResult
+    public func updateSource(_ source: Address, _ draft: SourceDraft) throws -> TransactionReceipt {
+        let params = try sourceParams(draft)
+        return try transact(network.contracts.nexus, OpenGPUContracts.Nexus.updateSource, [.address(source), params.abiValue],
+                            label: "Nexus.updateSource", meta: [("source", .string(source.checksummed))])
+    }
+
+    /// `Nexus.inactivateSource`: later publishes to it revert with SourceInactive.
+    @discardableResult
+    public func inactivateSource(_ source: Address) throws -> TransactionReceipt {
+        try transact(network.contracts.nexus, OpenGPUContracts.Nexus.inactivateSource, [.address(source)],
+                     label: "Nexus.inactivateSource", meta: [("source", .string(source.checksummed))])
+    }
+
+    private func sourceParams(_ d: SourceDraft) throws -> SourceParams {
+        let s = try sender()
+        let url = try ipfs.upload(JSONWriter.bytes(d.metadataJSON, style: .python), filename: "imageMetadata.json",
+                                  cancellation: cancellation)
+        return SourceParams(client: s.address, imageMetadataUrl: url, imageEnvironments: d.environments, minPayment: d.minPayment,
+                            minAvailableLockup: d.minAvailableLockup, maxExpiryDuration: d.maxExpiryDuration,
+                            deliveryMethod: d.deliveryMethod, lastUpdateTime: Self.now())
+    }
+
+    public func source(_ address: Address) throws -> SourceInfo {
+        typealias S = OpenGPUContracts.Source
+        let r = try read([
+            ViewCall(address, S.getStatus, label: "Source.getStatus"),
+            ViewCall(address, S.getSourceParams, label: "Source.getSourceParams"),
+            ViewCall(address, S.getTaskCount, label: "Source.getTaskCount"),
+        ])
+        guard case .success(let st) = r[0], let s = st.first?.uintValue,
+              let status = SourceStatus(rawValue: UInt8(truncatingIfNeeded: s)) else {
+            if case .failure(let e) = r[0], !(e is ContractError), !(e is OpenGPUReadError) { throw e }
+            throw OpenGPUReadError.notFound(kind: "source", address: address)
+        }
+        guard let p = try r[1].get().first else { throw OpenGPUReadError.malformed("SourceParams") }
+        let count = try r[2].get().first?.uintValue ?? 0
+        return SourceInfo(address: address, status: status, params: try SourceParams(abi: p), taskCount: Int(truncatingIfNeeded: count))
+    }
+
+    /// All sources registered in the Nexus (optionally only those a client owns).
+    /// `getSources` bounds are not characterised (PROTOCOL.md §9.1), so it is asked for the inclusive
+    /// range first, then the exclusive one if that reverts.
+    public func sources(ownedBy client: Address? = nil) throws -> [Address] {
+        let nexus = network.contracts.nexus
+        let n = try read(ViewCall(nexus, OpenGPUContracts.Nexus.getSourceCount, label: "Nexus.getSourceCount")).first?.uintValue ?? 0
+        if n == 0 { return [] }
+        var list: [Address]
+        do {
+            list = try read(ViewCall(nexus, OpenGPUContracts.Nexus.getSources, [.uint(0), .uint(n - 1)], label: "Nexus.getSources"))
+                .first?.items?.compactMap(\.addressValue) ?? []
+        } catch is ContractError {
+            list = try read(ViewCall(nexus, OpenGPUContracts.Nexus.getSources, [.uint(0), .uint(n)], label: "Nexus.getSources"))
+                .first?.items?.compactMap(\.addressValue) ?? []
+        }
+        list = list.filter { $0 != .zero }
+        guard let client else { return list }
+        let owners = try read(list.map { ViewCall($0, OpenGPUContracts.Source.getClient, label: "Source.getClient") })
+        return zip(list, owners).compactMap { a, r in (try? r.get())?.first?.addressValue == client ? a : nil }
+    }
+
+    // MARK: - Vault
+
+    public func vault(_ account: Address) throws -> VaultAccount {
+        typealias V = OpenGPUContracts.Vault
+        let v = network.contracts.vault
+        let args: [ABIValue] = [.address(account)]
+        let r = try read([
+            ViewCall(v, V.balanceOf, args, label: "Vault.balanceOf"),
+            ViewCall(v, V.lockupOf, args, label: "Vault.lockupOf"),
+            ViewCall(v, V.unbondingOf, args, label: "Vault.unbondingOf"),
+            ViewCall(v, V.unbondingTimestamp, args, label: "Vault.unbondingTimestamp"),
+            ViewCall(v, V.frozenPayment, args, label: "Vault.frozenPayment"),
+            ViewCall(v, V.totalEarningsOf, args, label: "Vault.totalEarningsOf"),
+            ViewCall(v, V.isEligible, args, label: "Vault.isEligible"),
+        ])
+        func uint(_ i: Int) throws -> BigUInt { try r[i].get().first?.uintValue ?? 0 }
+        return VaultAccount(account: account, balance: try uint(0), lockup: try uint(1), unbonding: try uint(2),
+                            unbondingTimestamp: UInt64(truncatingIfNeeded: try uint(3)), frozenPayment: try uint(4),
+                            totalEarnings: try uint(5), eligible: try r[6].get().first?.boolValue ?? false)
+    }
+
+    /// `Vault.deposit(account){value: amount}`: credits the liquid balance tasks are paid from.
+    @discardableResult
+    public func deposit(_ amount: BigUInt, for account: Address? = nil) throws -> TransactionReceipt {
+        let target = try account ?? sender().address
+        return try transact(network.contracts.vault, OpenGPUContracts.Vault.deposit, [.address(target)], value: amount,
+                            label: "Vault.deposit", meta: [("account", .string(target.checksummed)), ("amount", .string(String(amount)))])
+    }
+
+    @discardableResult
+    public func lock(_ amount: BigUInt) throws -> TransactionReceipt {
+        try transact(network.contracts.vault, OpenGPUContracts.Vault.lock, [.uint(amount)], label: "Vault.lock")
+    }
+
+    @discardableResult
+    public func unbond(_ amount: BigUInt) throws -> TransactionReceipt {
+        try transact(network.contracts.vault, OpenGPUContracts.Vault.unbond, [.uint(amount)], label: "Vault.unbond")
+    }
+
+    @discardableResult
+    public func withdraw(_ amount: BigUInt) throws -> TransactionReceipt {
+        try transact(network.contracts.vault, OpenGPUContracts.Vault.withdraw, [.uint(amount)], label: "Vault.withdraw")
+    }
+
+    @discardableResult
+    public func claim() throws -> TransactionReceipt {
+        try transact(network.contracts.vault, OpenGPUContracts.Vault.claim, [], label: "Vault.claim")
+    }
+
+    // MARK: - Agents
+
+    /// `Terminal.setAgent`: lets `agent` act for this account (or revokes it).
+    @discardableResult
+    public func setAgent(_ agent: Address, enabled: Bool = true) throws -> TransactionReceipt {
+        try transact(network.contracts.terminal, OpenGPUContracts.Terminal.setAgent, [.address(agent), .bool(enabled)],
+                     label: "Terminal.setAgent")
+    }
+
+    public func isAgent(_ agent: Address, of account: Address) throws -> Bool {
+        try read(ViewCall(network.contracts.terminal, OpenGPUContracts.Terminal.isAgentOf, [.address(account), .address(agent)],
+                          label: "Terminal.isAgentOf")).first?.boolValue ?? false
+    }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import BigInt
+
+extension OpenGPUClient {
+    private var controller: Address { network.contracts.controller }
+
+    // MARK: - Publish
+
+    /// Pins the config, sends `Controller.publishTask`, and returns the new task from the Nexus
+    /// `TaskPublished` log. Reverts found by gas estimation (inactive source, short Vault balance…)
+    /// throw `ContractError` before anything is signed.
+    public func publish(_ draft: TaskDraft) throws -> PublishedTask {
+        try validate(draft)
+        let url = try ipfs.upload(draft.configBytes, filename: "taskConfig.json", cancellation: cancellation)
+        let request = try publishRequest(draft, configURL: url)
+        let receipt = try sender().send(request)
+        return try published(receipt, configURL: url)
+    }
+
+    /// Publishes many tasks pipelined: all configs pinned, all gas estimated in one batch, all
+    /// transactions signed, journaled and sent, then all receipts awaited together. Results are in
+    /// input order; one failing draft does not stop the others.
+    public func publishBatch(_ drafts: [TaskDraft]) throws -> [Result<PublishedTask, Error>] {
+        let s = try sender()
+        var results = [Result<PublishedTask, Error>?](repeating: nil, count: drafts.count)
+        var requests = [Int: (TransactionRequest, String)]()
+        for (i, d) in drafts.enumerated() {
+            do {
+                try validate(d)
+                let url = try ipfs.upload(d.configBytes, filename: "taskConfig.json", cancellation: cancellation)
+                requests[i] = (try publishRequest(d, configURL: url), url)
+            } catch { results[i] = .failure(error) }
+        }
+        let order = requests.keys.sorted()
+        // Estimation executes each publish on the node: chunked so no single request runs into the timeout.
+        var estimates = [Result<JSONValue, RPCError>]()
+        for chunk in stride(from: 0, to: order.count, by: 16) {
+            estimates += try eth.rpc.batch(order[chunk..<min(chunk + 16, order.count)].map { i in
+                RPCCall("eth_estimateGas", [CallRequest(from: s.address, to: controller, data: requests[i]!.0.data).json])
+            })
+        }
+        var pendings = [(Int, PendingTransaction)]()
+        for (k, i) in order.enumerated() {
+            let (request, _) = requests[i]!
+            do {
+                let gas: UInt64
+                switch estimates[k] {
+                case .success(let v): gas = try EthQuantity.u64(v, "gas estimate")
+                case .failure(let e) where e.isExecutionRevert:
+                    throw TransactionSender.revertError(e, request: request, phase: .beforeSending, hash: nil)
+                case .failure: gas = try s.estimateGas(request)
+                }
+                pendings.append((i, try s.submit(request, gasEstimate: gas)))
+            } catch { results[i] = .failure(error) }
+        }
+        let receipts = try s.waitForReceipts(pendings.map(\.1))
+        for ((i, _), r) in zip(pendings, receipts) {
+            results[i] = Result { try published(r.get(), configURL: requests[i]!.1) }
+        }
+        return results.map { $0! }
+    }
+
+    /// Signs the publish transaction for `draft` with `configURL` without pinning or sending it
+    /// (nothing is journaled: these bytes are never broadcast by this client). Uses the next
+    /// nonce the node reports and a fresh gas estimate.
+    public func signPublish(_ draft: TaskDraft, configURL: String) throws -> SignedTransaction {
+        try validate(draft)
+        let s = try sender()
+        let request = try publishRequest(draft, configURL: configURL)
+        let gas = s.fees.gasLimit(forEstimate: try s.estimateGas(request))
+        let nonce = try eth.transactionCount(of: s.address, at: .pending)
+        guard let signer else { throw OpenGPUClientError.noSigner }
+        return try s.build(request, nonce: nonce, gasLimit: gas, fee: try s.fees.quote()).sign(with: signer)
+    }
+
+    private func validate(_ d: TaskDraft) throws {
+        let now = Self.now()
+        guard d.expiryTime > now else { throw TaskDraftError.expiryInPast(expiryTime: d.expiryTime, now: now) }
+        guard d.payment > 0 else { throw TaskDraftError.zeroPayment }
+    }
+
+    func publishRequest(_ d: TaskDraft, configURL: String) throws -> TransactionRequest {
+        let params = ABIValue.tuple([.address(d.source), .string(configURL), .uint(BigUInt(d.expiryTime)), .uint(d.payment)])
+        return TransactionRequest(to: controller, data: try OpenGPUContracts.Controller.publishTask.encodeCall([params]),
+                                  label: "Controller.publishTask",
+                                  journalMeta: [("source", .string(d.source.checksummed)), ("config", .string(configURL)),
+                                                ("payment", .string(String(d.payment))), ("expiry", .int(d.expiryTime))])
+    }
+
+    private func published(_ receipt: TransactionReceipt, configURL: String) throws -> PublishedTask {
+        let event = try nexusEvent(OpenGPUContracts.Nexus.taskPublished, in: receipt)
+        guard let task = event["task"]?.addressValue else { throw OpenGPUReadError.malformed("TaskPublished log") }
+        try? journal.record(.mined, hash: receipt.transactionHash, [("task", .string(task.checksummed))])
+        return PublishedTask(task: task, transactionHash: receipt.transactionHash, blockNumber: receipt.blockNumber, configURL: configURL)
+    }
+
+    /// Finds the task a journaled publish created, from its receipt (recovery after an interruption).
+    public func recoverPublishedTask(transactionHash: String) throws -> Address? {
+        guard let receipt = try eth.receipt(transactionHash), receipt.succeeded else { return nil }
+        return try nexusEvent(OpenGPUContracts.Nexus.taskPublished, in: receipt)["task"]?.addressValue
+    }
+
+    // MARK: - Read
+
+    public func task(_ address: Address) throws -> TaskInfo {
+        typealias T = OpenGPUContracts.Task
+        let r = try read([
+            ViewCall(address, T.getStatus, label: "Task.getStatus"),
+            ViewCall(address, T.taskParams, label: "Task.taskParams"),
+            ViewCall(address, T.getAttemptCount, label: "Task.getAttemptCount"),
+            ViewCall(address, T.getDeliveryMethod, label: "Task.getDeliveryMethod"),
+            ViewCall(address, T.winningProvider, label: "Task.winningProvider"),
+            ViewCall(address, T.owner, label: "Task.owner"),
+        ])
+        guard case .success(let statusOut) = r[0], let s = statusOut.first?.uintValue,
+              let status = TaskStatus(rawValue: UInt8(truncatingIfNeeded: s)), s < 256 else {
+            if case .failure(let e) = r[0], !(e is ContractError), !(e is OpenGPUReadError) { throw e }
+            throw OpenGPUReadError.notFound(kind: "task", address: address)
+        }
+        let params = try r[1].get()
+        guard params.count == 4, let source = params[0].addressValue, let config = params[1].stringValue,
+              let expiry = params[2].uintValue, let payment = params[3].uintValue else {
+            throw OpenGPUReadError.malformed("taskParams")
+        }
+        let attempts = try r[2].get().first?.uintValue ?? 0
+        let dm = (try? r[3].get())?.first?.uintValue.flatMap { DeliveryMethod(rawValue: UInt8(truncatingIfNeeded: $0)) }
+        let winner = (try? r[4].get())?.first?.addressValue.flatMap { $0 == .zero ? nil : $0 }
+        let owner = (try? r[5].get())?.first?.addressValue
+        return TaskInfo(address: address, status: status, source: source, configURL: config,
+                        expiryTime: UInt64(truncatingIfNeeded: expiry), payment: payment, deliveryMethod: dm,
+                        attemptCount: Int(truncatingIfNeeded: attempts), winningProvider: winner, owner: owner)
+    }
+
+    /// Addresses of the task's responses. Deployed getters take **inclusive** bounds and panic on
+    /// index == count (PROTOCOL.md §9.1), so chunks are `[i, min(i+100, n) - 1]`; empty slots
+    /// (attempters that have not answered) hold the zero address and are dropped.
+    public func responseAddresses(of task: Address) throws -> [Address] {
+        let n = try read(ViewCall(task, OpenGPUContracts.Task.getAttemptCount, label: "Task.getAttemptCount")).first?.uintValue ?? 0
+        if n == 0 { return [] }
+        var calls = [ViewCall]()
+        var lower = BigUInt(0)
+        while lower < n {
+            let upper = min(lower + 100, n) - 1
+            calls.append(ViewCall(task, OpenGPUContracts.Task.getResponsesOf, [.uint(lower), .uint(upper)], label: "Task.getResponsesOf"))
+            lower += 100
+        }
+        var out = [Address]()
+        for r in try read(calls) {
+            for item in try r.get().first?.items ?? [] {
+                if let a = item.addressValue, a != .zero { out.append(a) }
+            }
+        }
+        return out
+    }
+
+    public func response(_ address: Address) throws -> ResponseInfo {
+        try responses([address])[0].get()
+    }
+
+    /// Every response of a task, each read with one batched round trip.
+    public func responses(of task: Address) throws -> [ResponseInfo] {
+        try responses(try responseAddresses(of: task)).map { try $0.get() }
+    }
+
+    func responses(_ addresses: [Address]) throws -> [Result<ResponseInfo, Error>] {
+        if addresses.isEmpty { return [] }
+        typealias R = OpenGPUContracts.Response
+        var calls = [ViewCall]()
+        for a in addresses {
+            calls += [ViewCall(a, R.getResponseParams, label: "Response.getResponseParams"),
+                      ViewCall(a, R.getStatus, label: "Response.getStatus"),
+                      ViewCall(a, R.confirmedFinal, label: "Response.confirmedFinal"),
+                      ViewCall(a, R.responseTimestamp, label: "Response.responseTimestamp")]
+        }
+        let r = try read(calls)
+        return addresses.enumerated().map { i, a in
+            Result {
+                guard let p = try r[4 * i].get().first?.items, p.count == 4, let task = p[0].addressValue,
+                      let provider = p[1].addressValue, let data = p[2].stringValue, let payment = p[3].uintValue else {
+                    throw OpenGPUReadError.malformed("ResponseParams")
+                }
+                let st = try r[4 * i + 1].get().first?.uintValue ?? 0
+                let confirmed = try r[4 * i + 2].get().first?.boolValue ?? false
+                let ts = try r[4 * i + 3].get().first?.uintValue ?? 0
+                return ResponseInfo(address: a, task: task, provider: provider, data: data, payment: payment,
+                                    status: ResponseStatus(rawValue: UInt8(truncatingIfNeeded: st)) ?? .submitted,
+                                    timestamp: UInt64(truncatingIfNeeded: ts), confirmed: confirmed)
+            }
+        }
+    }
+
+    /// The response payload: fetched JSON when `data` is a URL, parsed inline JSON otherwise, or
+    /// the raw text when it is neither.
+    public func responseData(_ response: ResponseInfo) throws -> JSONValue {
+        let d = response.data.trimmingCharacters(in: .whitespacesAndNewlines)
+        if d.hasPrefix("http://") || d.hasPrefix("https://") || d.hasPrefix("ipfs://") {
+            return try ipfs.fetchJSON(d, cancellation: cancellation)
+        }
+        return (try? JSONParser.parse(d)) ?? .string(response.data)
+    }
+
+    /// The task's config as pinned.
+    public func taskInput(_ task: TaskInfo) throws -> TaskInput {
+        try TaskInput(config: ipfs.fetchJSON(task.configURL, cancellation: cancellation))
+    }
+
+    // MARK: - Client actions
+
+    /// `Controller.confirmResponse` (MANUAL_CONFIRMATION tasks): pays the provider, finalizes the task.
+    @discardableResult
+    public func confirm(response: Address) throws -> TransactionReceipt {
+        try transact(controller, OpenGPUContracts.Controller.confirmResponse, [.address(response)],
+                     label: "Controller.confirmResponse", meta: [("response", .string(response.checksummed))])
+    }
+
+    /// `Controller.cancelTask`: only while the task is NEW; the escrow returns to the client.
+    @discardableResult
+    public func cancel(task: Address) throws -> TransactionReceipt {
+        try transact(controller, OpenGPUContracts.Controller.cancelTask, [.address(task)],
+                     label: "Controller.cancelTask", meta: [("task", .string(task.checksummed))])
+    }
+
+    // MARK: - Events
+
+    /// The task's attempts, responses and status changes between two blocks, from Nexus logs.
+    /// Nexus events have no indexed fields, so the filter is by topic and the task is matched here.
+    public func taskEvents(_ task: Address, from: BlockTag = .earliest, to: BlockTag = .latest) throws -> [TaskEvent] {
+        typealias N = OpenGPUContracts.Nexus
+        let logs = try eth.logs(address: network.contracts.nexus,
+                                topics: [[N.attempted.topic0, N.responseSubmitted.topic0, N.taskStatusChanged.topic0]],
+                                from: from, to: to)
+        var out = [TaskEvent]()
+        for log in logs where log.address == network.contracts.nexus {
+            guard let topic = log.topics.first else { continue }
+            let kind: TaskEvent.Kind
+            let eventTask: Address?
+            if topic == N.attempted.topic0, let d = try? N.attempted.decodeLog(topics: log.topics, data: log.data) {
+                eventTask = d["task"]?.addressValue
+                guard let p = d["provider"]?.addressValue, let pay = d["suggestedPayment"]?.uintValue else { continue }
+                kind = .attempted(provider: p, suggestedPayment: pay)
+            } else if topic == N.responseSubmitted.topic0, let d = try? N.responseSubmitted.decodeLog(topics: log.topics, data: log.data) {
+                eventTask = d["task"]?.addressValue
+                guard let r = d["response"]?.addressValue else { continue }
+                kind = .responseSubmitted(response: r)
+            } else if topic == N.taskStatusChanged.topic0, let d = try? N.taskStatusChanged.decodeLog(topics: log.topics, data: log.data) {
+                eventTask = d["task"]?.addressValue
+                guard let s = d["status"]?.uintValue, let st = TaskStatus(rawValue: UInt8(truncatingIfNeeded: s)) else { continue }
+                kind = .statusChanged(st)
+            } else { continue }
+            guard eventTask == task else { continue }
+            out.append(TaskEvent(task: task, kind: kind, blockNumber: log.blockNumber ?? 0, transactionHash: log.transactionHash,
+                                 logIndex: log.logIndex))
+        }
+        return out
+    }
+}
+
+/// Incremental event polling: each `poll()` returns the task's events since the last one
+/// (`eth_getLogs` from the last seen block + 1 to latest), as PROTOCOL.md §12 recommends.
+public final class TaskEventPoller: @unchecked Sendable {
+    public let client: OpenGPUClient
+    public let task: Address
+    public private(set) var nextBlock: UInt64
+
+    public init(client: OpenGPUClient, task: Address, fromBlock: UInt64) {
+        self.client = client
+        self.task = task
+        self.nextBlock = fromBlock
+    }
+
+    public func poll() throws -> [TaskEvent] {
+        let latest = try client.eth.blockNumber()
+        guard latest >= nextBlock else { return [] }
+        let events = try client.taskEvents(task, from: .number(nextBlock), to: .number(latest))
+        nextBlock = latest + 1
+        return events
+    }
+}

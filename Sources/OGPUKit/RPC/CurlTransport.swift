@@ -1,0 +1,181 @@
+import CCurl
+import Foundation
+
+/// HTTP over libcurl. Easy handles are pooled and reused, so consecutive requests to a node share a
+/// kept-alive connection; each handle is used by one thread at a time (the pool lock hands them out).
+public final class CurlTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [UnsafeMutableRawPointer] = []
+    private let maxIdle: Int
+    public let userAgent: String
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public init(maxIdleHandles: Int = 8, userAgent: String = "ogpu/0.1") {
+        _ = CurlTransport.globalInit
+        self.maxIdle = maxIdleHandles
+        self.userAgent = userAgent
+    }
+
+    deinit {
+        for h in idle { curl_easy_cleanup(h) }
+    }
+
+    public func post(_ url: String, body: [UInt8], contentType: String, options: HTTPOptions,
+                     cancellation: CancellationToken?) throws -> HTTPResponse {
+        try perform(url: url, body: body, contentType: contentType, options: options, cancellation: cancellation)
+    }
+
+    public func get(_ url: String, options: HTTPOptions, cancellation: CancellationToken?) throws -> HTTPResponse {
+        try perform(url: url, body: nil, contentType: nil, options: options, cancellation: cancellation)
+    }
+
+    private func checkout() -> UnsafeMutableRawPointer? {
+        lock.lock()
+        if let h = idle.popLast() { lock.unlock(); return h }
+        lock.unlock()
+        return curl_easy_init()
+    }
+
+    private func checkin(_ h: UnsafeMutableRawPointer, healthy: Bool) {
+        lock.lock()
+        if healthy && idle.count < maxIdle { idle.append(h); lock.unlock(); return }
+        lock.unlock()
+        curl_easy_cleanup(h)
+    }
+
+    private func perform(url: String, body: [UInt8]?, contentType: String?, options: HTTPOptions,
+                         cancellation: CancellationToken?) throws -> HTTPResponse {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw TransportError(kind: .invalidURL, url: url, detail: "only http:// and https:// URLs are supported",
+                                 requestSent: false)
+        }
+        if cancellation?.isCancelled == true {
+            throw TransportError(kind: .cancelled, url: url, detail: "cancelled before sending", requestSent: false)
+        }
+        guard let h = checkout() else {
+            throw TransportError(kind: .other(code: -1), url: url, detail: "curl_easy_init failed", requestSent: false)
+        }
+        let sink = ResponseSink(limit: options.maxResponseBytes, cancellation: cancellation)
+        let sinkPtr = Unmanaged.passRetained(sink)
+        defer { sinkPtr.release() }
+
+        curl_easy_reset(h)
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        var allHeaders = options.headers
+        if let contentType { allHeaders.append(("Content-Type", contentType)) }
+        // No "Expect: 100-continue" round trip on larger bodies.
+        allHeaders.append(("Expect", ""))
+        for (k, v) in allHeaders { headerList = curl_slist_append(headerList, "\(k): \(v)") }
+        defer { curl_slist_free_all(headerList) }
+
+        _ = ogpu_curl_setopt_string(h, CURLOPT_URL, url)
+        _ = ogpu_curl_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = ogpu_curl_setopt_string(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        _ = ogpu_curl_setopt_string(h, CURLOPT_USERAGENT, userAgent)
+        _ = ogpu_curl_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
+        _ = ogpu_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        _ = ogpu_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = ogpu_curl_setopt_long(h, CURLOPT_TCP_NODELAY, 1)
+        _ = ogpu_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(options.connectTimeout * 1000)))
+        _ = ogpu_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, max(1, Int(options.totalTimeout * 1000)))
+        _ = ogpu_curl_setopt_long(h, CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1 : 0)
+        _ = ogpu_curl_setopt_long(h, CURLOPT_MAXREDIRS, 5)
+        _ = ogpu_curl_setopt_off(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes))
+        _ = ogpu_curl_setopt_ptr(h, CURLOPT_HTTPHEADER, headerList)
+        _ = ogpu_curl_setopt_write(h, CURLOPT_WRITEFUNCTION, curlWrite)
+        _ = ogpu_curl_setopt_ptr(h, CURLOPT_WRITEDATA, sinkPtr.toOpaque())
+        _ = ogpu_curl_setopt_header(h, curlHeader)
+        _ = ogpu_curl_setopt_ptr(h, CURLOPT_HEADERDATA, sinkPtr.toOpaque())
+        _ = ogpu_curl_setopt_long(h, CURLOPT_NOPROGRESS, 0)
+        _ = ogpu_curl_setopt_xferinfo(h, curlProgress)
+        _ = ogpu_curl_setopt_ptr(h, CURLOPT_XFERINFODATA, sinkPtr.toOpaque())
+
+        let code: CURLcode
+        if let body {
+            _ = ogpu_curl_setopt_long(h, CURLOPT_POST, 1)
+            _ = ogpu_curl_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            code = body.withUnsafeBytes { buf -> CURLcode in
+                _ = ogpu_curl_setopt_ptr(h, CURLOPT_POSTFIELDS, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
+                return curl_easy_perform(h)
+            }
+        } else {
+            _ = ogpu_curl_setopt_long(h, CURLOPT_HTTPGET, 1)
+            code = curl_easy_perform(h)
+        }
+
+        var status = 0
+        _ = ogpu_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+        var requestSize = 0
+        _ = ogpu_curl_getinfo_long(h, CURLINFO_REQUEST_SIZE, &requestSize)
+
+        guard code == CURLE_OK else {
+            checkin(h, healthy: false)
+            let detail = String(cString: curl_easy_strerror(code))
+            let sent = requestSize > 0
+            let kind: TransportError.Kind
+            switch code {
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+                kind = .connectFailed
+            case CURLE_OPERATION_TIMEDOUT:
+                kind = sent ? .timedOut : .connectFailed
+            case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
+                kind = .connectionLost
+            case CURLE_ABORTED_BY_CALLBACK:
+                kind = .cancelled
+            case CURLE_WRITE_ERROR where sink.overflowed, CURLE_FILESIZE_EXCEEDED:
+                kind = .responseTooLarge(limit: options.maxResponseBytes)
+            case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+                kind = .invalidURL
+            default:
+                kind = .other(code: Int(code.rawValue))
+            }
+            throw TransportError(kind: kind, url: url, detail: detail, requestSent: sent)
+        }
+        checkin(h, healthy: true)
+        return HTTPResponse(status: status, body: sink.bytes, contentType: sink.contentType)
+    }
+}
+
+/// Collects the body for one transfer and enforces the size limit while it streams in.
+private final class ResponseSink {
+    var bytes: [UInt8] = []
+    var contentType: String?
+    var overflowed = false
+    let limit: Int
+    let cancellation: CancellationToken?
+
+    init(limit: Int, cancellation: CancellationToken?) {
+        self.limit = limit
+        self.cancellation = cancellation
+    }
+}
+
+private let curlWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    ptr, size, count, ctx in
+    guard let ctx, let ptr else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(ctx).takeUnretainedValue()
+    let n = size * count
+    if sink.bytes.count + n > sink.limit { sink.overflowed = true; return 0 }
+    ptr.withMemoryRebound(to: UInt8.self, capacity: n) { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+    return n
+}
+
+private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    ptr, size, count, ctx in
+    guard let ctx, let ptr else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(ctx).takeUnretainedValue()
+    let n = size * count
+    let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) { String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self) }
+    if line.lowercased().hasPrefix("content-type:") {
+        sink.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    return n
+}
+
+private let curlProgress: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> Int32 = {
+    ctx, _, _, _, _ in
+    guard let ctx else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(ctx).takeUnretainedValue()
+    return sink.cancellation?.isCancelled == true ? 1 : 0
+}

@@ -1,0 +1,91 @@
+/// What the HTTP layer reports. Kept separate from libcurl so the JSON-RPC client can be tested
+/// against any transport.
+public struct HTTPResponse: Sendable {
+    public let status: Int
+    public let body: [UInt8]
+    public let contentType: String?
+
+    public init(status: Int, body: [UInt8], contentType: String? = nil) {
+        self.status = status
+        self.body = body
+        self.contentType = contentType
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Per-request limits. The defaults suit a JSON-RPC node; IPFS fetches tighten `maxResponseBytes`.
+public struct HTTPOptions: Sendable {
+    public var connectTimeout: Double
+    public var totalTimeout: Double
+    public var maxResponseBytes: Int
+    public var followRedirects: Bool
+    public var headers: [(String, String)]
+
+    public init(connectTimeout: Double = 10, totalTimeout: Double = 30, maxResponseBytes: Int = 64 << 20,
+                followRedirects: Bool = false, headers: [(String, String)] = []) {
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.maxResponseBytes = maxResponseBytes
+        self.followRedirects = followRedirects
+        self.headers = headers
+    }
+}
+
+/// Why a request produced no HTTP response. `requestSent` says whether any request bytes left this
+/// machine: when false, the server cannot have acted on it, so even a transaction may be retried.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case connectFailed
+        case timedOut
+        case connectionLost
+        case responseTooLarge(limit: Int)
+        case cancelled
+        case invalidURL
+        case other(code: Int)
+    }
+
+    public let kind: Kind
+    public let url: String
+    public let detail: String
+    public let requestSent: Bool
+
+    public init(kind: Kind, url: String, detail: String, requestSent: Bool) {
+        self.kind = kind
+        self.url = url
+        self.detail = detail
+        self.requestSent = requestSent
+    }
+
+    public var description: String {
+        let what: String
+        switch kind {
+        case .connectFailed: what = "could not connect to"
+        case .timedOut: what = "timed out talking to"
+        case .connectionLost: what = "connection lost with"
+        case .responseTooLarge(let limit): what = "response larger than \(limit) bytes from"
+        case .cancelled: what = "cancelled request to"
+        case .invalidURL: what = "invalid URL"
+        case .other(let code): what = "transfer error \(code) with"
+        }
+        return "\(what) \(HTTPRedaction.redact(url)): \(detail)"
+    }
+}
+
+public protocol HTTPTransport: AnyObject, Sendable {
+    func post(_ url: String, body: [UInt8], contentType: String, options: HTTPOptions,
+              cancellation: CancellationToken?) throws -> HTTPResponse
+    func get(_ url: String, options: HTTPOptions, cancellation: CancellationToken?) throws -> HTTPResponse
+}
+
+/// RPC URLs often embed API keys in the path or query (`…/v2/<key>`): errors show only scheme+host.
+public enum HTTPRedaction {
+    public static func redact(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return "<url>" }
+        let rest = url[schemeEnd.upperBound...]
+        var host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        let hasMore = rest.count > host.count
+        return String(url[..<schemeEnd.upperBound]) + host + (hasMore ? "/…" : "")
+    }
+}

@@ -1,0 +1,85 @@
+/// Serialises `JSONValue` in two byte forms: compact (what we send to nodes) and the form Python's
+/// `json.dumps(obj)` produces with its defaults (`", "`/`": "` separators, `ensure_ascii=True`),
+/// which is what the official SDK pins as a task config.
+public enum JSONWriter {
+    public enum Style: Sendable {
+        /// `{"a":1,"b":[2,3]}`, non-ASCII written as UTF-8.
+        case compact
+        /// `{"a": 1, "b": [2, 3]}`, non-ASCII escaped as `\uXXXX` (UTF-16 surrogate pairs).
+        case python
+    }
+
+    public static func string(_ value: JSONValue, style: Style = .compact) -> String {
+        var out = [UInt8]()
+        write(value, style, &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func bytes(_ value: JSONValue, style: Style = .compact) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(128)
+        write(value, style, &out)
+        return out
+    }
+
+    private static func write(_ v: JSONValue, _ style: Style, _ out: inout [UInt8]) {
+        let comma: [UInt8] = style == .python ? [0x2c, 0x20] : [0x2c]
+        let colon: [UInt8] = style == .python ? [0x3a, 0x20] : [0x3a]
+        switch v {
+        case .null: out.append(contentsOf: Array("null".utf8))
+        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
+        case .number(let n): out.append(contentsOf: Array(n.utf8))
+        case .string(let s): writeString(s, asciiOnly: style == .python, &out)
+        case .array(let items):
+            out.append(0x5b)
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(contentsOf: comma) }
+                write(item, style, &out)
+            }
+            out.append(0x5d)
+        case .object(let pairs):
+            out.append(0x7b)
+            for (i, (k, item)) in pairs.enumerated() {
+                if i > 0 { out.append(contentsOf: comma) }
+                writeString(k, asciiOnly: style == .python, &out)
+                out.append(contentsOf: colon)
+                write(item, style, &out)
+            }
+            out.append(0x7d)
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ s: String, asciiOnly: Bool, _ out: inout [UInt8]) {
+        out.append(0x22)
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x22: out.append(contentsOf: [0x5c, 0x22])
+            case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
+            case 0x0a: out.append(contentsOf: [0x5c, 0x6e])
+            case 0x0d: out.append(contentsOf: [0x5c, 0x72])
+            case 0x09: out.append(contentsOf: [0x5c, 0x74])
+            case 0x08: out.append(contentsOf: [0x5c, 0x62])
+            case 0x0c: out.append(contentsOf: [0x5c, 0x66])
+            case 0..<0x20:
+                escapeUnit(UInt16(scalar.value), &out)
+            case 0x7f where asciiOnly:
+                escapeUnit(UInt16(scalar.value), &out)
+            case 0x80... where asciiOnly:
+                for unit in String(scalar).utf16 { escapeUnit(unit, &out) }
+            default:
+                out.append(contentsOf: Array(String(scalar).utf8))
+            }
+        }
+        out.append(0x22)
+    }
+
+    private static func escapeUnit(_ u: UInt16, _ out: inout [UInt8]) {
+        out.append(contentsOf: [0x5c, 0x75])
+        out.append(hexDigits[Int(u >> 12 & 0xf)])
+        out.append(hexDigits[Int(u >> 8 & 0xf)])
+        out.append(hexDigits[Int(u >> 4 & 0xf)])
+        out.append(hexDigits[Int(u & 0xf)])
+    }
+}

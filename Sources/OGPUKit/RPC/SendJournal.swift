@@ -1,0 +1,165 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Append-only record of every signed transaction, written and fsync'd *before* the bytes are
+/// broadcast, then updated as the transaction progresses. After a crash or a dropped connection the
+/// journal says exactly which transactions may be on chain, so an interrupted publish is recovered
+/// (look the hash up) instead of repeated. One JSON object per line (`journal.jsonl`).
+public final class SendJournal: @unchecked Sendable {
+    public enum State: String, Sendable {
+        /// Signed and durably recorded; may or may not have reached a node.
+        case signed
+        /// A node accepted it (returned the hash, or already knew it).
+        case sent
+        /// Mined with status 1.
+        case mined
+        /// Mined with status 0.
+        case reverted
+        /// Never accepted by a node (rejected, or failed before delivery); the nonce is free again.
+        case rejected
+        /// Gave up waiting; it may still be mined later — reconcile by hash.
+        case unconfirmed
+    }
+
+    public struct Record: Sendable {
+        public let state: State
+        public let hash: String
+        public let time: Double
+        public let fields: JSONValue
+
+        public var label: String? { fields["label"]?.stringValue }
+        public var nonce: UInt64? { fields["nonce"]?.stringValue.flatMap { UInt64($0) } }
+        public var raw: String? { fields["raw"]?.stringValue }
+        public var from: String? { fields["from"]?.stringValue }
+    }
+
+    public struct Damage: Error, CustomStringConvertible {
+        public let path: String
+        public let line: Int
+        public var description: String { "\(path):\(line): unreadable journal line (skipped)" }
+    }
+
+    public let path: String
+    private let lock = NSLock()
+
+    /// `~/.ogpu/journal.jsonl`, or `$OGPU_JOURNAL` when set.
+    public static var defaultPath: String {
+        if let p = ProcessInfo.processInfo.environment["OGPU_JOURNAL"], !p.isEmpty { return p }
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.ogpu/journal.jsonl"
+    }
+
+    public init(path: String = SendJournal.defaultPath) {
+        self.path = path
+    }
+
+    /// Records a freshly signed transaction. Throws if it cannot be made durable — the caller must
+    /// then not broadcast.
+    public func recordSigned(hash: String, raw: [UInt8], from: Address, nonce: UInt64, chainId: UInt64,
+                             to: Address?, label: String, meta: [(String, JSONValue)] = []) throws {
+        var f: [(String, JSONValue)] = [
+            ("chainId", .string(String(chainId))), ("from", .string(from.checksummed)), ("nonce", .string(String(nonce))),
+            ("to", to.map { .string($0.checksummed) } ?? .null), ("label", .string(label)), ("raw", .string(Hex.encode(raw))),
+        ]
+        if !meta.isEmpty { f.append(("meta", .object(meta))) }
+        try append(state: .signed, hash: hash, fields: f, sync: true)
+    }
+
+    /// Records progress. Not fsync'd: losing one of these to a power cut only means the next
+    /// reconciliation looks the hash up again, whereas a lost `signed` record could lose a task.
+    public func record(_ state: State, hash: String, _ fields: [(String, JSONValue)] = []) throws {
+        try append(state: state, hash: hash, fields: fields, sync: false)
+    }
+
+    private func append(state: State, hash: String, fields: [(String, JSONValue)], sync: Bool) throws {
+        let time = (Date().timeIntervalSince1970 * 1000).rounded() / 1000
+        let line = JSONValue.object([("v", 1), ("t", .double(time)), ("state", .string(state.rawValue)), ("hash", .string(hash))] + fields)
+        var bytes = JSONWriter.bytes(line)
+        bytes.append(0x0a)
+        lock.lock(); defer { lock.unlock() }
+        try ensureDirectory()
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw JournalError.io(path: path, op: "open", errno: errno) }
+        defer { close(fd) }
+        // Another ogpu process may append at the same time: whole lines under an exclusive lock.
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        // A crash mid-append can leave a torn last line; start on a fresh line so this record survives.
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_size > 0 {
+            var last: UInt8 = 0
+            if pread(fd, &last, 1, st.st_size - 1) == 1, last != 0x0a { bytes.insert(0x0a, at: 0) }
+        }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw JournalError.io(path: path, op: "write", errno: errno) }
+            off += n
+        }
+        guard !sync || fsync(fd) == 0 else { throw JournalError.io(path: path, op: "fsync", errno: errno) }
+    }
+
+    private func ensureDirectory() throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if dir.isEmpty || FileManager.default.fileExists(atPath: dir) { return }
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw JournalError.io(path: dir, op: "mkdir", errno: EACCES)
+        }
+    }
+
+    /// Every record in order. A torn last line (crash mid-append) or a damaged line is skipped and
+    /// reported in `damaged`, never fatal.
+    public func records() throws -> (records: [Record], damaged: [Damage]) {
+        lock.lock(); defer { lock.unlock() }
+        guard let data = FileManager.default.contents(atPath: path) else { return ([], []) }
+        var out = [Record]()
+        var damaged = [Damage]()
+        var lineNo = 0
+        for line in data.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            lineNo += 1
+            if line.isEmpty { continue }
+            guard let v = try? JSONParser.parse(line), let s = v["state"]?.stringValue, let state = State(rawValue: s),
+                  let hash = v["hash"]?.stringValue else {
+                damaged.append(Damage(path: path, line: lineNo))
+                continue
+            }
+            let time = v["t"].flatMap { if case .number(let n) = $0 { return Double(n) } else { return nil } } ?? 0
+            out.append(Record(state: state, hash: hash, time: time, fields: v))
+        }
+        return (out, damaged)
+    }
+
+    /// Latest state per transaction hash, with the original `signed` record's fields.
+    public func summary() throws -> [(signed: Record, latest: State)] {
+        let all = try records().records
+        var order = [String]()
+        var signed = [String: Record]()
+        var latest = [String: State]()
+        for r in all {
+            if r.state == .signed, signed[r.hash] == nil { signed[r.hash] = r; order.append(r.hash) }
+            latest[r.hash] = r.state
+        }
+        return order.compactMap { h in signed[h].map { ($0, latest[h] ?? .signed) } }
+    }
+
+    /// Transactions that may still land: signed or sent (or given up on) without a final outcome.
+    public func unresolved() throws -> [Record] {
+        try summary().filter { [.signed, .sent, .unconfirmed].contains($0.latest) }.map(\.signed)
+    }
+}
+
+public enum JournalError: Error, CustomStringConvertible {
+    case io(path: String, op: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .io(let path, let op, let e):
+            return "send journal \(path): \(op) failed: \(String(cString: strerror(e))) — refusing to send a transaction that is not recorded"
+        }
+    }
+}

@@ -1,0 +1,347 @@
+import BigInt
+import Foundation
+
+/// A contract call to turn into a transaction.
+public struct TransactionRequest: Sendable {
+    public var to: Address
+    public var data: [UInt8]
+    public var value: BigUInt
+    /// `Contract.function`, used in errors and the journal.
+    public var label: String
+    /// Custom errors the target may revert with, for decoding.
+    public var errors: [ABIError]
+    /// Extra facts for the journal (e.g. the task's config URL), to make recovery possible.
+    public var journalMeta: [(String, JSONValue)]
+
+    public init(to: Address, data: [UInt8], value: BigUInt = 0, label: String, errors: [ABIError] = [],
+                journalMeta: [(String, JSONValue)] = []) {
+        self.to = to
+        self.data = data
+        self.value = value
+        self.label = label
+        self.errors = errors
+        self.journalMeta = journalMeta
+    }
+}
+
+/// A transaction that a node has accepted (or that may be in flight), not yet known to be mined.
+public struct PendingTransaction: Sendable {
+    public let hash: String
+    public let nonce: UInt64
+    public let from: Address
+    public let raw: [UInt8]
+    public let request: TransactionRequest
+    public let gasLimit: UInt64
+}
+
+public enum SendError: Error, Sendable, CustomStringConvertible {
+    /// The node refused the transaction outright (it is not pending anywhere).
+    case rejected(label: String, message: String)
+    /// Not enough native balance for gas × price + value.
+    case insufficientFunds(label: String, message: String)
+    /// The transaction was signed and journaled, but whether a node received it is unknown after
+    /// repeated transport failures. It must be reconciled by hash — never re-signed.
+    case deliveryUncertain(label: String, hash: String, underlying: String)
+    /// Broadcast, but no receipt within the timeout. It may still be mined.
+    case receiptTimeout(label: String, hash: String, seconds: Double)
+    /// The nonce kept colliding with other transactions from the same account.
+    case nonceConflict(label: String, attempts: Int)
+    case cancelled(label: String, hash: String?)
+
+    public var description: String {
+        switch self {
+        case .rejected(let l, let m): return "\(l): node rejected the transaction: \(m)"
+        case .insufficientFunds(let l, let m): return "\(l): insufficient funds for gas and value: \(m)"
+        case .deliveryUncertain(let l, let h, let u):
+            return "\(l): could not confirm that transaction \(h) reached the node (\(u)); it is in the send journal — check it by hash before trying again"
+        case .receiptTimeout(let l, let h, let s):
+            return "\(l): transaction \(h) was broadcast but not mined within \(Int(s)) s; it may still be mined — check it by hash before trying again"
+        case .nonceConflict(let l, let n): return "\(l): nonce kept conflicting with other transactions after \(n) attempts"
+        case .cancelled(let l, let h): return "\(l): cancelled" + (h.map { " (transaction \($0) may still be mined)" } ?? "")
+        }
+    }
+
+    public var transactionHash: String? {
+        switch self {
+        case .deliveryUncertain(_, let h, _), .receiptTimeout(_, let h, _): return h
+        case .cancelled(_, let h): return h
+        default: return nil
+        }
+    }
+}
+
+/// Turns calls into mined transactions exactly once:
+/// estimate (a revert here is reported before anything is signed) → fee quote → nonce →
+/// sign → **journal + fsync** → broadcast → receipt. After an ambiguous transport failure the same
+/// signed bytes are re-broadcast (same hash, so never a second transaction) after checking by hash;
+/// a different transaction is signed only when the node proves the first can never be mined
+/// ("nonce too low", "replacement transaction underpriced").
+public final class TransactionSender: @unchecked Sendable {
+    public let eth: EthClient
+    public let signer: PrivateKey
+    public let chainId: UInt64
+    public let journal: SendJournal
+    public let nonces: NonceManager
+    public let fees: FeeOracle
+    public var receiptTimeout: Double = 120
+    public var broadcastAttempts = 4
+    public let cancellation: CancellationToken?
+
+    public init(eth: EthClient, signer: PrivateKey, chainId: UInt64, journal: SendJournal, nonces: NonceManager = NonceManager(),
+                fees: FeeOracle? = nil, cancellation: CancellationToken? = nil) {
+        self.eth = eth
+        self.signer = signer
+        self.chainId = chainId
+        self.journal = journal
+        self.nonces = nonces
+        self.fees = fees ?? FeeOracle(eth: eth)
+        self.cancellation = cancellation
+    }
+
+    public var address: Address { signer.address }
+
+    /// Sends and waits for the receipt; a mined revert throws `ContractError` with the decoded reason.
+    @discardableResult
+    public func send(_ request: TransactionRequest) throws -> TransactionReceipt {
+        let pending = try submit(request)
+        return try wait(pending)
+    }
+
+    // MARK: - Estimation
+
+    /// `eth_estimateGas`; a revert becomes `ContractError(phase: .beforeSending)`.
+    public func estimateGas(_ request: TransactionRequest) throws -> UInt64 {
+        do {
+            return try eth.estimateGas(CallRequest(from: address, to: request.to, data: request.data, value: request.value))
+        } catch let e as RPCError where e.isExecutionRevert {
+            throw Self.revertError(e, request: request, phase: .beforeSending, hash: nil)
+        }
+    }
+
+    static func revertError(_ e: RPCError, request: TransactionRequest, phase: ContractError.Phase, hash: String?) -> ContractError {
+        let reason = RevertReason(data: e.revertData ?? [], errors: request.errors)
+        return ContractError(operation: request.label, reason: reason, phase: phase, transactionHash: hash, nodeMessage: e.serverMessage)
+    }
+
+    // MARK: - Submission
+
+    /// Signs, journals and broadcasts; returns once a node has the transaction.
+    public func submit(_ request: TransactionRequest, gasEstimate: UInt64? = nil) throws -> PendingTransaction {
+        let estimate = try gasEstimate ?? estimateGas(request)
+        let gasLimit = fees.gasLimit(forEstimate: estimate)
+        var attempts = 0
+        while true {
+            attempts += 1
+            let fee = try fees.quote()
+            let nonce = try nonces.reserve(for: address, using: eth)
+            let signed: SignedTransaction
+            do {
+                signed = try build(request, nonce: nonce, gasLimit: gasLimit, fee: fee).sign(with: signer)
+                try journal.recordSigned(hash: Hex.encode(signed.hash), raw: signed.rawBytes, from: address, nonce: nonce,
+                                         chainId: chainId, to: request.to, label: request.label, meta: request.journalMeta)
+            } catch {
+                nonces.release(nonce, for: address)
+                throw error
+            }
+            let pending = PendingTransaction(hash: Hex.encode(signed.hash), nonce: nonce, from: address, raw: signed.rawBytes,
+                                             request: request, gasLimit: gasLimit)
+            switch try broadcast(pending) {
+            case .accepted:
+                return pending
+            case .nonceGap(let message):
+                // A lower nonce never arrived (rejected or lost elsewhere): start again from the node's count.
+                try? journal.record(.rejected, hash: pending.hash, [("reason", .string(message))])
+                nonces.reset(address)
+                guard attempts < 3 else { throw SendError.nonceConflict(label: request.label, attempts: attempts) }
+            case .nonceTaken(let message):
+                try? journal.record(.rejected, hash: pending.hash, [("reason", .string(message))])
+                try nonces.resync(for: address, taken: nonce, using: eth)
+                fees.invalidate()
+                guard attempts < 3 else { throw SendError.nonceConflict(label: request.label, attempts: attempts) }
+                if message.lowercased().contains("underpriced") {
+                    CancellationToken.sleep(0.5, token: cancellation)
+                }
+            }
+        }
+    }
+
+    public func build(_ r: TransactionRequest, nonce: UInt64, gasLimit: UInt64, fee: FeeQuote) -> Transaction {
+        switch fee {
+        case .eip1559(let maxFee, let priority):
+            return .dynamicFee(chainId: chainId, nonce: nonce, maxPriorityFeePerGas: priority, maxFeePerGas: maxFee,
+                               gasLimit: gasLimit, to: r.to, value: r.value, data: r.data)
+        case .legacy(let price):
+            return .legacy(chainId: chainId, nonce: nonce, gasPrice: price, gasLimit: gasLimit, to: r.to, value: r.value, data: r.data)
+        }
+    }
+
+    enum BroadcastOutcome {
+        case accepted
+        /// Our nonce is used by another transaction: ours can never be mined.
+        case nonceTaken(String)
+        /// The node refuses a nonce above its next one and keeps no queue (dev chains): the lower
+        /// nonce never arrived.
+        case nonceGap(String)
+    }
+
+    /// Broadcasts `pending.raw`, re-sending the *same bytes* after transport failures (idempotent:
+    /// same hash) but only after asking the node whether it already has them.
+    func broadcast(_ pending: PendingTransaction) throws -> BroadcastOutcome {
+        let label = pending.request.label
+        var lastFailure = ""
+        var gapWaits = 0
+        var attempt = 0
+        while attempt < broadcastAttempts {
+            defer { attempt += 1 }
+            if attempt > 0 {
+                guard CancellationToken.sleep(0.1 * Double(1 << min(attempt, 5)) * Double.random(in: 0.5...1), token: cancellation) else {
+                    throw SendError.cancelled(label: label, hash: pending.hash)
+                }
+                // The previous attempt may have landed: look before sending again.
+                if (try? isKnown(pending.hash)) == true {
+                    try? journal.record(.sent, hash: pending.hash, [("via", "lookup")])
+                    return .accepted
+                }
+            }
+            do {
+                let hash = try eth.sendRawTransaction(pending.raw)
+                if hash.lowercased() != pending.hash {
+                    // A node must report the hash of what it was given; anything else is a broken proxy.
+                    lastFailure = "node reported hash \(hash) for \(pending.hash)"
+                    continue
+                }
+                try? journal.record(.sent, hash: pending.hash)
+                return .accepted
+            } catch let e as RPCError {
+                if e.isCancelled { throw SendError.cancelled(label: label, hash: pending.hash) }
+                if case .server(_, let message, _, _) = e {
+                    let m = message.lowercased()
+                    if m.contains("already known") || m.contains("known transaction") || m.contains("already imported") {
+                        try? journal.record(.sent, hash: pending.hash, [("via", "already known")])
+                        return .accepted
+                    }
+                    if m.contains("nonce too high") {
+                        // Another thread's lower nonce is still on its way (nodes without a queue
+                        // refuse the gap): wait for it, re-sending the same bytes.
+                        gapWaits += 1
+                        if gapWaits > 40 { return .nonceGap(message) }
+                        guard CancellationToken.sleep(min(0.5, 0.02 * Double(gapWaits)), token: cancellation) else {
+                            throw SendError.cancelled(label: label, hash: pending.hash)
+                        }
+                        attempt -= 1
+                        continue
+                    }
+                    if m.contains("nonce too low") || m.contains("replacement transaction underpriced")
+                        || m.contains("nonce has already been used") {
+                        // Our exact bytes may have been mined by an earlier attempt whose answer was lost.
+                        if (try? eth.receipt(pending.hash)) != nil {
+                            try? journal.record(.sent, hash: pending.hash, [("via", "receipt")])
+                            return .accepted
+                        }
+                        return .nonceTaken(message)
+                    }
+                    try? journal.record(.rejected, hash: pending.hash, [("reason", .string(message))])
+                    nonces.release(pending.nonce, for: pending.from)
+                    if m.contains("insufficient funds") { throw SendError.insufficientFunds(label: label, message: message) }
+                    throw SendError.rejected(label: label, message: message)
+                }
+                lastFailure = e.description
+            } catch {
+                // An answer we cannot read (not a hash): the node may well have the transaction.
+                lastFailure = "\(error)"
+            }
+        }
+        try? journal.record(.unconfirmed, hash: pending.hash, [("reason", .string(lastFailure))])
+        throw SendError.deliveryUncertain(label: label, hash: pending.hash, underlying: lastFailure)
+    }
+
+    func isKnown(_ hash: String) throws -> Bool {
+        if try eth.receipt(hash) != nil { return true }
+        return try eth.transactionKnown(hash)
+    }
+
+    // MARK: - Receipts
+
+    /// Polls for the receipt with backoff until `receiptTimeout`. A reverted receipt is replayed
+    /// with `eth_call` to recover the reason, and thrown as `ContractError`.
+    public func wait(_ pending: PendingTransaction) throws -> TransactionReceipt {
+        let receipt = try waitForReceipts([pending])[0].get()
+        return receipt
+    }
+
+    /// Waits for many transactions at once: each poll asks for all outstanding receipts in one
+    /// batch request. Results are in input order.
+    public func waitForReceipts(_ pendings: [PendingTransaction]) throws -> [Result<TransactionReceipt, Error>] {
+        var results = [Result<TransactionReceipt, Error>?](repeating: nil, count: pendings.count)
+        let start = Date()
+        var delay = 0.02
+        var rounds = 0
+        while true {
+            let open = results.indices.filter { results[$0] == nil }
+            if open.isEmpty { break }
+            rounds += 1
+            let answers: [Result<JSONValue, RPCError>]
+            do {
+                answers = try eth.rpc.batch(open.map { RPCCall("eth_getTransactionReceipt", [.string(pendings[$0].hash)]) })
+            } catch let e as RPCError where e.isCancelled {
+                for i in open { results[i] = .failure(SendError.cancelled(label: pendings[i].request.label, hash: pendings[i].hash)) }
+                break
+            } catch {
+                answers = []  // transient: keep polling until the deadline
+            }
+            for (k, i) in open.enumerated() where k < answers.count {
+                guard case .success(let v) = answers[k], !v.isNull, let receipt = try? TransactionReceipt(json: v),
+                      receipt.transactionHash == pendings[i].hash else { continue }
+                results[i] = Result { try finish(pendings[i], receipt) }
+            }
+            let stillOpen = results.indices.filter { results[$0] == nil }
+            if stillOpen.isEmpty { break }
+            if Date().timeIntervalSince(start) > receiptTimeout {
+                for i in stillOpen {
+                    try? journal.record(.unconfirmed, hash: pendings[i].hash, [("reason", "receipt timeout")])
+                    results[i] = .failure(SendError.receiptTimeout(label: pendings[i].request.label, hash: pendings[i].hash,
+                                                                   seconds: receiptTimeout))
+                }
+                break
+            }
+            // A node can drop a pending transaction (restart, eviction): re-announce the same bytes now and then.
+            if rounds % 25 == 0 {
+                for i in stillOpen where (try? eth.transactionKnown(pendings[i].hash)) == false {
+                    _ = try? eth.sendRawTransaction(pendings[i].raw)
+                }
+            }
+            guard CancellationToken.sleep(delay, token: cancellation) else {
+                for i in stillOpen { results[i] = .failure(SendError.cancelled(label: pendings[i].request.label, hash: pendings[i].hash)) }
+                break
+            }
+            delay = min(delay * 1.5, 1.0)
+        }
+        return results.map { $0! }
+    }
+
+    private func finish(_ pending: PendingTransaction, _ receipt: TransactionReceipt) throws -> TransactionReceipt {
+        if receipt.succeeded {
+            try? journal.record(.mined, hash: pending.hash, [("block", .int(receipt.blockNumber))])
+            return receipt
+        }
+        try? journal.record(.reverted, hash: pending.hash, [("block", .int(receipt.blockNumber))])
+        throw replayRevert(pending, receipt)
+    }
+
+    /// Re-executes a mined-but-reverted transaction with `eth_call` at its block to get the reason.
+    func replayRevert(_ pending: PendingTransaction, _ receipt: TransactionReceipt) -> ContractError {
+        let r = pending.request
+        let call = CallRequest(from: pending.from, to: r.to, data: r.data, value: r.value)
+        for block in [BlockTag.number(receipt.blockNumber), .number(receipt.blockNumber &- 1)] {
+            do {
+                _ = try eth.call(call, at: block)
+            } catch let e as RPCError where e.isExecutionRevert {
+                return Self.revertError(e, request: r, phase: .mined, hash: pending.hash)
+            } catch {
+                break
+            }
+        }
+        return ContractError(operation: r.label, reason: .empty, phase: .mined, transactionHash: pending.hash,
+                             nodeMessage: "reverted (the reason could not be reproduced with eth_call; gas limit \(pending.gasLimit))")
+    }
+}

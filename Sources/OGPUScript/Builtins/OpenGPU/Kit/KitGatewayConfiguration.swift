@@ -1,0 +1,50 @@
+import Foundation
+
+/// How a `KitGateway` reaches the network and signs (LANGUAGE.md §8), as the command line and
+/// environment decided. The key material stays inside `KeySource`, which never prints it.
+public struct KitGatewayConfiguration {
+    /// Where the signing key comes from. Its descriptions never contain the key or password.
+    public enum KeySource: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+        /// No key given: on a devnet (a network with an `ogpu_manifest`) its funded `client`
+        /// account signs; elsewhere the first call that signs is a `"key"` error.
+        case none
+        case privateKey(hex: String)
+        case keystore(path: String, password: String)
+
+        public var description: String {
+            switch self {
+            case .none: return "none"
+            case .privateKey: return "private key <redacted>"
+            case .keystore(let path, _): return "keystore \(path)"
+            }
+        }
+        public var debugDescription: String { description }
+        public var customMirror: Mirror { Mirror(self, children: [:]) }
+    }
+
+    /// "mainnet", "testnet", "local" or an http(s) RPC URL.
+    public var network: String
+    /// Replaces the RPC URL of the starting network (`--rpc-url`, `OGPU_RPC_URL`).
+    public var rpcURL: String?
+    public var key: KeySource
+    /// `--dry-run`: every transaction is built, signed and printed, never sent.
+    public var dryRun: Bool
+    /// The send journal (nil: `~/.ogpu/journal.jsonl`).
+    public var journalPath: String?
+    /// Where notices go (the process's stderr): which account signs, dry-run transactions.
+    public var notice: (String) -> Void
+    /// Where dry-run transactions are printed (stdout).
+    public var output: (String) -> Void
+
+    public init(network: String = "local", rpcURL: String? = nil, key: KeySource = .none, dryRun: Bool = false,
+                journalPath: String? = nil, notice: @escaping (String) -> Void = { _ in },
+                output: @escaping (String) -> Void = { _ in }) {
+        self.network = network
+        self.rpcURL = rpcURL
+        self.key = key
+        self.dryRun = dryRun
+        self.journalPath = journalPath
+        self.notice = notice
+        self.output = output
+    }
+}

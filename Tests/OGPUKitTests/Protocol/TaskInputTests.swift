@@ -1,0 +1,38 @@
+import XCTest
+@testable import OGPUKit
+
+/// The pinned config must be byte-identical to the official SDK's upload for the same input.
+final class TaskInputTests: XCTestCase {
+    static func repoRoot() -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    func testConfigBytesMatchOfficialSDK() throws {
+        let url = Self.repoRoot().appendingPathComponent("../shared/vectors/reference/ogpu_sdk.json").standardized
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: url.path), "vectors missing: \(url.path)")
+        let vectors = try JSONParser.parse([UInt8](data))
+        let configs = try XCTUnwrap(vectors["task_configs"]?.arrayValue)
+        XCTAssertGreaterThanOrEqual(configs.count, 6)
+        for (i, c) in configs.enumerated() {
+            let input = try TaskInput(functionName: try XCTUnwrap(c["function_name"]?.stringValue),
+                                      data: try XCTUnwrap(c["data"]), extras: try XCTUnwrap(c["extra"]?.objectValue))
+            XCTAssertEqual(input.configText, try XCTUnwrap(c["uploaded_json"]?.stringValue), "vector \(i)")
+            // And it reads back to the same input.
+            XCTAssertEqual(try TaskInput(config: JSONParser.parse(input.configBytes)), input)
+        }
+    }
+
+    func testExtrasCannotShadowReservedKeys() {
+        XCTAssertThrowsError(try TaskInput(functionName: "f", data: .object([]), extras: [("data", 1)])) {
+            XCTAssertEqual($0 as? TaskInput.Invalid, .reservedExtra("data"))
+        }
+        XCTAssertThrowsError(try TaskInput(functionName: "f", data: .null, extras: [("a", 1), ("a", 2)]))
+        XCTAssertThrowsError(try TaskInput(functionName: "", data: .null))
+    }
+
+    func testPythonStyleEscapesControlAndDEL() {
+        let input = try! TaskInput(functionName: "f", data: .string("\u{1}\u{7f}é\u{10FFFF}"))
+        XCTAssertEqual(input.configText, #"{"function_name": "f", "data": "\u0001\u007f\u00e9\udbff\udfff"}"#)
+    }
+}

@@ -1,0 +1,70 @@
+import BigInt
+import OGPUKit
+import XCTest
+@testable import OGPUScript
+
+/// Kit failures become the error kinds scripts branch on (§6, §7): what `catch e { e.kind }` sees.
+final class KitErrorMappingTests: XCTestCase {
+    func map(_ e: Error, local: String? = nil) -> GatewayError {
+        KitErrorMapping.map(e, localRPC: local) as! GatewayError
+    }
+
+    func testCustomErrorRevertNamesTheErrorAndItsArguments() throws {
+        let abiError = ABIError(name: "InsufficientBalance",
+                                inputs: [ABIParameter(name: "needed", type: .uint(256)), ABIParameter(name: "available", type: .uint(256))])
+        let e = ContractError(operation: "Controller.publishTask", reason: .custom(error: abiError, arguments: [.uint(10), .uint(3)]),
+                              phase: .beforeSending)
+        let g = map(e)
+        XCTAssertEqual(g.kind, .revert)
+        XCTAssertTrue(g.message.hasPrefix("InsufficientBalance: Controller.publishTask reverted"), g.message)
+        XCTAssertTrue(g.message.contains("deposit(amount)"), g.message)
+        XCTAssertEqual(g.details.map(\.0), ["needed", "available", "operation"])
+        XCTAssertEqual(g.details.map(\.1), ["10", "3", "Controller.publishTask"])
+    }
+
+    func testMinedRevertCarriesTheTransaction() {
+        let e = ContractError(operation: "Controller.cancelTask", reason: .message("AlreadyAttempted"), phase: .mined,
+                              transactionHash: "0xabc")
+        let g = map(e)
+        XCTAssertEqual(g.kind, .revert)
+        XCTAssertTrue(g.message.hasPrefix("AlreadyAttempted:"), g.message)
+        XCTAssertEqual(g.details.first { $0.0 == "tx" }?.1, "0xabc")
+    }
+
+    func testTransportFailures() {
+        let refused = RPCError.transport(TransportError(kind: .connectFailed, url: "http://127.0.0.1:8545", detail: "refused",
+                                                        requestSent: false), method: "eth_call")
+        let local = map(refused, local: "http://127.0.0.1:8545")
+        XCTAssertEqual(local.kind, .rpc)
+        XCTAssertTrue(local.message.contains("start it with scripts/devnet start"), local.message)
+        XCTAssertFalse(local.message.contains("\n"))
+        // Elsewhere it is the node's problem, said as the transport said it.
+        XCTAssertFalse(map(refused).message.contains("scripts/devnet"))
+        let slow = RPCError.transport(TransportError(kind: .timedOut, url: "https://node.example", detail: "30 s",
+                                                     requestSent: true), method: "eth_call")
+        XCTAssertEqual(map(slow).kind, .timeout)
+        XCTAssertEqual(map(SendError.receiptTimeout(label: "Vault.deposit", hash: "0x1", seconds: 120)).kind, .timeout)
+        XCTAssertEqual(map(RPCError.httpStatus(502, body: "bad gateway", method: "eth_call")).kind, .rpc)
+    }
+
+    func testIPFSKeyAndValueFailures() {
+        XCTAssertEqual(map(IPFSError.gatewayStatus(url: "http://x/ipfs/y", status: 404)).kind, .ipfs)
+        XCTAssertEqual(map(OpenGPUClientError.noSigner).kind, .key)
+        XCTAssertEqual(map(Keystore.Error.wrongPassword).kind, .key)
+        XCTAssertEqual(map(TaskDraftError.zeroPayment).kind, .value)
+        XCTAssertEqual(map(OpenGPUReadError.notFound(kind: "task", address: .zero)).kind, .value)
+    }
+
+    /// The key source never prints its secret, whichever way Swift prints it.
+    func testKeySourceIsRedacted() {
+        let secret = "806380b8c971e856ddf8d7970048aec57a665fe3d4320c6651434d8be9e7590d"
+        let sources: [KitGatewayConfiguration.KeySource] = [.privateKey(hex: secret), .keystore(path: "/k.json", password: secret)]
+        for s in sources {
+            var dumped = ""
+            dump(s, to: &dumped)
+            for text in ["\(s)", String(reflecting: s), dumped] {
+                XCTAssertFalse(text.contains(secret), text)
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import OGPUKit
+import XCTest
+
+/// The OpenGPU built-ins end to end: the real `ogpu` binary runs `Tests/Scripts/network/*.ogpu`
+/// against the devnet `scripts/test` starts (`OGPU_DEVNET_RPC`, passed as `OGPU_RPC_URL`), with
+/// the same `# expect:` / `# exit:` / `# stderr:` / `# args:` headers as the corpus, plus
+/// `# flags: …` (command-line options before the file). Also the failures that need no devnet:
+/// none running, missing keys, keys kept out of output.
+final class NetworkScriptTests: XCTestCase {
+    struct Outcome { let out: String; let err: String; let code: Int32 }
+
+    static var networkDir: URL { ScriptCorpusTests.repoRoot.appendingPathComponent("Tests/Scripts/network") }
+
+    func binary() throws -> URL {
+        try XCTUnwrap(ScriptCorpusTests.ogpuBinary(), "the ogpu binary was not found; run `swift build` first")
+    }
+
+    func devnetRPC() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["OGPU_DEVNET_RPC"], !url.isEmpty else {
+            throw XCTSkip("OGPU_DEVNET_RPC is not set: run scripts/test, or start a devnet (scripts/devnet start) and export OGPU_DEVNET_RPC=http://127.0.0.1:8545")
+        }
+        return url
+    }
+
+    /// Runs ogpu with `arguments` and an environment cleaned of keys and network settings.
+    func run(_ arguments: [String], env extra: [String: String] = [:], cwd: URL? = nil, limit: TimeInterval = 240) throws -> Outcome {
+        let proc = Process()
+        proc.executableURL = try binary()
+        proc.arguments = arguments
+        if let cwd { proc.currentDirectoryURL = cwd }
+        var env = ProcessInfo.processInfo.environment
+        for k in ["CLIENT_PRIVATE_KEY", "OGPU_PASSWORD", "OGPU_NETWORK", "OGPU_RPC_URL"] { env.removeValue(forKey: k) }
+        env["NO_COLOR"] = "1"
+        env["HOME"] = NSTemporaryDirectory() + "ogpu-network-tests-home"  // the send journal lands here
+        for (k, v) in extra { env[k] = v }
+        proc.environment = env
+        let out = Pipe(), err = Pipe()
+        proc.standardOutput = out
+        proc.standardError = err
+        proc.standardInput = FileHandle.nullDevice
+        try proc.run()
+        let outBox = OutputBox(), errBox = OutputBox()
+        let group = DispatchGroup()
+        group.enter(); DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter(); DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let deadline = Date().addingTimeInterval(limit)
+        while proc.isRunning && Date() < deadline { usleep(5000) }
+        if proc.isRunning { proc.terminate() }
+        proc.waitUntilExit()
+        group.wait()
+        return Outcome(out: String(decoding: outBox.data, as: UTF8.self), err: String(decoding: errBox.data, as: UTF8.self),
+                       code: proc.terminationStatus)
+    }
+
+    func testEveryNetworkProgramOnTheDevnet() throws {
+        let rpc = try devnetRPC()
+        let files = try FileManager.default.contentsOfDirectory(at: Self.networkDir, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "ogpu" && !$0.lastPathComponent.hasPrefix("_") }
+            .sorted { $0.path < $1.path }
+        XCTAssertGreaterThanOrEqual(files.count, 10)
+        var failures = [String]()
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            var expected = [String](), stderr = [String](), args = [String](), flags = [String](), exit: Int32 = 0
+            for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                func value(_ tag: String) -> String? {
+                    guard line.hasPrefix(tag) else { return nil }
+                    return String(line.dropFirst(tag.count)).trimmingCharacters(in: .init(charactersIn: " "))
+                }
+                if let v = value("# expect:") { expected.append(v) }
+                else if let v = value("# exit:") { exit = Int32(v) ?? -1 }
+                else if let v = value("# stderr:") { stderr.append(v) }
+                else if let v = value("# args:") { args = v.split(separator: " ").map(String.init) }
+                else if let v = value("# flags:") { flags = v.split(separator: " ").map(String.init) }
+            }
+            let r = try run(flags + [file.path] + args, env: ["OGPU_RPC_URL": rpc], cwd: Self.networkDir)
+            let want = expected.isEmpty ? "" : expected.joined(separator: "\n") + "\n"
+            var problems = [String]()
+            if r.out != want { problems.append("stdout:\n--- expected\n\(want)--- got\n\(r.out)---") }
+            if r.code != exit { problems.append("exit code \(r.code), expected \(exit)") }
+            for s in stderr where !r.err.contains(s) { problems.append("stderr lacks `\(s)`") }
+            if !problems.isEmpty {
+                failures.append("✗ network/\(file.lastPathComponent): " + problems.joined(separator: "; ") + "\n  stderr: \(r.err.prefix(600))")
+            }
+        }
+        for f in failures { print(f) }
+        print("Network programs: \(files.count - failures.count) passed, \(failures.count) failed (of \(files.count))")
+        XCTAssertTrue(failures.isEmpty, "\(failures.count) of \(files.count) network programs failed (see output above)")
+    }
+
+    /// `--dry-run`: the transaction is signed and printed, never sent, and the script stops there.
+    func testDryRunFlagPrintsAndSendsNothing() throws {
+        let rpc = try devnetRPC()
+        let code = """
+            let s = filter(sources(), s => s.delivery == "first")[0].address
+            let before = vault().balance
+            print "balance", before
+            try { publish task(s, "text2text", {messages: [{role: "user", content: "dry"}]}) } catch e { print e.kind, e.message }
+            print "unchanged", vault().balance == before
+            """
+        let r = try run(["--dry-run", "-e", code], env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.out.contains("dry run, not sent: Controller.publishTask {\"to\":\"0x"), r.out)
+        XCTAssertTrue(r.out.contains("\"raw\":\"0x02"), r.out)
+        XCTAssertTrue(r.out.contains("value --dry-run: Controller.publishTask was signed and printed"), r.out)
+        XCTAssertTrue(r.out.contains("unchanged true"), r.out)
+    }
+
+    /// The devnet's client account signs when no key is given, and says so once on stderr.
+    func testDevnetAccountNoticeOnce() throws {
+        let rpc = try devnetRPC()
+        let r = try run(["-e", "deposit(ogpu(0.001)); deposit(ogpu(0.001)); print \"ok\""], env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertEqual(r.out, "ok\n")
+        XCTAssertEqual(r.err.components(separatedBy: "signing with the devnet's funded client account").count - 1, 1, r.err)
+    }
+
+    /// Publishing to an inactive source is a "revert" named SourceInactive. The language cannot
+    /// inactivate a source, so the test does that through OGPUKit with the same devnet account.
+    func testInactiveSourceIsARevertNamingSourceInactive() throws {
+        let rpc = try devnetRPC()
+        let made = try run(["-e", "print publish_source(name: \"gateway test\", cpu: \"https://example.invalid/compose.yml\", min_payment: ogpu(0.001), max_expiry: 1d).address"],
+                           env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(made.code, 0, made.err)
+        let text = made.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let source = try Address(hex: text)
+        let network = try NetworkDiscovery.local(url: rpc)
+        let key = try PrivateKey(hex: XCTUnwrap(network.manifest?.account("client")?.privateKeyHex))
+        let journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-gateway-\(UUID().uuidString)/journal.jsonl")
+        try OpenGPUClient(network: network, signer: key, journal: journal).inactivateSource(source)
+        let code = """
+            print source_at("\(text)").status
+            try { publish task("\(text)", "text2text", {messages: [{role: "user", content: "hi"}]}) } catch e { print e.kind, e.message }
+            """
+        let r = try run(["-e", code], env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertTrue(r.out.hasPrefix("inactive\nrevert SourceInactive: Controller.publishTask reverted (before sending)"), r.out)
+    }
+
+    /// Ctrl-C while a network call hangs (a server that accepts and never answers) stops it at
+    /// once with `interrupted` and exit 130, instead of waiting out the transport timeout.
+    func testInterruptStopsAHangingCall() throws {
+        let rpc = try devnetRPC()
+        let silent = try SilentServer()
+        defer { silent.close() }
+        let proc = Process()
+        proc.executableURL = try binary()
+        proc.arguments = ["-e", "network(); print \"start\"; ipfs_get(\"http://127.0.0.1:\(silent.port)/ipfs/x\")"]
+        var env = ProcessInfo.processInfo.environment
+        env["OGPU_RPC_URL"] = rpc
+        env["NO_COLOR"] = "1"
+        proc.environment = env
+        let out = Pipe(), err = Pipe()
+        proc.standardOutput = out
+        proc.standardError = err
+        try proc.run()
+        // stdout is a pipe (block-buffered until exit), so give the program time to reach the call:
+        // the devnet answers network() in milliseconds; the silent server would hold it for 30 s.
+        Thread.sleep(forTimeInterval: 2)
+        let sent = Date()
+        proc.interrupt()
+        while proc.isRunning && Date().timeIntervalSince(sent) < 10 { usleep(10_000) }
+        if proc.isRunning { proc.terminate() }
+        proc.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(sent)
+        XCTAssertEqual(proc.terminationStatus, 130)
+        XCTAssertLessThan(elapsed, 5, "the hanging call was not cancelled")
+        XCTAssertTrue(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("error[interrupted]"))
+        XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "start\n")
+    }
+
+    /// With the default `local` network and nothing listening: one line saying what to run.
+    func testNoDevnetIsOneLineWithTheFix() throws {
+        let r = try run(["-e", "print vault()"], env: ["OGPU_RPC_URL": "http://127.0.0.1:9"], limit: 60)
+        XCTAssertEqual(r.code, 70)
+        XCTAssertEqual(r.out, "")
+        let errorLines = r.err.split(separator: "\n").filter { $0.hasPrefix("error") }
+        XCTAssertEqual(errorLines.count, 1, r.err)
+        XCTAssertTrue(errorLines.first?.contains("error[rpc]: no local devnet is answering at http://127.0.0.1:9; start it with scripts/devnet start") == true, r.err)
+        XCTAssertFalse(r.err.contains("hint:"), "no second hint stacked on the message:\n\(r.err)")
+        XCTAssertFalse(r.err.lowercased().contains("curl"), r.err)
+    }
+
+    /// Off the devnet, signing needs a key: a "key" error naming the options; read-only setup works.
+    func testMissingKeyIsAKeyError() throws {
+        let r = try run(["--network", "mainnet", "-e", "try { me() } catch e { print e.kind, contains(e.message, \"--keystore\") }"])
+        XCTAssertEqual(r.code, 0, r.err)
+        XCTAssertEqual(r.out, "key true\n")
+    }
+
+    /// A private key signs (its address is `me()`), and never shows up in output or errors.
+    func testPrivateKeyNeverPrinted() throws {
+        // keccak256("ogpu-devnet/client"): the devnet's public client key.
+        let key = "806380b8c971e856ddf8d7970048aec57a665fe3d4320c6651434d8be9e7590d"
+        let r = try run(["--network", "mainnet", "-e", "print me(); print network().name"],
+                        env: ["CLIENT_PRIVATE_KEY": "0x" + key])
+        XCTAssertTrue(r.out.hasPrefix("0xACB05E85390984F539BaaFd7d051d8D3a8280118\nmainnet\n"), r.out + r.err)
+        XCTAssertFalse((r.out + r.err).lowercased().contains(key))
+    }
+}
+
+/// One pipe's bytes, filled by a reader thread and read after it has finished.
+private final class OutputBox: @unchecked Sendable {
+    var data = Data()
+}
+
+/// A TCP server on 127.0.0.1 that accepts connections and never answers (a hung node or gateway).
+/// The kernel completes the handshakes from its backlog; nothing is ever read or written.
+private final class SilentServer {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard bound == 0, listen(fd, 8) == 0 else { Glibc.close(fd); throw XCTSkip("cannot listen on 127.0.0.1") }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    func close() { _ = Glibc.close(fd) }
+}
