@@ -359,7 +359,7 @@ def test_ctrl_c_interrupts_a_blocking_call(repl):
     r.send("\x03")
     r.child.expect("error\\[interrupted\\]")
     r.prompt()
-    assert time.time() - started < 5
+    assert time.time() - started < 20       # long before the hour is up, even on a loaded machine
     assert r.run("2 + 2").strip() == "4"
 
 
@@ -372,7 +372,7 @@ def test_json_mode_echoes_values_as_json(repl):
 def test_ctrl_z_suspends_and_fg_resumes_the_same_line(ogpu_bin, home):
     from conftest import base_env
     env = base_env(home, PS1="SHELL$ ")
-    shell = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=env, encoding="utf-8", timeout=10)
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=env, encoding="utf-8", timeout=30)
     try:
         shell.expect_exact("SHELL$ ")
         shell.sendline(ogpu_bin)
@@ -390,3 +390,21 @@ def test_ctrl_z_suspends_and_fg_resumes_the_same_line(ogpu_bin, home):
         shell.expect_exact("SHELL$ ")
     finally:
         shell.terminate(force=True)
+
+
+def test_ctrl_c_interrupts_a_wait_on_the_devnet(repl):
+    import os
+    import pytest
+    rpc = os.environ.get("OGPU_DEVNET_RPC")
+    if not rpc and not devnet_on_default_port():
+        pytest.skip("no devnet running")
+    r = repl(OGPU_RPC_URL=rpc)
+    # A task the devnet provider is asked not to answer, so the wait can only end by Ctrl-C.
+    r.run('let t = publish task(sources()[0].address, "text2text", {messages: [{role: "user", content: "x"}]}, '
+          'devnet: {respond: false})')
+    r.child.sendline("wait(t, timeout: 1h)")
+    time.sleep(2)
+    r.send("\x03")
+    r.child.expect("error\\[interrupted\\]")
+    r.prompt()
+    assert r.run("t.status").strip() == '"new"'  # the task is still there to wait on again

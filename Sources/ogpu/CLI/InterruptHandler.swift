@@ -1,29 +1,43 @@
 import Foundation
 
+/// The write end of the self-pipe; the signal handler's only state (a C function cannot capture).
+nonisolated(unsafe) private var interruptPipeWrite: Int32 = -1
+
 /// Turns SIGINT (Ctrl-C) into a call to whatever is running: the first Ctrl-C asks the evaluation to
 /// stop (it raises an "interrupted" error at the next check); a second one before it has stopped
 /// exits with 130, so a stuck call can always be left.
 ///
-/// The signal is delivered through a dispatch source on another thread, never in a signal handler,
-/// so the callback may do ordinary Swift work while the main thread evaluates.
+/// The handler only writes a byte to a pipe (async-signal-safe); a reader thread does the Swift
+/// work. It is installed synchronously with `signal`, so a Ctrl-C that comes right after start-up
+/// is never lost (a dispatch signal source registers asynchronously and can miss it).
 final class InterruptHandler: @unchecked Sendable {
     static let shared = InterruptHandler()
 
     private let lock = NSLock()
     private var action: (() -> Void)?
     private var pending = 0
-    private var source: DispatchSourceSignal?
+    private var installed = false
 
     private init() {}
 
     func install() {
         lock.withLock {
-            guard source == nil else { return }
-            signal(SIGINT, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global(qos: .userInteractive))
-            s.setEventHandler { [weak self] in self?.fire() }
-            s.resume()
-            source = s
+            guard !installed else { return }
+            installed = true
+            var fds: [Int32] = [-1, -1]
+            guard pipe(&fds) == 0 else { return }
+            interruptPipeWrite = fds[1]
+            let readEnd = fds[0]
+            let reader = Thread { [weak self] in
+                var byte: UInt8 = 0
+                while read(readEnd, &byte, 1) == 1 { self?.fire() }
+            }
+            reader.name = "ogpu-interrupt"
+            reader.start()
+            signal(SIGINT) { _ in
+                var byte: UInt8 = 1
+                _ = write(interruptPipeWrite, &byte, 1)
+            }
         }
     }
 
