@@ -190,6 +190,24 @@ final class NetworkScriptTests: XCTestCase {
         XCTAssertEqual(r.out, "key true\n")
     }
 
+    /// `--keystore` (password from OGPU_PASSWORD) is decrypted when first needed; a wrong password
+    /// is a "key" error that shows neither the password nor the key.
+    func testKeystoreSignsAndWrongPasswordIsAKeyError() throws {
+        let key = PrivateKey.random()
+        let dir = NSTemporaryDirectory() + "ogpu-keystore-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/key.json"
+        try Keystore.encrypt(key, password: "correct horse", scrypt: .light).write(toFile: path, atomically: true, encoding: .utf8)
+        let ok = try run(["--network", "mainnet", "--keystore", path, "-e", "print me()"], env: ["OGPU_PASSWORD": "correct horse"])
+        XCTAssertEqual(ok.code, 0, ok.err)
+        XCTAssertEqual(ok.out, key.address.checksummed + "\n")
+        let bad = try run(["--network", "mainnet", "--keystore", path, "-e", "try { me() } catch e { print e.kind }"],
+                          env: ["OGPU_PASSWORD": "wrong horse"])
+        XCTAssertEqual(bad.out, "key\n", bad.err)
+        XCTAssertFalse((bad.out + bad.err).contains("horse"))
+    }
+
     /// A private key signs (its address is `me()`), and never shows up in output or errors.
     func testPrivateKeyNeverPrinted() throws {
         // keccak256("ogpu-devnet/client"): the devnet's public client key.
