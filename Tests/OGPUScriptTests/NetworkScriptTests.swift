@@ -171,6 +171,26 @@ final class NetworkScriptTests: XCTestCase {
         XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "start\n")
     }
 
+    /// A task published in one run is found by `task_at` in the next, with its publishing
+    /// transaction (from the send journal), status and config.
+    func testTaskAtInALaterRunKnowsItsTransaction() throws {
+        let rpc = try devnetRPC()
+        let publish = """
+            import "_sources.ogpu"
+            let t = publish ignored(first_source)
+            print t.address
+            print t.tx
+            """
+        let first = try run(["-e", publish], env: ["OGPU_RPC_URL": rpc], cwd: Self.networkDir)
+        XCTAssertEqual(first.code, 0, first.err)
+        let lines = first.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, first.out)
+        let later = try run(["-e", "let t = task_at(\"\(lines[0])\")\nprint t.tx\nprint t.status, t.config.function_name\ncancel(t)\nprint t.status"],
+                            env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(later.code, 0, later.err)
+        XCTAssertEqual(later.out, "\(lines[1])\nnew text2text\ncanceled\n")
+    }
+
     /// With the default `local` network and nothing listening: one line saying what to run.
     func testNoDevnetIsOneLineWithTheFix() throws {
         let r = try run(["-e", "print vault()"], env: ["OGPU_RPC_URL": "http://127.0.0.1:9"], limit: 60)
