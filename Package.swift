@@ -29,7 +29,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .target(name: "OGPUScript", dependencies: ["OGPUKit", .product(name: "BigInt", package: "BigInt")]),
+        .target(name: "OGPUScript", dependencies: ["OGPUKit", .product(name: "BigInt", package: "BigInt")],
+                // The evaluator's hot paths touch class fields (frames, cells, depth) millions of
+                // times; its accesses never overlap, so release builds skip the dynamic checks.
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .executableTarget(name: "ogpu", dependencies: [
             "OGPUScript", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -85,7 +85,7 @@ private struct EthABIRates {
     let decoded: Int
 }
 
-/// Runs bench/eth_abi_bench.py in the venv bench/eth-abi-venv creates.
+/// Runs bench/eth_abi_bench.py in the venv scripts/eth-abi-venv creates.
 private func ethABIRates(seconds: Double, corpusPath: String, selector: String) -> Result<EthABIRates, ABIBenchError> {
     func run(_ executable: String, _ args: [String], stdin: Data? = nil) -> (Int32, Data) {
         let process = Process()
@@ -101,9 +101,10 @@ private func ethABIRates(seconds: Double, corpusPath: String, selector: String) 
         process.waitUntilExit()
         return (process.terminationStatus, data)
     }
-    let (status, venvOut) = run(benchDirectory.appendingPathComponent("eth-abi-venv").path, [])
+    let scripts = benchDirectory.deletingLastPathComponent().appendingPathComponent("scripts")
+    let (status, venvOut) = run(scripts.appendingPathComponent("eth-abi-venv").path, [])
     let venv = String(decoding: venvOut, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard status == 0, !venv.isEmpty else { return .failure(ABIBenchError(description: "bench/eth-abi-venv failed (no PyPI access?)")) }
+    guard status == 0, !venv.isEmpty else { return .failure(ABIBenchError(description: "scripts/eth-abi-venv failed (no PyPI access?)")) }
     let job: [String: Any] = [
         "seconds": seconds, "selector": selector, "corpus": corpusPath,
         "publish": [PublishFixture.source, PublishFixture.config, PublishFixture.expiryTime.description, PublishFixture.payment.description],

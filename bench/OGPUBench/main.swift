@@ -11,6 +11,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("keccak-allocs", "hash N 32-byte inputs (for counting heap allocations under valgrind)", runKeccakAllocationProbe),
     ("sign", "build+sign+serialize an EIP-1559 publishTask tx vs bare libsecp256k1 and Python eth-account", runSignBenchmark),
     ("abi", "encode publishTask calldata and decode the ethers ABI corpus vs Python eth-abi", runABIBenchmark),
+    ("publish", "publish N tasks on a devnet (sequential and pipelined) vs the official Python SDK", runPublishBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

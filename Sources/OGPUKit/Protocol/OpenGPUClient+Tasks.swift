@@ -11,7 +11,7 @@ extension OpenGPUClient {
     /// throw `ContractError` before anything is signed.
     public func publish(_ draft: TaskDraft) throws -> PublishedTask {
         try validate(draft)
-        let url = try ipfs.upload(draft.input.configBytes, filename: "taskConfig.json", cancellation: cancellation)
+        let url = try ipfs.upload(draft.configBytes, filename: "taskConfig.json", cancellation: cancellation)
         let request = try publishRequest(draft, configURL: url)
         let receipt = try sender().send(request)
         return try published(receipt, configURL: url)
@@ -27,14 +27,18 @@ extension OpenGPUClient {
         for (i, d) in drafts.enumerated() {
             do {
                 try validate(d)
-                let url = try ipfs.upload(d.input.configBytes, filename: "taskConfig.json", cancellation: cancellation)
+                let url = try ipfs.upload(d.configBytes, filename: "taskConfig.json", cancellation: cancellation)
                 requests[i] = (try publishRequest(d, configURL: url), url)
             } catch { results[i] = .failure(error) }
         }
         let order = requests.keys.sorted()
-        let estimates = try eth.rpc.batch(order.map { i in
-            RPCCall("eth_estimateGas", [CallRequest(from: s.address, to: controller, data: requests[i]!.0.data).json])
-        })
+        // Estimation executes each publish on the node: chunked so no single request runs into the timeout.
+        var estimates = [Result<JSONValue, RPCError>]()
+        for chunk in stride(from: 0, to: order.count, by: 16) {
+            estimates += try eth.rpc.batch(order[chunk..<min(chunk + 16, order.count)].map { i in
+                RPCCall("eth_estimateGas", [CallRequest(from: s.address, to: controller, data: requests[i]!.0.data).json])
+            })
+        }
         var pendings = [(Int, PendingTransaction)]()
         for (k, i) in order.enumerated() {
             let (request, _) = requests[i]!
@@ -56,13 +60,26 @@ extension OpenGPUClient {
         return results.map { $0! }
     }
 
+    /// Signs the publish transaction for `draft` with `configURL` without pinning or sending it
+    /// (nothing is journaled: these bytes are never broadcast by this client). Uses the next
+    /// nonce the node reports and a fresh gas estimate.
+    public func signPublish(_ draft: TaskDraft, configURL: String) throws -> SignedTransaction {
+        try validate(draft)
+        let s = try sender()
+        let request = try publishRequest(draft, configURL: configURL)
+        let gas = s.fees.gasLimit(forEstimate: try s.estimateGas(request))
+        let nonce = try eth.transactionCount(of: s.address, at: .pending)
+        guard let signer else { throw OpenGPUClientError.noSigner }
+        return try s.build(request, nonce: nonce, gasLimit: gas, fee: try s.fees.quote()).sign(with: signer)
+    }
+
     private func validate(_ d: TaskDraft) throws {
         let now = Self.now()
         guard d.expiryTime > now else { throw TaskDraftError.expiryInPast(expiryTime: d.expiryTime, now: now) }
         guard d.payment > 0 else { throw TaskDraftError.zeroPayment }
     }
 
-    private func publishRequest(_ d: TaskDraft, configURL: String) throws -> TransactionRequest {
+    func publishRequest(_ d: TaskDraft, configURL: String) throws -> TransactionRequest {
         let params = ABIValue.tuple([.address(d.source), .string(configURL), .uint(BigUInt(d.expiryTime)), .uint(d.payment)])
         return TransactionRequest(to: controller, data: try OpenGPUContracts.Controller.publishTask.encodeCall([params]),
                                   label: "Controller.publishTask",

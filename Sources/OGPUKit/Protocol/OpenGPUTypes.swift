@@ -28,7 +28,10 @@ public enum DeliveryMethod: UInt8, Sendable, CustomStringConvertible {
 /// A task to publish: the config to pin and the on-chain `TaskParams`.
 public struct TaskDraft: Sendable {
     public var source: Address
-    public var input: TaskInput
+    /// The config as built here, when it was (nil when given as ready-made bytes).
+    public let input: TaskInput?
+    /// The exact bytes pinned as `taskConfig.json`.
+    public let configBytes: [UInt8]
     /// Wei, escrowed from the client's Vault balance.
     public var payment: BigUInt
     /// Absolute unix seconds.
@@ -37,6 +40,16 @@ public struct TaskDraft: Sendable {
     public init(source: Address, input: TaskInput, payment: BigUInt, expiryTime: UInt64) {
         self.source = source
         self.input = input
+        self.configBytes = input.configBytes
+        self.payment = payment
+        self.expiryTime = expiryTime
+    }
+
+    /// A draft whose config JSON was serialised elsewhere (e.g. the language's SDK-identical writer).
+    public init(source: Address, configBytes: [UInt8], payment: BigUInt, expiryTime: UInt64) {
+        self.source = source
+        self.input = try? TaskInput(config: JSONParser.parse(configBytes))
+        self.configBytes = configBytes
         self.payment = payment
         self.expiryTime = expiryTime
     }

@@ -62,9 +62,9 @@ public enum JSONWriter {
             case 0x09: out.append(contentsOf: [0x5c, 0x74])
             case 0x08: out.append(contentsOf: [0x5c, 0x62])
             case 0x0c: out.append(contentsOf: [0x5c, 0x66])
-            case 0..<0x20, 0x7f where asciiOnly:
-                escapeUnit(UInt16(scalar.value), &out)
             case 0..<0x20:
+                escapeUnit(UInt16(scalar.value), &out)
+            case 0x7f where asciiOnly:
                 escapeUnit(UInt16(scalar.value), &out)
             case 0x80... where asciiOnly:
                 for unit in String(scalar).utf16 { escapeUnit(unit, &out) }

@@ -97,14 +97,23 @@ public struct Network: Sendable {
 }
 
 /// What the devnet's `ogpu_manifest` RPC method reports beyond the contract addresses.
-public struct DevnetManifest: Sendable {
-    public struct Account: Sendable, CustomStringConvertible {
+/// Printing or dumping it never shows the dev keys it carries.
+public struct DevnetManifest: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public struct Account: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         public let name: String
         public let address: Address
         /// Dev-chain key (public test material, still never printed).
         public let privateKeyHex: String?
         public var description: String { "\(name) \(address.checksummed)" }
+        public var debugDescription: String { description }
+        public var customMirror: Mirror { Mirror(self, children: ["name": name, "address": address.checksummed]) }
     }
+
+    public var description: String {
+        "DevnetManifest(accounts: \(accounts.map(\.description)), sources: \(sources.map { "\($0.name) \($0.address.checksummed)" }))"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["accounts": accounts, "sources": sources.map(\.name)]) }
 
     public struct Source: Sendable {
         public let name: String
@@ -114,7 +123,8 @@ public struct DevnetManifest: Sendable {
 
     public let accounts: [Account]
     public let sources: [Source]
-    public let raw: JSONValue
+    /// The manifest as received (includes dev keys: not for display).
+    let raw: JSONValue
 
     public func account(_ name: String) -> Account? { accounts.first { $0.name == name } }
     public func source(_ name: String) -> Source? { sources.first { $0.name == name } }

@@ -64,14 +64,16 @@ public final class SendJournal: @unchecked Sendable {
             ("to", to.map { .string($0.checksummed) } ?? .null), ("label", .string(label)), ("raw", .string(Hex.encode(raw))),
         ]
         if !meta.isEmpty { f.append(("meta", .object(meta))) }
-        try append(state: .signed, hash: hash, fields: f)
+        try append(state: .signed, hash: hash, fields: f, sync: true)
     }
 
+    /// Records progress. Not fsync'd: losing one of these to a power cut only means the next
+    /// reconciliation looks the hash up again, whereas a lost `signed` record could lose a task.
     public func record(_ state: State, hash: String, _ fields: [(String, JSONValue)] = []) throws {
-        try append(state: state, hash: hash, fields: fields)
+        try append(state: state, hash: hash, fields: fields, sync: false)
     }
 
-    private func append(state: State, hash: String, fields: [(String, JSONValue)]) throws {
+    private func append(state: State, hash: String, fields: [(String, JSONValue)], sync: Bool) throws {
         let time = (Date().timeIntervalSince1970 * 1000).rounded() / 1000
         let line = JSONValue.object([("v", 1), ("t", .double(time)), ("state", .string(state.rawValue)), ("hash", .string(hash))] + fields)
         var bytes = JSONWriter.bytes(line)
@@ -96,7 +98,7 @@ public final class SendJournal: @unchecked Sendable {
             if n < 0 { if errno == EINTR { continue }; throw JournalError.io(path: path, op: "write", errno: errno) }
             off += n
         }
-        guard fsync(fd) == 0 else { throw JournalError.io(path: path, op: "fsync", errno: errno) }
+        guard !sync || fsync(fd) == 0 else { throw JournalError.io(path: path, op: "fsync", errno: errno) }
     }
 
     private func ensureDirectory() throws {

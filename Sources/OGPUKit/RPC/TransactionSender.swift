@@ -165,7 +165,7 @@ public final class TransactionSender: @unchecked Sendable {
         }
     }
 
-    func build(_ r: TransactionRequest, nonce: UInt64, gasLimit: UInt64, fee: FeeQuote) -> Transaction {
+    public func build(_ r: TransactionRequest, nonce: UInt64, gasLimit: UInt64, fee: FeeQuote) -> Transaction {
         switch fee {
         case .eip1559(let maxFee, let priority):
             return .dynamicFee(chainId: chainId, nonce: nonce, maxPriorityFeePerGas: priority, maxFeePerGas: maxFee,

@@ -41,6 +41,8 @@ public enum Keystore {
     /// Upper bound on scrypt memory (128·n·r bytes) a keystore may ask for, so a hostile file cannot
     /// make us allocate without limit. 1 GiB is four times geth's standard setting.
     static let maxScryptMemory = 1 << 30
+    /// Upper bound on scrypt work n·r·p: 32 times geth's standard 2^18 · 8 · 1.
+    static let maxScryptWork = 1 << 26
     /// Upper bound on pbkdf2 iterations, for the same reason (geth writes 262,144).
     static let maxPBKDF2Rounds = 10_000_000
 
@@ -121,9 +123,13 @@ public enum Keystore {
         guard n <= maxScryptMemory / (128 * r) else {
             throw Error.badParameters("scrypt n=\(n) r=\(r) needs more than \(maxScryptMemory >> 20) MiB")
         }
-        // RFC 7914 requires n < 2^(128·r/8); BoringSSL enforces it, geth does not. Say so plainly.
+        // p multiplies the work without the memory: bound n·r·p too (geth's standard is 2^21).
+        guard n * r <= maxScryptWork / p else {
+            throw Error.badParameters("scrypt n=\(n) r=\(r) p=\(p) is more than 32 times geth's standard work")
+        }
+        // RFC 7914 requires n < 2^(128·r/8) and BoringSSL enforces it; geth does not, and wrote such files.
         if 16 * r < Int.bitWidth - 1, n >= 1 << (16 * r) {
-            throw Error.unsupported("scrypt with n=\(n) r=\(r) (RFC 7914 requires n < 2^(16·r); geth wrote such files, but ogpu's scrypt refuses them — re-export the key with standard parameters)")
+            return try ScryptFallback.deriveKey(password: password, salt: salt, n: n, r: r, p: p, dklen: dklen)
         }
         do {
             let key = try KDF.Scrypt.deriveKey(from: password, salt: salt, outputByteCount: dklen,

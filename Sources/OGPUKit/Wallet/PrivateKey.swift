@@ -11,13 +11,16 @@ import Darwin
 public final class PrivateKey: @unchecked Sendable {
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {
         case wrongLength(Int)
+        case wrongDigitCount(Int)
         case notHex(offset: Int)
         case outOfRange
 
         public var description: String {
             switch self {
             case .wrongLength(let n):
-                return "private key must be 32 bytes (64 hex digits, optional 0x), got \(n) bytes"
+                return "private key must be 32 bytes, got \(n) bytes"
+            case .wrongDigitCount(let n):
+                return "private key must be 64 hex digits (optionally after 0x), got \(n) digits"
             case .notHex(let offset):
                 return "private key is not valid hex (bad digit at offset \(offset))"
             case .outOfRange:
@@ -46,20 +49,19 @@ public final class PrivateKey: @unchecked Sendable {
         self.address = PrivateKey.address(ofPublicKey: publicKey)
     }
 
-    /// Parses 64 hex digits with or without `0x`. Errors name the position of a bad digit, never the
-    /// digit itself or any part of the key.
+    /// Parses 64 hex digits with or without `0x`; surrounding whitespace (a newline from a key file)
+    /// is ignored. Errors give the digit count or the position of a bad digit, never any part of the key.
     public convenience init(hex: String) throws {
         var utf8 = Array(hex.utf8)
         defer { PrivateKey.wipe(&utf8) }
-        var start = 0
-        if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] == UInt8(ascii: "x") || utf8[1] == UInt8(ascii: "X") {
-            start = 2
+        let isSpace = { (c: UInt8) in c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d }
+        var start = utf8.firstIndex { !isSpace($0) } ?? utf8.count
+        let end = (utf8.lastIndex { !isSpace($0) } ?? -1) + 1
+        if end - start >= 2, utf8[start] == UInt8(ascii: "0"), utf8[start + 1] == UInt8(ascii: "x") || utf8[start + 1] == UInt8(ascii: "X") {
+            start += 2
         }
-        let digits = utf8.count - start
-        guard digits % 2 == 0 else {
-            throw Error.wrongLength(digits / 2) // an odd count can never be 64 digits
-        }
-        guard digits == 64 else { throw Error.wrongLength(digits / 2) }
+        let digits = max(0, end - start)
+        guard digits == 64 else { throw Error.wrongDigitCount(digits) }
         var bytes = [UInt8](repeating: 0, count: 32)
         defer { PrivateKey.wipe(&bytes) }
         for i in 0..<32 {

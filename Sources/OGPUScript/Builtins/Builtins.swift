@@ -57,13 +57,23 @@ enum Sequences {
         switch v {
         case .list(let xs): return xs
         case .range(let l, let u, let inclusive):
-            let upper = inclusive ? u : u - 1
-            if upper < l { return [] }
-            guard upper - l < 100_000_000 else { throw ScriptError(.value, "\(args.callee)(): range too long") }
-            return (l...upper).map { .int($0) }
+            let n = rangeCount(l, u, inclusive)
+            if n == 0 { return [] }
+            guard n <= 100_000_000 else { throw ScriptError(.value, "\(args.callee)(): range too long") }
+            return (0..<n).map { .int(l + $0) }
         case .map(let m): return m.keys.map { .string($0) }
         case .string(let s): return s.map { .string(String($0)) }
         default: throw args.typeError(parameter, expected: "a list", got: v)
         }
     }
+}
+
+/// Number of ints in `l..u` / `l..=u`, saturating at `Int.max` (ranges may span all of Int).
+func rangeCount(_ l: Int, _ u: Int, _ inclusive: Bool) -> Int {
+    if u < l || (u == l && !inclusive) { return 0 }
+    let (d, o) = u.subtractingReportingOverflow(l)
+    if o { return Int.max }
+    if !inclusive { return d }
+    let (n, o2) = d.addingReportingOverflow(1)
+    return o2 ? Int.max : n
 }

@@ -32,7 +32,7 @@ final class Frame {
         self.slotCount = slotCount
         slots = UnsafeMutablePointer<Value>.allocate(capacity: max(slotCount, 1))
         slots.initialize(repeating: .null, count: max(slotCount, 1))
-        cells = ContiguousArray(repeating: Frame.unsetBox, count: cellCount)
+        cells = cellCount == 0 ? [] : ContiguousArray(repeating: Frame.unsetBox, count: cellCount)
         self.captures = captures
         self.context = context
     }
@@ -52,6 +52,9 @@ final class FunctionProto {
     let name: String
     let parameters: [String]
     let parameterStorage: [Storage]
+    let parameterCount: Int
+    /// Parameter i lives in slot i (none is captured): arguments are stored without a switch.
+    let simpleParameters: Bool
     /// Default value per parameter (evaluated in the callee's frame, so `b = a * 2` works).
     let defaults: [((Frame) throws -> Value)?]
     var slotCount = 0
@@ -65,6 +68,11 @@ final class FunctionProto {
         self.name = name
         self.parameters = parameters
         self.parameterStorage = parameterStorage
+        parameterCount = parameters.count
+        simpleParameters = parameterStorage.enumerated().allSatisfy { i, s in
+            if case .slot(let k) = s { return k == i }
+            return false
+        }
         self.defaults = defaults
         self.location = location
     }

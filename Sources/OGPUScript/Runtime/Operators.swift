@@ -95,7 +95,9 @@ enum Operators {
             let d = base.power(Int(-e))
             return .dec(Dec.divide(Dec(1), Dec(d))!)
         }
-        if e > 1_000_000 && base.magnitude > 1 { throw ScriptError(.value, "exponent too large") }
+        if base.magnitude > 1 && (e > 10_000_000 || BigInt(base.bitWidth) * e > 64_000_000) {
+            throw ScriptError(.value, "`**` result too large (more than 64 million bits)")
+        }
         return Value.integer(base.power(Int(e)))
     }
 
@@ -189,46 +191,29 @@ enum Operators {
         return ScriptError(.type, "\(base.typeWithArticle) is indexed by \(want), not \(i.typeWithArticle)")
     }
 
-    /// `base[i] = v` in place.
+    /// `base[i] = v` in place. The collection is moved out of `base` first (see `takeList`), so
+    /// it is uniquely referenced and the store does not copy it.
     static func setIndex(_ base: inout Value, _ i: Value, _ v: Value) throws {
-        switch base {
-        case .list(var xs):
-            guard case .int(let n) = i else { throw indexTypeError(base, i) }
-            let k = n < 0 ? xs.count + n : n
-            guard k >= 0 && k < xs.count else {
-                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
-            }
-            base = .null
-            xs[k] = v
-            base = .list(xs)
-        case .map(var m):
-            guard case .string(let k) = i else { throw indexTypeError(base, i) }
-            base = .null
-            m[k] = v
-            base = .map(m)
-        default:
-            throw ScriptError(.type, "cannot assign into \(base.typeWithArticle)")
-        }
+        try modifyIndex(&base, i) { $0 = v }
     }
 
     /// In-place edit of an element (`xs[0] += 1`, `push(m.items, x)`).
     static func modifyIndex(_ base: inout Value, _ i: Value, _ body: (inout Value) throws -> Void) throws {
-        switch base {
-        case .list(var xs):
+        if case .list = base {
             guard case .int(let n) = i else { throw indexTypeError(base, i) }
+            var xs = base.takeList()!
+            defer { base = .list(xs) }
             let k = n < 0 ? xs.count + n : n
             guard k >= 0 && k < xs.count else {
                 throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
             }
-            base = .null
-            defer { base = .list(xs) }
             try body(&xs[k])
-        case .map(var m):
+        } else if case .map = base {
             guard case .string(let k) = i else { throw indexTypeError(base, i) }
-            base = .null
+            var m = base.takeMap()!
             defer { base = .map(m) }
             try m.modify(k, body)
-        default:
+        } else {
             throw ScriptError(.type, "cannot assign into \(base.typeWithArticle)")
         }
     }

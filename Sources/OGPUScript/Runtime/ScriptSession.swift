@@ -70,7 +70,7 @@ public final class ScriptSession {
 
     /// REPL echo of a value (strings quoted, as inside lists).
     public func render(_ value: Value, color: Bool) -> String {
-        ValueFormat.quoted(value)
+        ValueFormat.pretty(value, color: color)
     }
 
     // MARK: - Running

@@ -109,6 +109,25 @@ public enum Value {
     }
 }
 
+extension Value {
+    /// Moves a list out of this value (leaving `nil`), so that the caller holds the only
+    /// reference and can change it in place without a copy.
+    @inline(__always)
+    mutating func takeList() -> [Value]? {
+        guard case .list(let xs) = self else { return nil }
+        self = .null
+        return xs
+    }
+
+    /// Moves a map out of this value (leaving `nil`); see `takeList`.
+    @inline(__always)
+    mutating func takeMap() -> OrderedMap? {
+        guard case .map(let m) = self else { return nil }
+        self = .null
+        return m
+    }
+}
+
 /// Task / response / source handles (§6). Built-ins (lang-values) implement this; the
 /// evaluator only needs the type name for `type()`, property reads for `h.name`, and a
 /// printed form.

@@ -24,20 +24,35 @@ extension Compiler {
         let positional = args.filter { $0.label == nil }.map { compileExpr($0.value) }
         let named = args.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         let n = positional.count
+        // A call of a top-level name reads its cell directly.
+        var calleeCell: GlobalCell? = nil
+        if case .name(let fname) = calleeExpr.kind, scope.resolve(fname) == nil { calleeCell = globals.cell(fname) }
+        let globals = self.globals
+        let calleeLoc = calleeExpr.location
         if named.isEmpty {
             return { f in
-                let fn = try callee(f)
-                if case .closure(let c) = fn, c.proto.parameters.count == n {
+                let fn: Value
+                if let calleeCell {
+                    guard let v = calleeCell.value else { throw Compiler.unknownName(calleeCell.name, globals, at: calleeLoc) }
+                    fn = v
+                } else {
+                    fn = try callee(f)
+                }
+                if case .closure(let c) = fn, c.proto.parameterCount == n {
                     // Fast path: evaluate arguments straight into the callee's frame.
                     let p = c.proto
                     let ctx = f.context
                     let frame = Frame(slotCount: p.slotCount, cellCount: p.cellCount, captures: c.captures, context: ctx)
-                    for k in 0..<n {
-                        let v = try positional[k](f)
-                        switch p.parameterStorage[k] {
-                        case .slot(let i): frame.slots[i] = v
-                        case .cell(let i): frame.cells[i] = Box(v)
-                        default: break
+                    if p.simpleParameters {
+                        for k in 0..<n { frame.slots[k] = try positional[k](f) }
+                    } else {
+                        for k in 0..<n {
+                            let v = try positional[k](f)
+                            switch p.parameterStorage[k] {
+                            case .slot(let i): frame.slots[i] = v
+                            case .cell(let i): frame.cells[i] = Box(v)
+                            default: break
+                            }
                         }
                     }
                     return try ctx.enter(at: loc) { try p.body(frame) }

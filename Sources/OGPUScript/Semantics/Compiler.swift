@@ -336,8 +336,8 @@ final class Compiler {
             switch seq {
             case .range(let lo, let hi, let inclusive):
                 var i = lo, n = 0
-                let end = inclusive ? hi : hi - 1
-                if lo <= end {
+                let (end, below) = inclusive ? (hi, false) : hi.subtractingReportingOverflow(1)
+                if !below && lo <= end {
                     while true {
                         if let s2 { bind(f, s1, .int(n)); bind(f, s2, .int(i)) } else { bind(f, s1, .int(i)) }
                         if try step() { break }

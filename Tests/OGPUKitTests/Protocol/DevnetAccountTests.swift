@@ -53,7 +53,7 @@ final class DevnetAccountTests: XCTestCase {
 
         // "Crash" right after journaling: signed and fsync'd, never broadcast.
         let draft = try Devnet.draft(client, source: source, prompt: "interrupted")
-        let url = try client.ipfs.upload(draft.input.configBytes, filename: "taskConfig.json")
+        let url = try client.ipfs.upload(draft.configBytes, filename: "taskConfig.json")
         let call = try OpenGPUContracts.Controller.publishTask.encodeCall([
             .tuple([.address(source), .string(url), .uint(BigUInt(draft.expiryTime)), .uint(draft.payment)]),
         ])
@@ -170,5 +170,26 @@ extension Devnet {
             Thread.sleep(forTimeInterval: 0.1)
         }
         return nil
+    }
+}
+
+final class DevnetRawConfigTests: XCTestCase {
+    /// Config bytes serialised elsewhere are pinned verbatim; a signed-but-unsent publish is valid
+    /// and recovers its sender.
+    func testRawConfigBytesAndSignOnly() throws {
+        let network = try Devnet.network()
+        let client = try Devnet.fundedClient(network)
+        let source = try Devnet.privateSource(client)
+        let text = #"{"function_name": "predict", "data": {"text": "h\u00e9llo"}, "priority": "high"}"#
+        let expiry = try Devnet.chainTime(client) + 3600
+        let draft = TaskDraft(source: source, configBytes: Array(text.utf8), payment: 5000, expiryTime: expiry)
+        XCTAssertEqual(draft.input?.functionName, "predict")
+        let published = try client.publish(draft)
+        XCTAssertEqual(try client.ipfs.fetch(published.configURL), Array(text.utf8))
+
+        let signed = try client.signPublish(draft, configURL: "https://example/ipfs/placeholder")
+        XCTAssertEqual(signed.from, client.account)
+        XCTAssertEqual(signed.transaction.to, network.contracts.controller)
+        XCTAssertEqual(try client.source(source).taskCount, 1, "signing alone publishes nothing")
     }
 }

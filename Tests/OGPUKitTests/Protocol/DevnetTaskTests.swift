@@ -53,6 +53,11 @@ final class DevnetTaskTests: XCTestCase {
         XCTAssertEqual(data["result"], "devnet reply to: Write a haiku about AI")
         XCTAssertEqual(data["task"]?.stringValue.flatMap { try? Address(hex: $0) }, published.task)
 
+        guard case .finalized(_, let winner)? = try? client.waitForTask(published.task, timeout: 10) else {
+            return XCTFail("waitForTask did not report the finalized task")
+        }
+        XCTAssertEqual(winner?.address, response.address)
+
         let after = try client.vault(try XCTUnwrap(client.account))
         XCTAssertEqual(before.balance - after.balance, draft.payment, "payment left the Vault balance")
 
@@ -78,6 +83,10 @@ final class DevnetTaskTests: XCTestCase {
         XCTAssertFalse(response.confirmed)
         XCTAssertEqual(try client.responseData(response)["result"], "devnet reply to: confirm me")
 
+        guard case .responded(_, let waiting)? = try? client.waitForTask(published.task, timeout: 10) else {
+            return XCTFail("waitForTask did not report the responded task")
+        }
+        XCTAssertEqual(waiting.map(\.address), [response.address])
         let earningsBefore = try client.vault(response.provider).totalEarnings
         try client.confirm(response: response.address)
         let final = try client.task(published.task)
@@ -105,6 +114,9 @@ final class DevnetTaskTests: XCTestCase {
 
         try client.cancel(task: published.task)
         XCTAssertEqual(try client.task(published.task).status, .canceled)
+        guard case .canceled? = try? client.waitForTask(published.task, timeout: 5) else {
+            return XCTFail("waitForTask did not report the canceled task")
+        }
         XCTAssertEqual(try client.vault(me).frozenPayment, 0)
         XCTAssertEqual(try client.vault(me).balance, balance + BigUInt(10).power(16))
         XCTAssertThrowsError(try client.cancel(task: published.task)) { e in
@@ -119,10 +131,16 @@ final class DevnetTaskTests: XCTestCase {
         let published = try client.publish(try Devnet.draft(client, source: source, ttl: 30))
         XCTAssertFalse(try client.task(published.task).isExpired(now: Devnet.chainTime(client)))
 
+        // Travel in time inside a snapshot, so the shared devnet's clock is restored for other suites.
+        let snapshot = try client.eth.rpc.call("evm_snapshot")
+        defer { _ = try? client.eth.rpc.call("evm_revert", [snapshot]) }
         _ = try client.eth.rpc.call("evm_increaseTime", [.int(61)])
         _ = try client.eth.rpc.call("evm_mine")
         let info = try client.task(published.task)
         XCTAssertTrue(info.isExpired(now: try Devnet.chainTime(client)))
+        guard case .expired? = try? client.waitForTask(published.task, timeout: 5) else {
+            return XCTFail("waitForTask did not report the expired task")
+        }
 
         // A provider can no longer attempt it: the contract says Expired, before anything is sent.
         let provider = try Devnet.key("provider-2", in: network)

@@ -1,3 +1,4 @@
+import CryptoExtras
 import Foundation
 import XCTest
 @testable import OGPUKit
@@ -9,24 +10,30 @@ final class KeystoreTests: XCTestCase {
 
     func testEthereumKeyStoreTests() throws {
         let tests = try WalletVectors.json("ethereum-tests/KeyStoreTests/basic_tests.json") as! [String: [String: Any]]
-        // test2 uses scrypt n = 2^18 with r = 1, outside RFC 7914 (n < 2^(16·r)), which BoringSSL refuses:
-        // it must fail with an error that says exactly that, not a wrong-password or a crash.
-        let outsideRFC7914: Set<String> = ["test2"]
-        let supported = tests.filter { !outsideRFC7914.contains($0.key) }
-        try runConcurrently(supported.sorted { $0.key < $1.key }) { name, test in
+        // test2 uses scrypt n = 2^18 with r = 1, outside RFC 7914 (n < 2^(16·r)): BoringSSL refuses it,
+        // so it exercises the Swift fallback (ScryptFallback).
+        try runConcurrently(tests.sorted { $0.key < $1.key }) { name, test in
             let key = try Keystore.decrypt(json: try self.jsonData(test["json"]!),
                                            password: Array((test["password"] as! String).utf8))
             XCTAssertEqual(self.secretHex(key), test["priv"] as! String, name)
         }
-        for name in outsideRFC7914 {
-            let test = try XCTUnwrap(tests[name], "\(name) missing from basic_tests.json")
-            XCTAssertThrowsError(try Keystore.decrypt(json: try jsonData(test["json"]!),
-                                                      password: Array((test["password"] as! String).utf8))) {
-                XCTAssertTrue("\($0)".contains("RFC 7914"), "\($0)")
-            }
+        print("KeyStoreTests/basic_tests.json: \(tests.count) vectors decrypted (test2 through the scrypt fallback)")
+        XCTAssertGreaterThan(tests.count, 0)
+    }
+
+    /// The Swift scrypt used for parameters outside RFC 7914 must agree with BoringSSL's wherever
+    /// both apply.
+    func testScryptFallbackMatchesBoringSSL() throws {
+        var checked = 0
+        for (n, r, p) in [(2, 1, 1), (16, 1, 1), (1024, 1, 3), (256, 2, 2), (64, 8, 1), (512, 4, 1)] {
+            let password = Array("pässwörd \(n)".utf8), salt = Array("salt \(r) \(p)".utf8)
+            let ours = try ScryptFallback.deriveKey(password: password, salt: salt, n: n, r: r, p: p, dklen: 64)
+            let boring = try KDF.Scrypt.deriveKey(from: password, salt: salt, outputByteCount: 64, rounds: n,
+                                                  blockSize: r, parallelism: p).withUnsafeBytes { Array($0) }
+            XCTAssertEqual(ours, boring, "n=\(n) r=\(r) p=\(p)")
+            checked += 1
         }
-        print("KeyStoreTests/basic_tests.json: \(supported.count) vectors decrypted, \(outsideRFC7914.count) refused with a clear error (scrypt outside RFC 7914)")
-        XCTAssertGreaterThan(supported.count, 0)
+        XCTAssertEqual(checked, 6)
     }
 
     func testReferenceKeystores() throws {
@@ -117,6 +124,9 @@ final class KeystoreTests: XCTestCase {
             (try crypto { $0["kdf"] = "argon2" }, { if case .unsupported = $0 { return true }; return false }),
             (try kdf { $0["n"] = 1000 }, { if case .badParameters = $0 { return true }; return false }),
             (try kdf { $0["n"] = 1 << 30 }, { if case .badParameters = $0 { return true }; return false }),
+            (try kdf { $0["p"] = 1000; $0["n"] = 1 << 18 }, { if case .badParameters = $0 { return true }; return false }),
+            (try crypto { c in var p = c["kdfparams"] as! [String: Any]; p["c"] = 50_000_000; p["prf"] = "hmac-sha256"
+                c["kdf"] = "pbkdf2"; c["kdfparams"] = p }, { if case .badParameters = $0 { return true }; return false }),
             (try crypto { $0["ciphertext"] = "00" }, { if case .malformed = $0 { return true }; return false }),
             (try mutate { $0["address"] = "0000000000000000000000000000000000000001" },
              { if case .addressMismatch = $0 { return true }; return false }),

@@ -57,15 +57,17 @@ final class PrivateKeyTests: XCTestCase {
         XCTAssertEqual(key.description, "PrivateKey(0x…redacted, address \(key.address.checksummed))")
     }
 
-    func testRejectsInvalidKeysWithoutEchoingThem() {
+    func testRejectsInvalidKeysWithoutEchoingThem() throws {
         let order = Hex.encode(Secp256k1.order, prefix: false)
         let cases: [(String, PrivateKey.Error)] = [
             (String(repeating: "0", count: 64), .outOfRange),
             (order, .outOfRange),
             ("0x" + String(repeating: "f", count: 64), .outOfRange),
-            ("0x1234", .wrongLength(2)),
-            ("", .wrongLength(0)),
-            ("0x" + String(repeating: "a", count: 63), .wrongLength(31)),
+            ("0x1234", .wrongDigitCount(4)),
+            ("", .wrongDigitCount(0)),
+            ("0x", .wrongDigitCount(0)),
+            ("0x" + String(repeating: "a", count: 63), .wrongDigitCount(63)),
+            ("0x" + String(repeating: "a", count: 64) + " 1", .wrongDigitCount(66)),
             ("0x" + String(repeating: "ab", count: 31) + "zz", .notHex(offset: 64)),
             (String(repeating: "ab", count: 31) + "g1", .notHex(offset: 62)),
         ]
@@ -76,6 +78,9 @@ final class PrivateKeyTests: XCTestCase {
                 if text.count >= 8 { XCTAssertFalse(message.contains(String(text.suffix(8))), message) }
             }
         }
+        // A key read from a file keeps its newline; that is not an error.
+        let padded = try PrivateKey(hex: "  0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318\n")
+        XCTAssertEqual(padded.address, try PrivateKey(hex: "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318").address)
         // n - 1 is the largest valid key.
         var nMinus1 = Secp256k1.order
         nMinus1[31] -= 1

@@ -24,7 +24,6 @@ public enum ABIEncodingError: Error, Equatable, CustomStringConvertible, Sendabl
     case typeMismatch(path: String, expected: String, got: String)
     case outOfRange(path: String, type: String, value: String)
     case wrongCount(path: String, type: String, expected: Int, got: Int)
-    case invalidAddress(path: String, message: String)
     /// Building a struct from named fields: a component has no value, or a value names no component.
     case missingField(path: String, type: String, field: String)
     case unknownField(path: String, type: String, field: String)
@@ -37,8 +36,6 @@ public enum ABIEncodingError: Error, Equatable, CustomStringConvertible, Sendabl
             return "\(path): \(value) does not fit in \(type)"
         case .wrongCount(let path, let type, let expected, let got):
             return "\(path): \(type) needs \(expected) value\(expected == 1 ? "" : "s"), got \(got)"
-        case .invalidAddress(let path, let message):
-            return "\(path): invalid address: \(message)"
         case .missingField(let path, let type, let field):
             return "\(path): no value for field '\(field)' of \(type)"
         case .unknownField(let path, let type, let field):

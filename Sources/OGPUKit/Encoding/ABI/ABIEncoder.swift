@@ -6,14 +6,19 @@ public enum ABIEncoder {
     /// Encodes `values` as the tuple `(types…)`, as for function arguments and return data.
     /// Throws `ABIEncodingError` for values that do not fit, `ABIParseError` for an invalid type.
     public static func encode(_ values: [ABIValue], as types: [ABIType]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try encode(values, as: types, appendingTo: &out)
+        return out
+    }
+
+    /// Appends the encoding to `out` (after a selector, say); offsets are relative to where it starts.
+    static func encode(_ values: [ABIValue], as types: [ABIType], appendingTo out: inout [UInt8]) throws {
         for type in types { try type.validate() }
         guard values.count == types.count else {
             throw ABIEncodingError.wrongCount(path: "arguments", type: "(" + types.map(\.canonical).joined(separator: ",") + ")",
                                               expected: types.count, got: values.count)
         }
-        var out: [UInt8] = []
         try encodeSequence(ABISequenceLayout(tuple: types), values: values, label: { "arg \($0)" }, into: &out)
-        return out
     }
 
     /// Encodes one value as a one-element tuple, the way an event data field or a single return value is.
@@ -160,7 +165,6 @@ extension ABIEncodingError {
         case .typeMismatch(let p, let e, let g): return .typeMismatch(path: join(p), expected: e, got: g)
         case .outOfRange(let p, let t, let v): return .outOfRange(path: join(p), type: t, value: v)
         case .wrongCount(let p, let t, let e, let g): return .wrongCount(path: join(p), type: t, expected: e, got: g)
-        case .invalidAddress(let p, let m): return .invalidAddress(path: join(p), message: m)
         case .missingField(let p, let t, let f): return .missingField(path: join(p), type: t, field: f)
         case .unknownField(let p, let t, let f): return .unknownField(path: join(p), type: t, field: f)
         }

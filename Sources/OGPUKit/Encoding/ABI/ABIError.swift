@@ -34,7 +34,9 @@ public struct ABIError: Hashable, Sendable {
 
     /// Selector followed by the encoded arguments, as the contract would revert with.
     public func encode(_ arguments: [ABIValue]) throws -> [UInt8] {
-        try selector + ABIEncoder.encode(arguments, as: inputs.map(\.type))
+        var data = selector
+        try ABIEncoder.encode(arguments, as: inputs.map(\.type), appendingTo: &data)
+        return data
     }
 
     /// Decodes revert data made by this error; the selector must match.

@@ -41,7 +41,9 @@ public struct ABIFunction: Hashable, Sendable {
 
     /// Selector followed by the encoded arguments.
     public func encodeCall(_ arguments: [ABIValue]) throws -> [UInt8] {
-        try selector + ABIEncoder.encode(arguments, as: inputs.map(\.type))
+        var calldata = selector
+        try ABIEncoder.encode(arguments, as: inputs.map(\.type), appendingTo: &calldata)
+        return calldata
     }
 
     /// Decodes calldata made by `encodeCall`; the selector must match.

@@ -1,34 +1,54 @@
-/// The element types of a tuple (one type each) or an array (one type repeated), with each type's
-/// dynamism and head size worked out once per sequence instead of once per element: both walk the
-/// type, which would make large arrays of structs quadratic-ish in the type's size.
+/// The element types of a tuple (one type each) or an array (one type repeated).
+///
+/// For arrays the element's dynamism and head size are worked out once, not once per element: both walk
+/// the type, which would make large arrays of structs cost elements × type size. Tuples are small and
+/// each component is visited once anyway, so they are answered directly without building tables.
 struct ABISequenceLayout {
+    private enum Shape {
+        case tuple([ABIType])
+        case repeated(ABIType, isDynamic: Bool, headSize: Int)
+    }
+
     let count: Int
-    private let types: [ABIType]
-    private let dynamic: [Bool]
-    private let sizes: [Int]
-    private let repeated: Bool
+    private let shape: Shape
 
     init(tuple types: [ABIType]) {
         count = types.count
-        self.types = types
-        dynamic = types.map(\.isDynamic)
-        sizes = types.map(\.headSize)
-        repeated = false
+        shape = .tuple(types)
     }
 
     init(repeating element: ABIType, count: Int) {
         self.count = count
-        types = [element]
-        dynamic = [element.isDynamic]
-        sizes = [element.headSize]
-        repeated = true
+        shape = .repeated(element, isDynamic: element.isDynamic, headSize: element.headSize)
     }
 
-    @inline(__always) func type(_ i: Int) -> ABIType { types[repeated ? 0 : i] }
-    @inline(__always) func isDynamic(_ i: Int) -> Bool { dynamic[repeated ? 0 : i] }
-    @inline(__always) func headSize(_ i: Int) -> Int { sizes[repeated ? 0 : i] }
+    @inline(__always) func type(_ i: Int) -> ABIType {
+        switch shape {
+        case .tuple(let types): return types[i]
+        case .repeated(let element, _, _): return element
+        }
+    }
+
+    @inline(__always) func isDynamic(_ i: Int) -> Bool {
+        switch shape {
+        case .tuple(let types): return types[i].isDynamic
+        case .repeated(_, let dynamic, _): return dynamic
+        }
+    }
+
+    @inline(__always) func headSize(_ i: Int) -> Int {
+        switch shape {
+        case .tuple(let types): return types[i].headSize
+        case .repeated(_, _, let size): return size
+        }
+    }
 
     /// Bytes of all heads together. Bounded by the type limits for tuples and fixed arrays; for dynamic
-    /// arrays the decoder has checked `count` against the data size before building a layout.
-    var totalHeadSize: Int { repeated ? sizes[0] * count : sizes.reduce(0, +) }
+    /// arrays the element count comes from values in memory or was checked against the data size.
+    var totalHeadSize: Int {
+        switch shape {
+        case .tuple(let types): return types.reduce(0) { $0 + $1.headSize }
+        case .repeated(_, _, let size): return size * count
+        }
+    }
 }

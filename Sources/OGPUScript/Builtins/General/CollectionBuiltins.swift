@@ -1,3 +1,5 @@
+import BigInt
+
 /// `keys`, `values`, `range`, `push`, `contains`, `join`, `reverse` (§5).
 enum CollectionBuiltins {
     static let all: [BuiltinFunction] = [keys, values, range, push, contains, join, reverse]
@@ -32,9 +34,11 @@ enum CollectionBuiltins {
         }
         if args.count == 3 { step = try args.int(2, "step") }
         if step == 0 { throw ScriptError(.value, "range() step must not be 0") }
-        let count = step > 0 ? (upper > lower ? (upper - lower - 1) / step + 1 : 0)
-                             : (lower > upper ? (lower - upper - 1) / (-step) + 1 : 0)
-        if count > maxRangeList { throw ScriptError(.value, "range() would make \(count) elements; use `a..b` to loop") }
+        // Counted in big integers: the span of two Ints (or -Int.min) does not fit an Int.
+        let span = step > 0 ? BigInt(upper) - BigInt(lower) : BigInt(lower) - BigInt(upper)
+        let bigCount = span.signum() <= 0 ? BigInt(0) : (span - 1) / BigInt(step).magnitude.asBigInt + 1
+        if bigCount > BigInt(maxRangeList) { throw ScriptError(.value, "range() would make \(bigCount) elements; use `a..b` to loop") }
+        let count = Int(bigCount)
         var out = [Value]()
         out.reserveCapacity(count)
         var x = lower
@@ -91,4 +95,8 @@ enum CollectionBuiltins {
         if case .string(let s) = args.positional[0] { return .string(String(s.reversed())) }
         return .list(try Sequences.elements(args.positional[0], args, "list").reversed())
     }
+}
+
+private extension BigUInt {
+    var asBigInt: BigInt { BigInt(self) }
 }

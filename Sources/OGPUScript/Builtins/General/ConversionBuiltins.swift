@@ -108,8 +108,9 @@ enum ConversionBuiltins {
         case .map(let m): return .int(m.count)
         case .string(let s): return .int(s.count)
         case .range(let l, let u, let inclusive):
-            let n = (inclusive ? u + 1 : u) - l
-            return .int(max(0, n))
+            let n = rangeCount(l, u, inclusive)
+            guard n < Int.max else { return Value.integer(BigInt(u) - BigInt(l) + (inclusive ? 1 : 0)) }
+            return .int(n)
         case let v: throw args.typeError("x", expected: "a list, map, range or string", got: v)
         }
     }

@@ -46,7 +46,7 @@ enum SequenceBuiltins {
         """) { args, ctx in
         try args.allowNamed(["key"]); try args.expectCount(1, 1)
         let items = try Sequences.elements(args.positional[0], args, "list")
-        guard let key = args.named("key"), !(key.isNull) else {
+        guard let key = args.named("key"), !(key.isNilValue) else {
             return .list(try items.sorted { try Operators.compare($0, $1) < 0 })
         }
         let keys = try items.map { try ctx.call(key, [$0]) }
@@ -101,5 +101,5 @@ enum SequenceBuiltins {
 }
 
 extension Value {
-    var isNull: Bool { if case .null = self { return true } else { return false } }
+    var isNilValue: Bool { if case .null = self { return true } else { return false } }
 }

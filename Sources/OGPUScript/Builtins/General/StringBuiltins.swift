@@ -11,7 +11,7 @@ enum StringBuiltins {
         """) { args, _ in
         try args.noNamed(); try args.expectCount(1, 2)
         let s = try args.string(0, "s")
-        if args.count == 1 || args.positional[1].isNull {
+        if args.count == 1 || args.positional[1].isNilValue {
             return .list(s.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
         }
         let sep = try args.string(1, "sep")

@@ -86,7 +86,7 @@ enum SystemBuiltins {
         let bound = try args.bind(["kind", "message", "data"])
         let kind = try args.string(0, "kind")
         guard case .string(let message) = bound[1]! else { throw args.typeError("message", expected: "a string", got: bound[1]!) }
-        let data = bound[2].flatMap { $0.isNull ? nil : $0 }
+        let data = bound[2].flatMap { $0.isNilValue ? nil : $0 }
         return .error(ScriptError(kind: kind, message: message, data: data))
     }
 

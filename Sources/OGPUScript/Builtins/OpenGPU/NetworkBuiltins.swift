@@ -213,7 +213,7 @@ enum NetworkBuiltins {
         let names = ["name", "description", "logo", "cpu", "nvidia", "amd", "min_payment", "min_lockup", "max_expiry", "delivery"]
         try args.allowNamed(Set(names))
         func text(_ n: String, required: Bool = false) throws -> String {
-            guard let v = args.named(n), !v.isNull else {
+            guard let v = args.named(n), !v.isNilValue else {
                 if required { throw ScriptError(.value, "publish_source(): `\(n)` is required") }
                 return ""
             }

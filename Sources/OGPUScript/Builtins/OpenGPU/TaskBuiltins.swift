@@ -41,7 +41,7 @@ enum TaskBuiltins {
 
     static func draft(_ given: [String: Value], extras: [(String, Value)]) throws -> OrderedMap {
         // 1. source
-        guard let sourceValue = given["source"], !sourceValue.isNull else {
+        guard let sourceValue = given["source"], !sourceValue.isNilValue else {
             throw ScriptError(.value, "source must be an address (the source's 0x… contract address)")
         }
         let source: Address

@@ -60,10 +60,10 @@ public struct JSONWriter {
             }
             out += "}"
         case .range(let l, let u, let inclusive):
-            let upper = inclusive ? u : u - 1
-            guard upper < l || upper - l < 10_000_000 else { throw ScriptError(.value, "json(): range too long") }
+            let n = rangeCount(l, u, inclusive)
+            guard n <= 10_000_000 else { throw ScriptError(.value, "json(): range too long") }
             out += "["
-            if l <= upper { out += (l...upper).map(String.init).joined(separator: comma) }
+            out += (0..<n).map { String(l + $0) }.joined(separator: comma)
             out += "]"
         case .error(let e):
             out += "{"

@@ -38,7 +38,7 @@ public enum DurationFormat {
 public enum TimeFormat {
     public static func iso(_ unix: Dec) -> String {
         let whole = unix.floorInteger
-        guard let secs = Int(exactly: whole), abs(secs) < 1 << 50 else { return "time(\(unix))" }
+        guard let secs = Int(exactly: whole), secs > -(1 << 50), secs < 1 << 50 else { return "time(\(unix))" }
         let fraction = unix - Dec(whole)
         let days = Dec.floorDiv(secs, 86_400)!
         let rest = secs - days * 86_400

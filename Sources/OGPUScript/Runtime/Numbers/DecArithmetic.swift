@@ -171,8 +171,9 @@ extension Dec {
         if a == Dec(-1) { return n % 2 == 0 ? .one : a }
         let m = a.bigMantissa
         let bits = m.magnitude.bitWidth
-        guard n <= maxPowerBits, bits.multipliedReportingOverflow(by: n).partialValue <= maxPowerBits,
-              a.scale.multipliedReportingOverflow(by: n).partialValue <= maxPowerBits else {
+        let (totalBits, bitsOverflow) = bits.multipliedReportingOverflow(by: n)
+        let (totalScale, scaleOverflow) = a.scale.multipliedReportingOverflow(by: n)
+        guard n <= maxPowerBits, !bitsOverflow, totalBits <= maxPowerBits, !scaleOverflow, totalScale <= maxPowerBits else {
             throw DecError.exponentTooLarge
         }
         if case .small(let x) = a.mantissa, let r = Dec.smallPower(x, n) {
@@ -205,8 +206,12 @@ extension Dec {
     /// Rounded half to even at `digits` fractional digits (negative: to tens, hundreds, …).
     public func rounded(digits: Int) -> Dec {
         if scale <= digits { return self }
+        if digits < 0 {
+            // |x| < 10^integerDigits, so rounding at a coarser place than that gives 0.
+            let integerDigits = bigMantissa.magnitude.description.count - scale
+            if -digits > integerDigits { return .zero }
+        }
         let drop = scale - digits
-        guard drop <= Dec.maxPowerBits else { return .zero }
         let unit = Dec.bigPowerOfTen(drop)
         var (q, r) = bigMantissa.quotientAndRemainder(dividingBy: unit)
         if !r.isZero {

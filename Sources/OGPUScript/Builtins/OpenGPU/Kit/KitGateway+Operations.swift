@@ -77,7 +77,7 @@ extension KitGateway {
 
     /// The config URL a dry run signs with, since it pins nothing: names the config by its hash.
     static func placeholderURL(_ d: TaskDraft) -> String {
-        "dry-run://keccak256/" + Hex.encode(Keccak256.hash(d.input.configBytes))
+        "dry-run://keccak256/" + Hex.encode(Keccak256.hash(d.configBytes))
     }
 
     func publishRequest(_ d: TaskDraft, configURL: String) throws -> TransactionRequest {

@@ -1,0 +1,35 @@
+"""Publishes N tasks with the official Python SDK (`ogpu` from PyPI) against the devnet, the way an
+SDK user does (one `publish_task` after another), and prints one JSON line: wall and CPU seconds.
+Only the SDK's endpoints are redirected (contracts, RPC, pinning URL), as in devnet/tests/sdk_interop.py.
+Usage: python sdk_publish.py RPC_URL N"""
+import json
+import sys
+import time
+import urllib.request
+
+rpc, n = sys.argv[1], int(sys.argv[2])
+req = urllib.request.Request(rpc, data=json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ogpu_manifest", "params": []}).encode(),
+                             headers={"Content-Type": "application/json"})
+manifest = json.load(urllib.request.urlopen(req, timeout=10))["result"]
+
+import ogpu.ipfs.publish as ipfs_publish  # noqa: E402
+from ogpu.chain.config import ChainConfig, ChainId  # noqa: E402
+from ogpu.client import TaskInfo, TaskInput, publish_task  # noqa: E402
+
+ChainConfig.set_chain(ChainId.OGPU_TESTNET)
+ChainConfig.CHAIN_CONTRACTS[ChainId.OGPU_TESTNET] = {k: manifest["contracts"][k] for k in ("NEXUS", "CONTROLLER", "TERMINAL", "VAULT")}
+ChainConfig.set_rpc(rpc)
+ipfs_publish._IPFS_PUBLISH_URL = manifest["ipfs"]["pin"]
+key = next(a["privateKey"] for a in manifest["accounts"] if a["role"] == "client")
+source = manifest["sources"]["first_response"]
+
+t0, c0 = time.perf_counter(), time.process_time()
+tasks = []
+for i in range(n):
+    config = TaskInput(function_name="text2text", data={"messages": [{"role": "user", "content": f"bench {i}"}]},
+                       devnet={"respond": False})
+    info = TaskInfo(source=source, config=config, expiryTime=int(time.time()) + 3600, payment=10**15)
+    tasks.append(publish_task(info, private_key=key).address)
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+assert len(set(tasks)) == n
+print(json.dumps({"n": n, "wall": wall, "cpu": cpu}))
