@@ -171,6 +171,26 @@ final class NetworkScriptTests: XCTestCase {
         XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "start\n")
     }
 
+    /// A task published in one run is found by `task_at` in the next, with its publishing
+    /// transaction (from the send journal), status and config.
+    func testTaskAtInALaterRunKnowsItsTransaction() throws {
+        let rpc = try devnetRPC()
+        let publish = """
+            import "_sources.ogpu"
+            let t = publish ignored(first_source)
+            print t.address
+            print t.tx
+            """
+        let first = try run(["-e", publish], env: ["OGPU_RPC_URL": rpc], cwd: Self.networkDir)
+        XCTAssertEqual(first.code, 0, first.err)
+        let lines = first.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, first.out)
+        let later = try run(["-e", "let t = task_at(\"\(lines[0])\")\nprint t.tx\nprint t.status, t.config.function_name\ncancel(t)\nprint t.status"],
+                            env: ["OGPU_RPC_URL": rpc])
+        XCTAssertEqual(later.code, 0, later.err)
+        XCTAssertEqual(later.out, "\(lines[1])\nnew text2text\ncanceled\n")
+    }
+
     /// With the default `local` network and nothing listening: one line saying what to run.
     func testNoDevnetIsOneLineWithTheFix() throws {
         let r = try run(["-e", "print vault()"], env: ["OGPU_RPC_URL": "http://127.0.0.1:9"], limit: 60)
@@ -188,6 +208,24 @@ final class NetworkScriptTests: XCTestCase {
         let r = try run(["--network", "mainnet", "-e", "try { me() } catch e { print e.kind, contains(e.message, \"--keystore\") }"])
         XCTAssertEqual(r.code, 0, r.err)
         XCTAssertEqual(r.out, "key true\n")
+    }
+
+    /// `--keystore` (password from OGPU_PASSWORD) is decrypted when first needed; a wrong password
+    /// is a "key" error that shows neither the password nor the key.
+    func testKeystoreSignsAndWrongPasswordIsAKeyError() throws {
+        let key = PrivateKey.random()
+        let dir = NSTemporaryDirectory() + "ogpu-keystore-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/key.json"
+        try Keystore.encrypt(key, password: "correct horse", scrypt: .light).write(toFile: path, atomically: true, encoding: .utf8)
+        let ok = try run(["--network", "mainnet", "--keystore", path, "-e", "print me()"], env: ["OGPU_PASSWORD": "correct horse"])
+        XCTAssertEqual(ok.code, 0, ok.err)
+        XCTAssertEqual(ok.out, key.address.checksummed + "\n")
+        let bad = try run(["--network", "mainnet", "--keystore", path, "-e", "try { me() } catch e { print e.kind }"],
+                          env: ["OGPU_PASSWORD": "wrong horse"])
+        XCTAssertEqual(bad.out, "key\n", bad.err)
+        XCTAssertFalse((bad.out + bad.err).contains("horse"))
     }
 
     /// A private key signs (its address is `me()`), and never shows up in output or errors.

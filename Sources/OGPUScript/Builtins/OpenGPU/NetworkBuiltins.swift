@@ -324,6 +324,9 @@ enum NetworkBuiltins {
         var cursor: Int? = nil
         while true {
             try ctx.checkInterrupt()
+            // Status before events: events read after a final status include all that led to it
+            // (the other order misses them when the task finishes between the two reads).
+            let final = try Gateway.run({ try g.task(at: t) }).status.isFinal
             let (events, next) = try Gateway.run { try g.events(of: t, after: cursor) }
             cursor = next
             for e in events {
@@ -331,7 +334,7 @@ enum NetworkBuiltins {
                                             ("block", .int(e.block)), ("tx", .string(e.transactionHash))])
                 if case .bool(false) = try ctx.call(block, [ev]) { return .null }
             }
-            if try Gateway.run({ try g.task(at: t) }).status.isFinal { return .null }
+            if final { return .null }
             try SystemBuiltins.pause(poll, ctx)
         }
     }

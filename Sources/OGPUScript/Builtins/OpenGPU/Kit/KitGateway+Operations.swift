@@ -141,7 +141,13 @@ extension KitGateway {
         let c = try client()
         let a = try kit { try Address(hex: task) }
         let latest = try kit { try c.eth.blockNumber() }
-        let from: BlockTag = cursor.map { .number(UInt64($0 + 1)) } ?? .earliest
+        // First call: from the block that published the task when its transaction is known (a log
+        // search from genesis is slow, and refused by some public nodes), else from the start.
+        var from: BlockTag = .earliest
+        if let cursor { from = .number(UInt64(cursor + 1)) }
+        else if let tx = publishTransaction(of: a.checksummed), let receipt = try? c.eth.receipt(tx) {
+            from = .number(receipt.blockNumber)
+        }
         if let cursor, UInt64(cursor) >= latest { return ([], cursor) }
         let events = try kit { try c.taskEvents(a, from: from, to: .number(latest)) }
         return (events.map { e in

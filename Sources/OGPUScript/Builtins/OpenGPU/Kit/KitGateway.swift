@@ -220,7 +220,15 @@ public final class KitGateway: OpenGPUGateway {
     }
 
     func remember(publish task: String, transaction: String) { publishTransactions[task.lowercased()] = transaction }
-    func publishTransaction(of task: String) -> String? { publishTransactions[task.lowercased()] }
+    /// The transaction that published `task`: from this session, else from the send journal
+    /// (which records each mined publish with its task), so `task_at(…).tx` answers across runs.
+    func publishTransaction(of task: String) -> String? {
+        if let h = publishTransactions[task.lowercased()] { return h }
+        let records = (try? journal.records().records) ?? []
+        let hit = records.last { $0.state == .mined && $0.fields["task"]?.stringValue?.lowercased() == task.lowercased() }
+        if let h = hit?.hash { publishTransactions[task.lowercased()] = h }
+        return hit?.hash
+    }
 }
 
 private extension KitGatewayConfiguration.KeySource {
