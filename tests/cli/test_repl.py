@@ -406,5 +406,6 @@ def test_ctrl_c_interrupts_a_wait_on_the_devnet(repl):
     time.sleep(2)
     r.send("\x03")
     r.child.expect("error\\[interrupted\\]")
+    r.child.expect_exact("resume with `wait(task_at(")  # says how to go on, not to re-publish
     r.prompt()
     assert r.run("t.status").strip() == '"new"'  # the task is still there to wait on again

@@ -146,23 +146,38 @@ enum NetworkBuiltins {
         let start = SystemBuiltins.currentTime()
         let spinner = Spinner(ctx)
         defer { spinner.clear() }
-        while true {
-            try ctx.checkInterrupt()
-            let found = try Gateway.run { try g.responses(of: t) }
-            if let r = (until == "response" ? found.first : found.first(where: { $0.confirmed })) {
-                return .handle(ResponseHandle(r, gateway: g))
+        var lastInfo: TaskInfo?
+        do {
+            while true {
+                try ctx.checkInterrupt()
+                let found = try Gateway.run { try g.responses(of: t) }
+                if let r = (until == "response" ? found.first : found.first(where: { $0.confirmed })) {
+                    return .handle(ResponseHandle(r, gateway: g))
+                }
+                let info = try Gateway.run { try g.task(at: t) }
+                lastInfo = info
+                if info.status == .canceled || info.status == .expired {
+                    throw ScriptError(.value, "task \(GatewayValues.abbreviated(t)) is \(info.status.name); no response will come")
+                }
+                let elapsed = SystemBuiltins.currentTime() - start
+                if Dec.compare(elapsed, timeout) >= 0 {
+                    throw ScriptError(.timeout, "no \(until == "response" ? "response" : "confirmed response") to task \(GatewayValues.abbreviated(t)) within \(DurationFormat.format(timeout)) (status: \(info.status.name)); \(resumeHint(t, lastInfo))")
+                }
+                spinner.show("waiting \(DurationFormat.format(elapsed.rounded(digits: 0))) · task \(info.status.name)")
+                try SystemBuiltins.pause(Swift.min(poll, timeout - elapsed), ctx)
             }
-            let info = try Gateway.run { try g.task(at: t) }
-            if info.status == .canceled || info.status == .expired {
-                throw ScriptError(.value, "task \(GatewayValues.abbreviated(t)) is \(info.status.name); no response will come")
-            }
-            let elapsed = SystemBuiltins.currentTime() - start
-            if Dec.compare(elapsed, timeout) >= 0 {
-                throw ScriptError(.timeout, "no \(until == "response" ? "response" : "confirmed response") to task \(GatewayValues.abbreviated(t)) within \(DurationFormat.format(timeout)) (status: \(info.status.name))")
-            }
-            spinner.show("waiting \(DurationFormat.format(elapsed.rounded(digits: 0))) · task \(info.status.name)")
-            try SystemBuiltins.pause(Swift.min(poll, timeout - elapsed), ctx)
+        } catch var e as ScriptError where e.kind == ErrorKind.interrupted.rawValue {
+            // The task lives on after the wait ends; say how to pick it up, so nobody re-publishes
+            // (and pays for) a second task.
+            e.message = "wait for task \(GatewayValues.abbreviated(t)) interrupted; \(resumeHint(t, lastInfo))"
+            throw e
         }
+    }
+
+    /// How to go on waiting for a task that is still on chain, naming its publishing transaction.
+    static func resumeHint(_ task: String, _ info: TaskInfo?) -> String {
+        let tx = info?.transactionHash.map { " (published in transaction \($0))" } ?? ""
+        return "the task is still on chain\(tx): resume with `wait(task_at(\(task)))`; publishing again would create a second task"
     }
 
     static let confirm = BuiltinFunction("confirm", doc: """
