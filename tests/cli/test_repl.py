@@ -392,6 +392,22 @@ def test_ctrl_z_suspends_and_fg_resumes_the_same_line(ogpu_bin, home):
         shell.terminate(force=True)
 
 
+def test_transaction_hash_is_shown_when_sent_before_the_receipt(repl):
+    import os
+    import pytest
+    rpc = os.environ.get("OGPU_DEVNET_RPC")
+    if not rpc and not devnet_on_default_port():
+        pytest.skip("no devnet running")
+    r = repl(OGPU_RPC_URL=rpc)
+    r.child.sendline('let t = publish task(sources()[0].address, "text2text", {messages: [{role: "user", content: "x"}]}, '
+                     'devnet: {respond: false})')
+    r.child.expect(r"sent Controller\.publishTask (0x[0-9a-f]{64}), waiting for its receipt")
+    sent = r.child.match.group(1)
+    r.prompt()
+    assert r.run("t.tx").strip() == '"%s"' % sent  # the hash shown is the task's publishing transaction
+    r.run("cancel(t)")
+
+
 def test_ctrl_c_interrupts_a_wait_on_the_devnet(repl):
     import os
     import pytest

@@ -13,6 +13,8 @@ public final class OpenGPUClient: @unchecked Sendable {
     private let nonces: NonceManager
     private let lock = NSLock()
     private var verifiedSender: TransactionSender?
+    /// Passed on to the sender: called as each transaction reaches a node, before its receipt.
+    public var onBroadcast: ((_ label: String, _ hash: String) -> Void)?
 
     public init(network: Network, signer: PrivateKey? = nil, journal: SendJournal = SendJournal(),
                 transport: HTTPTransport = CurlTransport(), nonces: NonceManager = NonceManager(),
@@ -39,6 +41,7 @@ public final class OpenGPUClient: @unchecked Sendable {
         }
         let s = TransactionSender(eth: eth, signer: signer, chainId: actual, journal: journal, nonces: nonces,
                                   cancellation: cancellation)
+        s.onBroadcast = onBroadcast
         lock.lock(); defer { lock.unlock() }
         if verifiedSender == nil { verifiedSender = s }
         return verifiedSender!

@@ -86,6 +86,9 @@ public final class TransactionSender: @unchecked Sendable {
     public var receiptTimeout: Double = 120
     public var broadcastAttempts = 4
     public let cancellation: CancellationToken?
+    /// Told the moment a node has a transaction (label, hash), before its receipt: a person waiting
+    /// on a slow chain sees the hash at once and can look it up.
+    public var onBroadcast: ((_ label: String, _ hash: String) -> Void)?
 
     public init(eth: EthClient, signer: PrivateKey, chainId: UInt64, journal: SendJournal, nonces: NonceManager = NonceManager(),
                 fees: FeeOracle? = nil, cancellation: CancellationToken? = nil) {
@@ -147,6 +150,7 @@ public final class TransactionSender: @unchecked Sendable {
                                              request: request, gasLimit: gasLimit)
             switch try broadcast(pending) {
             case .accepted:
+                onBroadcast?(request.label, pending.hash)
                 return pending
             case .nonceGap(let message):
                 // A lower nonce never arrived (rejected or lost elsewhere): start again from the node's count.

@@ -90,6 +90,9 @@ public final class KitGateway: OpenGPUGateway {
         let net = try resolvedNetwork()
         let k = try signingKey(net)
         let c = OpenGPUClient(network: net, signer: k, journal: journal, cancellation: cancellation)
+        if let progress = configuration.progress {
+            c.onBroadcast = { label, hash in progress("sent \(label) \(hash), waiting for its receipt…\n") }
+        }
         writer = c
         return c
     }

@@ -35,10 +35,13 @@ public struct KitGatewayConfiguration {
     public var notice: (String) -> Void
     /// Where dry-run transactions are printed (stdout).
     public var output: (String) -> Void
+    /// Progress lines for a person at a terminal (each transaction's hash as it is sent); nil when
+    /// nobody is watching, so scripts' output stays clean.
+    public var progress: ((String) -> Void)?
 
     public init(network: String = "local", rpcURL: String? = nil, key: KeySource = .none, dryRun: Bool = false,
                 journalPath: String? = nil, notice: @escaping (String) -> Void = { _ in },
-                output: @escaping (String) -> Void = { _ in }) {
+                output: @escaping (String) -> Void = { _ in }, progress: ((String) -> Void)? = nil) {
         self.network = network
         self.rpcURL = rpcURL
         self.key = key
@@ -46,5 +49,6 @@ public struct KitGatewayConfiguration {
         self.journalPath = journalPath
         self.notice = notice
         self.output = output
+        self.progress = progress
     }
 }
