@@ -50,6 +50,18 @@ extension KitGateway {
                 }
             } else if !drafts.isEmpty {
                 announce(c)
+                // In a terminal, count the batch off as each transaction is sent: `[k/N] sent …`.
+                let sender = try kit { try c.sender() }
+                let single = sender.onBroadcast
+                if let progress = configuration.progress {
+                    var sent = 0
+                    let total = drafts.count
+                    sender.onBroadcast = { label, hash in
+                        sent += 1
+                        progress("[\(sent)/\(total)] sent \(label) \(hash)\n")
+                    }
+                }
+                defer { sender.onBroadcast = single }
                 let batch = try kit { try c.publishBatch(drafts.map(\.1)) }
                 for ((i, _), r) in zip(drafts, batch) {
                     switch r {
