@@ -42,24 +42,7 @@ json.dump({
         guard let venv = ProcessInfo.processInfo.environment["OGPU_TEST_VENV"] else {
             throw XCTSkip("differential tests need the test venv: run scripts/test (it sets OGPU_TEST_VENV)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: venv + "/bin/python")
-        process.arguments = ["-c", Self.referenceScript]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // Feed stdin from another thread so a large reply cannot deadlock against a full stdin pipe.
-        let body = try JSONSerialization.data(withJSONObject: request)
-        let writer = Thread {
-            input.fileHandleForWriting.write(body)
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let reply = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "reference script failed")
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: reply) as? [String: Any])
+        return try PeerProcess.ask(URL(fileURLWithPath: venv + "/bin/python"), ["-c", Self.referenceScript], request)
     }
 
     private func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes, prefix: false) }

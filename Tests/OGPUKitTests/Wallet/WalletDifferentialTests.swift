@@ -7,65 +7,19 @@ import XCTest
 /// scripts/eth-account-venv creates: random transactions of every type must sign to identical bytes,
 /// each side must recover the other's sender, and keystores must open both ways.
 final class WalletDifferentialTests: XCTestCase {
-    /// SplitMix64: a seeded generator so a failure can be replayed from the printed seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
-    private var repoRoot: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url
-    }
-
-    private func run(_ executable: URL, _ arguments: [String] = [], input: Data? = nil) throws -> Data {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe(), stdin = Pipe()
-        process.standardOutput = output
-        process.standardInput = stdin
-        try process.run()
-        // Feed stdin from another thread so a large job cannot deadlock against a full stdout pipe.
-        let writer = Thread {
-            if let input { stdin.fileHandleForWriting.write(input) }
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NSError(domain: "peer", code: Int(process.terminationStatus),
-                          userInfo: [NSLocalizedDescriptionKey: "\(executable.path) exited \(process.terminationStatus)"])
-        }
-        return data
-    }
-
     private func peer(_ job: [String: Any]) throws -> [String: Any] {
-        let venvOut = try run(repoRoot.appendingPathComponent("scripts/eth-account-venv"))
-        let venv = String(decoding: venvOut, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
-        let output = try run(python, [repoRoot.appendingPathComponent("Tests/Peers/eth_account_peer.py").path],
-                             input: try JSONSerialization.data(withJSONObject: job))
-        return try JSONSerialization.jsonObject(with: output) as! [String: Any]
+        try PeerProcess.ask(peer: "eth_account_peer.py", venvScript: "eth-account-venv", job)
     }
 
     private func hex(_ value: BigUInt) -> String { "0x" + String(value, radix: 16) }
 
-    private func randomKey(_ rng: inout SeededGenerator) -> PrivateKey {
+    private func randomKey(_ rng: inout SplitMix64) -> PrivateKey {
         while true {
             if let key = try? PrivateKey(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }) { return key }
         }
     }
 
-    private func randomAmount(_ rng: inout SeededGenerator) -> BigUInt {
+    private func randomAmount(_ rng: inout SplitMix64) -> BigUInt {
         switch Int.random(in: 0..<6, using: &rng) {
         case 0: return 0
         case 1: return (BigUInt(1) << 256) - 1
@@ -75,7 +29,7 @@ final class WalletDifferentialTests: XCTestCase {
         }
     }
 
-    private func randomTransaction(_ rng: inout SeededGenerator) throws -> (Transaction, [String: Any]) {
+    private func randomTransaction(_ rng: inout SplitMix64) throws -> (Transaction, [String: Any]) {
         let chainIds: [UInt64] = [1, 1071, 200_820_172_034, UInt64.random(in: 1...(1 << 53), using: &rng)]
         let chainId = chainIds.randomElement(using: &rng)!
         let nonce = Bool.random(using: &rng) ? UInt64.random(in: 0...1000, using: &rng) : UInt64.random(in: 0...(UInt64.max - 1), using: &rng)
@@ -122,7 +76,7 @@ final class WalletDifferentialTests: XCTestCase {
     func testSigningAndKeystoresAgreeWithEthAccount() throws {
         let seed = UInt64.random(in: 0...UInt64.max)
         print("WalletDifferentialTests seed: \(seed)")
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)
 
         var ours: [SignedTransaction] = [], keys: [PrivateKey] = [], jobTransactions: [[String: Any]] = []
         for _ in 0..<200 {

@@ -7,41 +7,8 @@ import XCTest
 /// venv scripts/eth-abi-venv creates. Random nested types and values must encode to identical bytes, and
 /// corrupted encodings must never be accepted by us with a meaning eth-abi would not give them.
 final class ABIDifferentialTests: XCTestCase {
-    private var repoRoot: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<5 { url.deleteLastPathComponent() }  // file, ABI, Encoding, OGPUKitTests, Tests → repo root
-        return url
-    }
-
-    private func run(_ executable: URL, _ arguments: [String] = [], input: Data? = nil) throws -> Data {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe(), stdin = Pipe()
-        process.standardOutput = output
-        process.standardInput = stdin
-        try process.run()
-        // Feed stdin from another thread so a large job cannot deadlock against a full stdout pipe.
-        let writer = Thread {
-            if let input { stdin.fileHandleForWriting.write(input) }
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ABIVectors.VectorError("\(executable.path) exited \(process.terminationStatus)")
-        }
-        return data
-    }
-
     private func peer(_ job: [String: Any]) throws -> [String: Any] {
-        let venvOut = try run(repoRoot.appendingPathComponent("scripts/eth-abi-venv"))
-        let venv = String(decoding: venvOut, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let python = URL(fileURLWithPath: venv).appendingPathComponent("bin/python")
-        let output = try run(python, [repoRoot.appendingPathComponent("Tests/Peers/eth_abi_peer.py").path],
-                             input: try JSONSerialization.data(withJSONObject: job))
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: output) as? [String: Any])
+        try PeerProcess.ask(peer: "eth_abi_peer.py", venvScript: "eth-abi-venv", job)
     }
 
     // MARK: - Random types and values
