@@ -36,24 +36,7 @@ public enum ValueFormat {
         case .duration(let d): out += DurationFormat.format(d)
         case .time(let t): out += TimeFormat.iso(t)
         case .amount(let w): out += AmountFormat.format(w)
-        case .list(let xs):
-            out += "["
-            for (i, x) in xs.enumerated() {
-                if i > 0 { out += ", " }
-                write(x, into: &out)
-            }
-            out += "]"
-        case .map(let m):
-            out += "{"
-            var first = true
-            for (k, x) in m.pairs {
-                if !first { out += ", " }
-                first = false
-                writeKey(k, into: &out)
-                out += ": "
-                write(x, into: &out)
-            }
-            out += "}"
+        case .list, .map: writeContainer(v, into: &out, element: write)
         case .range(let l, let u, let inclusive): out += "\(l)\(inclusive ? "..=" : "..")\(u)"
         case .closure(let c): out += c.name.isEmpty ? "<fn>" : "<fn \(c.name)>"
         case .builtin(let b): out += "<fn \(b.name)>"
@@ -63,6 +46,30 @@ public enum ValueFormat {
     }
 
     /// Map keys print bare when they look like identifiers (keywords included), else quoted.
+    /// One line of `[a, b]` or `{k: v}`, each element written by `element` (plain or colored).
+    static func writeContainer(_ v: Value, into out: inout String, element: (Value, inout String) -> Void) {
+        switch v {
+        case .list(let xs):
+            out += "["
+            for (i, x) in xs.enumerated() {
+                if i > 0 { out += ", " }
+                element(x, &out)
+            }
+            out += "]"
+        case .map(let m):
+            out += "{"
+            for (i, (k, x)) in m.pairs.enumerated() {
+                if i > 0 { out += ", " }
+                writeKey(k, into: &out)
+                out += ": "
+                element(x, &out)
+            }
+            out += "}"
+        default:
+            write(v, into: &out)
+        }
+    }
+
     static func writeKey(_ k: String, into out: inout String) {
         if isIdentifier(k) { out += k } else { writeQuoted(k, into: &out) }
     }
@@ -147,24 +154,7 @@ public enum ValueFormat {
             let c: Color
             if case .address = v { c = .address } else if case .amount = v { c = .amount } else { c = .handle }
             out += c.rawValue + quoted(v) + Color.reset
-        case .list(let xs):
-            out += "["
-            for (i, x) in xs.enumerated() {
-                if i > 0 { out += ", " }
-                writeColored(x, into: &out)
-            }
-            out += "]"
-        case .map(let m):
-            out += "{"
-            var first = true
-            for (k, x) in m.pairs {
-                if !first { out += ", " }
-                first = false
-                writeKey(k, into: &out)
-                out += ": "
-                writeColored(x, into: &out)
-            }
-            out += "}"
+        case .list, .map: writeContainer(v, into: &out, element: writeColored)
         default:
             write(v, into: &out)
         }
