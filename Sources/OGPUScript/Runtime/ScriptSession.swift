@@ -105,7 +105,7 @@ public final class ScriptSession {
             let errors = (parser.diagnostics + compiler.diagnostics).filter { $0.severity == .error }
             if !errors.isEmpty { return .syntaxErrors(errors.sorted(by: Self.byPosition)) }
             let frame = Frame(slotCount: compiler.topLevelSlotCount, cellCount: compiler.topLevelCellCount,
-                              captures: [], context: context)
+                              captures: Frame.noCaptures, context: context)
             context.depth = 0
             do {
                 return .ok(try code(frame))
@@ -142,7 +142,7 @@ extension CallContext {
             if let first = errors.first {
                 throw ScriptError(kind: "syntax", message: "in imported file: \(first.message)", location: first.location)
             }
-            let frame = Frame(slotCount: compiler.topLevelSlotCount, cellCount: compiler.topLevelCellCount, captures: [], context: self)
+            let frame = Frame(slotCount: compiler.topLevelSlotCount, cellCount: compiler.topLevelCellCount, captures: Frame.noCaptures, context: self)
             _ = try code(frame)
             var names: [String: Value] = [:]
             for s in program {
