@@ -326,7 +326,10 @@ extension Compiler {
                 case .global: break
                 }
             }
-            return .closure(Closure(proto: proto, captures: boxes))
+            if boxes.isEmpty { return .closure(Closure(proto: proto, captures: boxes)) }
+            let closure = Closure(proto: proto, captures: boxes)
+            f.context.cycles.track(closure)
+            return .closure(closure)
         }
     }
 
