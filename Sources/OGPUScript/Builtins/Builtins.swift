@@ -59,7 +59,7 @@ enum Sequences {
         case .range(let l, let u, let inclusive):
             let n = rangeCount(l, u, inclusive)
             if n == 0 { return [] }
-            guard n <= 100_000_000 else { throw ScriptError(.value, "\(args.callee)(): range too long") }
+            guard n <= min(100_000_000, Operators.maxListCount) else { throw ScriptError(.value, "\(args.callee)(): range too long") }
             return (0..<n).map { .int(l + $0) }
         case .map(let m): return m.keys.map { .string($0) }
         case .string(let s): return s.map { .string(String($0)) }

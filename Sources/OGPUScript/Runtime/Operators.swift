@@ -9,8 +9,10 @@ enum Operators {
     nonisolated(unsafe) static var maxStringBytes = 1 << 30
     nonisolated(unsafe) static var maxListCount = 1 << 27
 
-    static func checkSize(_ s: String) throws {
-        if s.utf8.count > maxStringBytes { throw ScriptError(.value, "string too long (over \(maxStringBytes) bytes)") }
+    static func checkSize(_ s: String) throws { try checkSize(count: s.utf8.count) }
+
+    static func checkSize(count: Int) throws {
+        if count > maxStringBytes { throw ScriptError(.value, "string too long (over \(maxStringBytes) bytes)") }
     }
 
     // MARK: Arithmetic
@@ -130,16 +132,9 @@ enum Operators {
         case (.bool(let x), .bool(let y)): return x == y
         case (.int(let x), .int(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
-        case (.list(let x), .list(let y)):
-            guard x.count == y.count else { return false }
-            for i in 0..<x.count where !equal(x[i], y[i]) { return false }
-            return true
-        case (.map(let x), .map(let y)):
-            guard x.count == y.count else { return false }
-            for (k, v) in x.pairs {
-                guard let w = y[k], equal(v, w) else { return false }
-            }
-            return true
+        case (.list, .list), (.map, .map):
+            var walk = SharedWalk() // linear even when the values share parts of themselves
+            return walk.equal(a, b)
         case (.bigInt(let x), .bigInt(let y)): return x == y
         case (.address(let x), .address(let y)): return x == y
         case (.range(let l1, let u1, let i1), .range(let l2, let u2, let i2)): return l1 == l2 && u1 == u2 && i1 == i2
@@ -160,12 +155,9 @@ enum Operators {
         case (.int(let x), .int(let y)): return x < y ? -1 : (x == y ? 0 : 1)
         case (.string(let x), .string(let y)): return x < y ? -1 : (x == y ? 0 : 1)
         case (.amount(let x), .amount(let y)): return x < y ? -1 : (x == y ? 0 : 1)
-        case (.list(let x), .list(let y)):
-            for i in 0..<min(x.count, y.count) {
-                let c = try compare(x[i], y[i])
-                if c != 0 { return c }
-            }
-            return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
+        case (.list, .list):
+            var walk = SharedWalk()
+            return try walk.compare(a, b)
         default:
             if let x = a.bigIntValue, let y = b.bigIntValue { return x < y ? -1 : (x == y ? 0 : 1) }
             return try NumberOps.compare(a, b)

@@ -37,7 +37,7 @@ enum CollectionBuiltins {
         // Counted in big integers: the span of two Ints (or -Int.min) does not fit an Int.
         let span = step > 0 ? BigInt(upper) - BigInt(lower) : BigInt(lower) - BigInt(upper)
         let bigCount = span.signum() <= 0 ? BigInt(0) : (span - 1) / BigInt(step).magnitude.asBigInt + 1
-        if bigCount > BigInt(maxRangeList) { throw ScriptError(.value, "range() would make \(bigCount) elements; use `a..b` to loop") }
+        if bigCount > BigInt(min(maxRangeList, Operators.maxListCount)) { throw ScriptError(.value, "range() would make \(bigCount) elements; use `a..b` to loop") }
         let count = Int(bigCount)
         var out = [Value]()
         out.reserveCapacity(count)
@@ -84,7 +84,13 @@ enum CollectionBuiltins {
         try args.noNamed(); try args.expectCount(1, 2)
         let items = try Sequences.elements(args.positional[0], args, "list")
         let sep = args.count > 1 ? try args.string(1, "sep") : ""
-        return .string(items.map(ValueFormat.printed).joined(separator: sep))
+        var out = ""
+        for (i, x) in items.enumerated() {
+            if i > 0 { out += sep }
+            out += ValueFormat.printed(x)
+            try Operators.checkSize(out) // 4,096 copies of a long string are not a short one
+        }
+        return .string(out)
     }
 
     static let reverse = BuiltinFunction("reverse", doc: """

@@ -25,7 +25,9 @@ enum ConversionBuiltins {
         "[1, \\"a\\"]".
         """) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
-        return .string(ValueFormat.printed(args.positional[0]))
+        let text = ValueFormat.printed(args.positional[0])
+        try Operators.checkSize(text)
+        return .string(text)
     }
 
     static let int = BuiltinFunction("int", doc: """

@@ -51,6 +51,12 @@ enum StringBuiltins {
         try args.noNamed(); try args.expectCount(3, 3)
         let s = try args.string(0, "s"), old = try args.string(1, "old"), new = try args.string(2, "new")
         if old.isEmpty { throw ScriptError(.value, "replace(): `old` must not be empty") }
+        // Each occurrence may grow the text: 60,000 one-byte matches replaced by 60 KB is 3.6 GB.
+        let growth = new.utf8.count - old.utf8.count
+        if growth > 0 && s.utf8.count / old.utf8.count * growth > Operators.maxStringBytes - s.utf8.count {
+            let matches = s.components(separatedBy: old).count - 1
+            try Operators.checkSize(count: s.utf8.count + matches * growth)
+        }
         return .string(s.replacingOccurrences(of: old, with: new))
     }
 }

@@ -30,6 +30,10 @@ public struct JSONWriter {
 
     mutating func write(_ v: Value, depth: Int) throws {
         if depth > JSONWriter.maxDepth { throw ScriptError(.value, "json(): value nested too deeply") }
+        // A list holding itself twice at each of 60 levels is small in memory, not in JSON.
+        if out.utf8.count > Operators.maxStringBytes {
+            throw ScriptError(.value, "json(): text too long (over \(Operators.maxStringBytes) bytes)")
+        }
         switch v {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -61,7 +65,7 @@ public struct JSONWriter {
             out += "}"
         case .range(let l, let u, let inclusive):
             let n = rangeCount(l, u, inclusive)
-            guard n <= 10_000_000 else { throw ScriptError(.value, "json(): range too long") }
+            guard n <= min(10_000_000, Operators.maxListCount) else { throw ScriptError(.value, "json(): range too long") }
             out += "["
             out += (0..<n).map { String(l + $0) }.joined(separator: comma)
             out += "]"

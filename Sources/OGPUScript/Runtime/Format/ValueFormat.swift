@@ -23,8 +23,11 @@ public enum ValueFormat {
         return out
     }
 
-    /// The one-line form of every value except a top-level string.
-    static func write(_ v: Value, into out: inout String) {
+    /// The one-line form of every value except a top-level string. Lists and maps stop with `…`
+    /// once `out` is longer than `limit` bytes: a list that holds itself twice at each of 60
+    /// levels is tiny in memory but 2^60 elements long in print (callers that make a string of
+    /// it, like `str` and interpolation, then raise "string too long").
+    static func write(_ v: Value, into out: inout String, limit: Int = Operators.maxStringBytes) {
         switch v {
         case .null: out += "nil"
         case .bool(let b): out += b ? "true" : "false"
@@ -36,7 +39,7 @@ public enum ValueFormat {
         case .duration(let d): out += DurationFormat.format(d)
         case .time(let t): out += TimeFormat.iso(t)
         case .amount(let w): out += AmountFormat.format(w)
-        case .list, .map: writeContainer(v, into: &out, element: write)
+        case .list, .map: writeContainer(v, into: &out, limit: limit, element: write)
         case .range(let l, let u, let inclusive): out += "\(l)\(inclusive ? "..=" : "..")\(u)"
         case .closure(let c): out += c.name.isEmpty ? "<fn>" : "<fn \(c.name)>"
         case .builtin(let b): out += "<fn \(b.name)>"
@@ -47,26 +50,29 @@ public enum ValueFormat {
 
     /// Map keys print bare when they look like identifiers (keywords included), else quoted.
     /// One line of `[a, b]` or `{k: v}`, each element written by `element` (plain or colored).
-    static func writeContainer(_ v: Value, into out: inout String, element: (Value, inout String) -> Void) {
+    static func writeContainer(_ v: Value, into out: inout String, limit: Int,
+                               element: (Value, inout String, Int) -> Void) {
         switch v {
         case .list(let xs):
             out += "["
             for (i, x) in xs.enumerated() {
+                if out.utf8.count > limit { out += "…"; break }
                 if i > 0 { out += ", " }
-                element(x, &out)
+                element(x, &out, limit)
             }
             out += "]"
         case .map(let m):
             out += "{"
             for (i, (k, x)) in m.pairs.enumerated() {
+                if out.utf8.count > limit { out += "…"; break }
                 if i > 0 { out += ", " }
                 writeKey(k, into: &out)
                 out += ": "
-                element(x, &out)
+                element(x, &out, limit)
             }
             out += "}"
         default:
-            write(v, into: &out)
+            write(v, into: &out, limit: limit)
         }
     }
 
@@ -117,12 +123,22 @@ public enum ValueFormat {
     }
 
     static func writePretty(_ v: Value, color: Bool, indent: Int, width: Int, into out: inout String) {
-        let flat = quoted(v)
+        // Nested past the width, the rest stays on one line: indenting every level of a list
+        // nested 10,000 deep would take 100 million spaces.
+        if indent >= width {
+            if color { writeColored(v, into: &out, limit: Operators.maxStringBytes) } else { write(v, into: &out) }
+            return
+        }
+        // Written only as far as needed to know whether it fits (4 bytes per character at most),
+        // so deep nesting costs linear time, not the size of the flat form at every level.
+        var flat = ""
+        write(v, into: &flat, limit: (width - indent) * 4)
         let fits = flat.count + indent <= width
         switch v {
         case .list(let xs) where !fits && !xs.isEmpty:
             out += "[\n"
             for (i, x) in xs.enumerated() {
+                if out.utf8.count > Operators.maxStringBytes { out += "…\n"; break } // see `write`
                 out += String(repeating: " ", count: indent + 2)
                 writePretty(x, color: color, indent: indent + 2, width: width, into: &out)
                 out += i + 1 < xs.count ? ",\n" : "\n"
@@ -132,6 +148,7 @@ public enum ValueFormat {
             out += "{\n"
             var i = 0
             for (k, x) in m.pairs {
+                if out.utf8.count > Operators.maxStringBytes { out += "…\n"; break }
                 out += String(repeating: " ", count: indent + 2)
                 writeKey(k, into: &out)
                 out += ": "
@@ -140,23 +157,21 @@ public enum ValueFormat {
                 out += i < m.count ? ",\n" : "\n"
             }
             out += String(repeating: " ", count: indent) + "}"
-        case .list, .map:
-            if color { writeColored(v, into: &out) } else { out += flat }
         default:
-            if color { writeColored(v, into: &out) } else { out += flat }
+            if color { writeColored(v, into: &out, limit: Operators.maxStringBytes) } else { out += flat }
         }
     }
 
     /// One-line form with colours on addresses, amounts and handles.
-    static func writeColored(_ v: Value, into out: inout String) {
+    static func writeColored(_ v: Value, into out: inout String, limit: Int) {
         switch v {
         case .address, .amount, .handle:
             let c: Color
             if case .address = v { c = .address } else if case .amount = v { c = .amount } else { c = .handle }
             out += c.rawValue + quoted(v) + Color.reset
-        case .list, .map: writeContainer(v, into: &out, element: writeColored)
+        case .list, .map: writeContainer(v, into: &out, limit: limit, element: writeColored)
         default:
-            write(v, into: &out)
+            write(v, into: &out, limit: limit)
         }
     }
 }
