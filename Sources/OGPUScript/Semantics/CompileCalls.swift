@@ -42,7 +42,7 @@ extension Compiler {
                     // Fast path: evaluate arguments straight into the callee's frame.
                     let p = c.proto
                     let ctx = f.context
-                    let frame = Frame(slotCount: p.slotCount, cellCount: p.cellCount, captures: c.captures, context: ctx)
+                    let frame = p.takeFrame(captures: c.captures, context: ctx)
                     if p.simpleParameters {
                         for k in 0..<n { frame.slots[k] = try positional[k](f) }
                     } else {
@@ -55,7 +55,7 @@ extension Compiler {
                             }
                         }
                     }
-                    return try ctx.enter(at: loc) { try p.body(frame) }
+                    return try p.run(frame, at: loc)
                 }
                 var values: [Value] = []
                 values.reserveCapacity(n)
