@@ -167,14 +167,9 @@ extension Parser {
                 e = Expr(kind: .call(e, args), location: e.location)
             } else if t.isOp("[") {
                 advance()
-                ignoreNewlines.append(true)
-                skipNewlinesIfIgnoring()
-                let index = try withoutHead { try $0.expression() }
-                skipNewlinesIfIgnoring()
-                ignoreNewlines.removeLast()
-                try expectOp("]", "`]` to close the index")
+                let index = try bracketedExpression(closing: "]", "`]` to close the index")
                 e = Expr(kind: .index(e, index), location: e.location)
-            } else if t.isOp(".") || (ignoreNewlines.last! == false && peekAfterNewline().isOp(".") && false) {
+            } else if t.isOp(".") {
                 advance()
                 skipNewlinesRaw()
                 let name: String
@@ -198,6 +193,18 @@ extension Parser {
                 return e
             }
         }
+    }
+
+    /// The expression after an opening bracket, up to `closing`: newlines inside do not end it, and
+    /// `{` is a trailing block again even in an `if`/`while`/`for` head.
+    mutating func bracketedExpression(closing: String, _ what: String) throws -> Expr {
+        ignoreNewlines.append(true)
+        skipNewlinesIfIgnoring()
+        let inner = try withoutHead { try $0.expression() }
+        skipNewlinesIfIgnoring()
+        ignoreNewlines.removeLast()
+        try expectOp(closing, what)
+        return inner
     }
 
     /// Arguments up to `closing`: positional then `label: value`.

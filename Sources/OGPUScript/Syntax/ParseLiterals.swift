@@ -48,12 +48,7 @@ extension Parser {
                 return try arrowBody(params, loc)
             }
             advance()
-            ignoreNewlines.append(true)
-            skipNewlinesIfIgnoring()
-            let inner = try withoutHead { try $0.expression() }
-            skipNewlinesIfIgnoring()
-            ignoreNewlines.removeLast()
-            try expectOp(")", "`)` to close `(`")
+            let inner = try bracketedExpression(closing: ")", "`)` to close `(`")
             return Expr(kind: inner.kind, location: inner.location)
         case .op("["):
             advance()

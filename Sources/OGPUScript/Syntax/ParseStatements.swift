@@ -91,7 +91,6 @@ extension Parser {
         // Expression statement or assignment.
         let target = try commandOrPipeline()
         if case .op(let o) = peek.kind, ["=", "+=", "-=", "*=", "/="].contains(o) {
-            let opLoc = peek.location
             switch target.kind {
             case .name, .index, .member: break
             default:
@@ -101,7 +100,6 @@ extension Parser {
             advance()
             skipNewlinesRaw()
             let value = try commandOrPipeline()
-            _ = opLoc
             return Stmt(kind: .assignment(target: target, op: o == "=" ? nil : String(o.dropLast()), value: value), location: target.location)
         }
         return Stmt(kind: .expression(target), location: loc)
