@@ -150,7 +150,7 @@ public final class Closure {
     /// The captured boxes, numbered as the resolver numbered the function's captures. Held in
     /// memory of its own so that frames can borrow it as a plain pointer.
     let captures: UnsafePointer<Box>
-    private let captureCount: Int
+    let captureCount: Int
 
     /// `initialize` must initialize all `captureCount` boxes of the storage it is given.
     init(proto: FunctionProto, captureCount: Int, _ initialize: (UnsafeMutablePointer<Box>) -> Void) {

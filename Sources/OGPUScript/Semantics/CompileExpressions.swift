@@ -268,7 +268,7 @@ extension Compiler {
         let sources = fs.captures.map(\.source)
         if sources.isEmpty { return { _ in .closure(Closure(proto: proto, captureCount: 0) { _ in }) } }
         return { f in
-            .closure(Closure(proto: proto, captureCount: sources.count) { storage in
+            let closure = Closure(proto: proto, captureCount: sources.count) { storage in
                 for (k, s) in sources.enumerated() {
                     switch s {
                     case .cell(let i): (storage + k).initialize(to: f.cells[i])
@@ -277,7 +277,9 @@ extension Compiler {
                     case .global: (storage + k).initialize(to: Box(.null)) // never made: globals are not captured
                     }
                 }
-            })
+            }
+            f.context.cycles.track(closure)
+            return .closure(closure)
         }
     }
 
