@@ -45,7 +45,7 @@ final class CycleBreaker {
         self.closures = []
         self.namespaces = []
         for c in closures {
-            for box in c.captures { box.value = .null }
+            for i in 0..<c.captureCount { c.captures[i].value = .null }
         }
         for g in namespaces {
             for cell in g.cells.values { cell.value = nil }

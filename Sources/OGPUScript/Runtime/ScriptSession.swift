@@ -1,4 +1,5 @@
 import Foundation
+import OGPUKit
 
 public enum ScriptOutcome {
     case ok(Value?)
@@ -73,8 +74,12 @@ public final class ScriptSession {
     }
 
     /// Stops the running program at its next safe point with an `interrupted` error.
-    /// Safe to call from a signal-handling thread.
+    /// On the evaluating thread only; another thread (a signal handler's) raises `interruptFlag`.
     public func interrupt() { context.interrupt() }
+
+    /// The flag behind `interrupt()`, for other threads: raising it touches no reference count
+    /// (OGPUScript is compiled with non-atomic reference counting). Valid while the session lives.
+    public var interruptFlag: InterruptFlag { context.interruptFlag }
 
     /// Globals and built-ins, for completion.
     public var globalNames: [String] {
