@@ -10,9 +10,9 @@ import Glibc
 // blow-up is a bug in OGPUScript.
 
 /// Caps low enough that doubling loops end quickly within the step budget, high enough for the
-/// repo's programs: 20,000 steps copying at most 64 KB or 4,096 elements each stay well under
-/// a second.
-private let sizeLimits: Void = Sandbox.limitValueSizes(stringBytes: 1 << 16, listCount: 1 << 12)
+/// repo's programs: 20,000 steps copying at most 64 KB or 4,096 elements each, or multiplying
+/// 65,536-bit numbers, stay well under a second.
+private let sizeLimits: Void = Sandbox.limitValueSizes(stringBytes: 1 << 16, listCount: 1 << 12, integerBits: 1 << 16)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

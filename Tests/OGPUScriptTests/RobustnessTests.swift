@@ -184,6 +184,19 @@ final class RobustnessTests: XCTestCase {
         }
     }
 
+    /// Squaring loops and huge powers stop at the integer-size cap with a "value" error instead
+    /// of computing (and printing) numbers of millions of bits for minutes.
+    func testNumberSizesAreCapped() {
+        Operators.maxIntegerBits = 1 << 16
+        defer { Operators.maxIntegerBits = 64_000_000 }
+        for source in ["var x = 3\nfor i in 0..30 { x = x * x }", "print 7 ** 100000", "print 10 ** 5000000 % 7",
+                       "var d = 1.5\nfor i in 0..40 { d = d * d }", "print 1.5 ** 100000"] {
+            guard case .runtimeError(let e) = sandboxedRunAll(source) else { XCTFail(source); continue }
+            XCTAssertEqual(e.kind, "value", "\(source): \(e.message)")
+        }
+        XCTAssertEqual(output("print 3 ** 100 * 3 ** 100 == 9 ** 100"), "true\n")
+    }
+
     /// Sandboxed runs never wait: `sleep` and `retry`'s backoff cost a step instead of time.
     func testSandboxedPausesTakeNoTime() {
         let start = Date()

@@ -8,6 +8,15 @@ enum Operators {
     /// fail with an error, never exhaust memory. Sandboxed tests lower them.
     nonisolated(unsafe) static var maxStringBytes = 1 << 30
     nonisolated(unsafe) static var maxListCount = 1 << 27
+    /// Largest integer (or dec mantissa) `*` and `**` will build, in bits: big-number products
+    /// and their printing take quadratic time, so `x = x * x` thirty times must stop early.
+    nonisolated(unsafe) static var maxIntegerBits = 64_000_000
+
+    static func checkProduct(bits a: Int, _ b: Int) throws {
+        if a + b > maxIntegerBits {
+            throw ScriptError(.value, "number too large (more than \(maxIntegerBits) bits)")
+        }
+    }
 
     static func checkSize(_ s: String) throws { try checkSize(count: s.utf8.count) }
 
@@ -54,7 +63,10 @@ enum Operators {
             let (r, o) = x.multipliedReportingOverflow(by: y)
             return o ? .bigInt(BigInt(x) * BigInt(y)) : .int(r)
         }
-        if let x = a.bigIntValue, let y = b.bigIntValue { return Value.integer(x * y) }
+        if let x = a.bigIntValue, let y = b.bigIntValue {
+            try checkProduct(bits: x.magnitude.bitWidth, y.magnitude.bitWidth)
+            return Value.integer(x * y)
+        }
         return try NumberOps.binary(.mul, a, b)
     }
 
@@ -110,8 +122,8 @@ enum Operators {
             let d = base.power(Int(-e))
             return .dec(Dec.divide(Dec(1), Dec(d))!)
         }
-        if base.magnitude > 1 && (e > 10_000_000 || BigInt(base.bitWidth) * e > 64_000_000) {
-            throw ScriptError(.value, "`**` result too large (more than 64 million bits)")
+        if base.magnitude > 1 && (e > 10_000_000 || BigInt(base.bitWidth) * e > BigInt(maxIntegerBits)) {
+            throw ScriptError(.value, "`**` result too large (more than \(maxIntegerBits) bits)")
         }
         return Value.integer(base.power(Int(e)))
     }

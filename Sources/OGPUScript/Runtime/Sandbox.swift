@@ -15,12 +15,14 @@ public enum Sandbox {
     /// Built-ins a sandboxed run may call: every one except those that read the machine's state.
     static let builtins: [BuiltinFunction] = Builtins.all.filter { $0.name != "env" }
 
-    /// Lowers the process-wide caps on string and list sizes (`Operators.maxStringBytes`,
-    /// `Operators.maxListCount`) so that doubling loops fail fast instead of exhausting memory.
-    /// Affects every session in the process: call once at the start of a fuzzing process.
-    public static func limitValueSizes(stringBytes: Int, listCount: Int) {
+    /// Lowers the process-wide caps on string, list and number sizes (`Operators.maxStringBytes`,
+    /// `maxListCount`, `maxIntegerBits`) so that doubling and squaring loops fail fast instead
+    /// of exhausting memory or time. Affects every session in the process: call once at the
+    /// start of a fuzzing process.
+    public static func limitValueSizes(stringBytes: Int, listCount: Int, integerBits: Int) {
         Operators.maxStringBytes = stringBytes
         Operators.maxListCount = listCount
+        Operators.maxIntegerBits = integerBits
     }
 
     /// Runs `body` on a thread with a 1 GiB stack, as sessions run scripts. Sessions used inside

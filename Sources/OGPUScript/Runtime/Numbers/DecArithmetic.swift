@@ -173,7 +173,8 @@ extension Dec {
         let bits = m.magnitude.bitWidth
         let (totalBits, bitsOverflow) = bits.multipliedReportingOverflow(by: n)
         let (totalScale, scaleOverflow) = a.scale.multipliedReportingOverflow(by: n)
-        guard n <= maxPowerBits, !bitsOverflow, totalBits <= maxPowerBits, !scaleOverflow, totalScale <= maxPowerBits else {
+        let maxBits = min(maxPowerBits, Operators.maxIntegerBits)
+        guard n <= maxBits, !bitsOverflow, totalBits <= maxBits, !scaleOverflow, totalScale <= maxPowerBits else {
             throw DecError.exponentTooLarge
         }
         if case .small(let x) = a.mantissa, let r = Dec.smallPower(x, n) {

@@ -42,7 +42,11 @@ public enum NumberOps {
             switch op {
             case .add: return wrap(x + y)
             case .sub: return wrap(x - y)
-            case .mul: return wrap(x * y)
+            case .mul:
+                if case .small = x.mantissa, case .small = y.mantissa {} else {
+                    try Operators.checkProduct(bits: x.bigMantissa.magnitude.bitWidth, y.bigMantissa.magnitude.bitWidth)
+                }
+                return wrap(x * y)
             case .div: return .dec(try Dec.quotient(x, y))
             case .floorDiv: return wrap(try Dec.floorDivide(x, y))
             case .mod: return wrap(try Dec.remainder(x, y))
