@@ -151,6 +151,10 @@ public final class Closure {
     /// memory of its own so that frames can borrow it as a plain pointer.
     let captures: UnsafePointer<Box>
     let captureCount: Int
+    /// The session's list of closures to empty when it ends (see CycleBreaker); not owning.
+    var tracker: Unmanaged<CycleBreaker>?
+    var nextTracked: Unmanaged<Closure>?
+    var previousTracked: Unmanaged<Closure>?
 
     /// `initialize` must initialize all `captureCount` boxes of the storage it is given.
     init(proto: FunctionProto, captureCount: Int, _ initialize: (UnsafeMutablePointer<Box>) -> Void) {
@@ -162,6 +166,7 @@ public final class Closure {
     }
 
     deinit {
+        untrack()
         let storage = UnsafeMutablePointer(mutating: captures)
         storage.deinitialize(count: captureCount)
         storage.deallocate()
