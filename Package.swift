@@ -34,7 +34,7 @@ let package = Package(
                 // times; its accesses never overlap, so release builds skip the dynamic checks.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .executableTarget(name: "ogpu", dependencies: [
-            "OGPUScript", "CEditLine",
+            "OGPUScript", "OGPUKit", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -6,8 +6,11 @@ public struct JournalReconciler {
     public enum Outcome: Sendable, Equatable {
         case mined(block: UInt64)
         case reverted(block: UInt64)
-        /// Still pending in a node's pool (or just re-broadcast).
+        /// Still pending in the node's pool.
         case pending
+        /// No node knew it and its nonce was still free: the same signed bytes (same hash) were
+        /// broadcast again. Check again later for the outcome.
+        case rebroadcast
         /// Its nonce was consumed by another transaction: it can never be mined.
         case superseded
         /// Not known to the node and not re-broadcast (rebroadcast disabled or no raw bytes).
@@ -58,6 +61,6 @@ public struct JournalReconciler {
             if !m.contains("already known") && !m.contains("known transaction") { throw e }
         }
         try journal.record(.sent, hash: record.hash, [("via", "reconcile")])
-        return .pending
+        return .rebroadcast
     }
 }
