@@ -135,10 +135,11 @@ public final class TransactionSender: @unchecked Sendable {
     /// that succeeds with gas G on a state is the transaction succeeding with gas limit G on that
     /// state (same sender, target, data, value; the node charges intrinsic gas in both). That is
     /// the same guarantee `eth_estimateGas` gives (nodes find the estimate by running the call
-    /// several times — 2 to 6 on geth and the devnet), at the cost of one execution. If the call
-    /// fails for any reason — a genuine revert, or running out of gas at G (a contract may turn an
-    /// inner out-of-gas into a revert) — a full estimate decides, so neither a reverting
-    /// transaction is sent nor a good one refused because of a guessed limit.
+    /// several times — 6 for a publish on the devnet; geth searches too), at the cost of one
+    /// execution, with the same limits (the state may change before mining; calls run without the
+    /// gas prepayment). If the call fails for any reason — a genuine revert, or running out of gas
+    /// at G (a contract may turn an inner out-of-gas into a revert) — a full estimate decides, so
+    /// neither a reverting transaction is sent nor a good one refused because of a guessed limit.
     public func gasLimit(for request: TransactionRequest) throws -> UInt64 {
         if let limit = gasPlan.limit(for: request, fees: fees) {
             do {
