@@ -15,6 +15,8 @@ public struct JournalReconciler {
         case superseded
         /// Not known to the node and not re-broadcast (rebroadcast disabled or no raw bytes).
         case unknown
+        /// Re-broadcast refused by the node with this message (not a used nonce); still unresolved.
+        case refused(String)
     }
 
     public let eth: EthClient
@@ -58,7 +60,13 @@ public struct JournalReconciler {
                 try journal.record(.rejected, hash: record.hash, [("reason", .string(m)), ("via", "reconcile")])
                 return .superseded
             }
-            if !m.contains("already known") && !m.contains("known transaction") { throw e }
+            if !m.contains("already known") && !m.contains("known transaction") {
+                // The node answered and refused (a nonce gap, no funds for gas, a chain reset):
+                // nothing was sent, and the bytes may become valid later, so the entry stays open.
+                // Other entries are still checked. A transport failure throws: delivery unknown.
+                guard case .server(_, let message, _, _) = e else { throw e }
+                return .refused(message)
+            }
         }
         try journal.record(.sent, hash: record.hash, [("via", "reconcile")])
         return .rebroadcast

@@ -81,7 +81,12 @@ struct JournalCommand: ParsableCommand {
             let client = try OpenGPUClient(network: resolveNetwork(env), journal: sendJournal)
             let results = try client.checkJournal(rebroadcast: rebroadcast)
             report(results, chainId: client.network.chainId, journal: sendJournal.path, style: style)
-            unresolvedAfter = results.filter { [.pending, .unknown, .rebroadcast].contains($0.outcome) }.count
+            unresolvedAfter = results.filter {
+                switch $0.outcome {
+                case .mined, .reverted, .superseded: return false
+                case .pending, .unknown, .rebroadcast, .refused: return true
+                }
+            }.count
         } catch let failure as CommandFailure {
             Terminal.writeError("ogpu: \(failure.message)\n")
             throw ExitCode(failure.exitCode)
@@ -178,6 +183,8 @@ struct JournalCommand: ParsableCommand {
             case .pending: what = style.yellow("pending") + ": the node has it, not mined yet; check again later"
             case .rebroadcast: what = style.yellow("rebroadcast") + ": sent again as the same signed bytes; check again later"
             case .superseded: what = "superseded: its nonce was used by another transaction; it can never be mined"
+            case .refused(let message):
+                what = style.red("refused") + ": the node would not take it again (\(message)); nothing was sent"
             case .unknown:
                 what = style.yellow("unknown") + ": no node has it and its nonce is still free; "
                     + "--rebroadcast sends the same signed bytes again"

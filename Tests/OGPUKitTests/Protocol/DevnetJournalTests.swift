@@ -108,6 +108,25 @@ final class DevnetJournalTests: XCTestCase {
         XCTAssertEqual(try client.source(source).taskCount, 1)
     }
 
+    func testARebroadcastTheNodeRefusesIsReportedAndLeftOpen() throws {
+        let network = try Devnet.network()
+        let client = try Devnet.fundedClient(network)
+        let s = try client.sender()
+        // Signed for a nonce past a gap (as after a devnet reset): the node will not take it.
+        let next = try client.eth.transactionCount(of: s.address, at: .pending)
+        let request = TransactionRequest(to: s.address, data: [], label: "gap")
+        let tx = try s.build(request, nonce: next + 5, gasLimit: 21000, fee: try s.fees.quote()).sign(with: XCTUnwrap(client.signer))
+        try client.journal.recordSigned(hash: Hex.encode(tx.hash), raw: tx.rawBytes, from: s.address, nonce: next + 5,
+                                        chainId: s.chainId, to: s.address, label: "gap")
+        let later = OpenGPUClient(network: network, journal: client.journal)
+        let checks = try later.checkJournal(rebroadcast: true)
+        XCTAssertEqual(checks.count, 1)
+        guard case .refused(let message) = checks[0].outcome else { return XCTFail("expected refused, got \(checks[0].outcome)") }
+        XCTAssertTrue(message.contains("nonce too high"), message)
+        XCTAssertEqual(try client.eth.transactionCount(of: s.address, at: .latest), next, "nothing was mined")
+        XCTAssertEqual(try client.journal.unresolved().map(\.hash), [Hex.encode(tx.hash)], "still open for a later check")
+    }
+
     func testAJournaledTransactionWhoseNonceWasTakenIsSupersededAndNeverSent() throws {
         let network = try Devnet.network()
         let client = try Devnet.fundedClient(network)
