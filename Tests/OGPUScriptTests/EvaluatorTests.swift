@@ -189,12 +189,14 @@ final class EvaluatorTests: XCTestCase {
     func testInterruptStopsLoop() {
         let host = CapturingHost()
         let s = ScriptSession(host: host)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { s.interrupt() }
+        // From another thread, as the CLI's signal thread does: raise the flag, never touch the session.
+        let flag = s.interruptFlag
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { flag.raise() }
         guard case .runtimeError(let e) = s.runREPLInput("while true { }") else { return XCTFail() }
         XCTAssertEqual(e.kind, "interrupted")
         XCTAssertEqual(e.exitCode, 130)
         // Ctrl-C is not swallowed by try/catch.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { s.interrupt() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { flag.raise() }
         guard case .runtimeError(let e2) = s.runREPLInput("try { while true { } } catch e { print(\"caught\") }") else { return XCTFail() }
         XCTAssertEqual(e2.kind, "interrupted")
         XCTAssertEqual(host.out, "")

@@ -22,7 +22,7 @@ func runPublishBenchmark(_ arguments: [String]) throws {
         args.removeSubrange(r...(r + 1))
     }
     guard args.count == 2 || args.count == 4, let n = Int(args[1]), n > 0 else {
-        throw BenchError("usage: ogpu-bench publish RPC_URL N [SDK_PYTHON SDK_SCRIPT] [--rounds R]")
+        throw BenchmarkError("usage: ogpu-bench publish RPC_URL N [SDK_PYTHON SDK_SCRIPT] [--rounds R]")
     }
     rounds = min(rounds, n)
     let rpcURL = args[0]
@@ -30,7 +30,7 @@ func runPublishBenchmark(_ arguments: [String]) throws {
     let network = try NetworkDiscovery.local(url: rpcURL)
     guard let keyHex = network.manifest?.account("client")?.privateKeyHex,
           let source = network.manifest?.source("first_response")?.address else {
-        throw BenchError("the node at \(rpcURL) has no devnet manifest with a client account and a first_response source")
+        throw BenchmarkError("the node at \(rpcURL) has no devnet manifest with a client account and a first_response source")
     }
     let journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-bench-\(UUID().uuidString)/journal.jsonl")
     let transport = TimedTransport(uploadURL: network.ipfsUploadURL)
@@ -103,7 +103,7 @@ func runPublishBenchmark(_ arguments: [String]) throws {
         guard p.terminationStatus == 0, let result = try? JSONParser.parse(last),
               case .number(let w)? = result["wall"], let wall = Double(w),
               case .number(let c)? = result["cpu"], let cpu = Double(c) else {
-            throw BenchError("the SDK script failed (exit \(p.terminationStatus)): \(last.prefix(300))")
+            throw BenchmarkError("the SDK script failed (exit \(p.terminationStatus)): \(last.prefix(300))")
         }
         var run = Run(wall: wall, cpu: cpu, ok: result["n"]?.intValue ?? 0)
         run.phases = phaseTable(result["phases"])
@@ -216,9 +216,4 @@ private func cpuSeconds() -> Double {
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
 }

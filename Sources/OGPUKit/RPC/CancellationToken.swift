@@ -5,12 +5,19 @@ import Foundation
 public final class CancellationToken: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false
+    /// Also cancelled while this flag is raised (a session's Ctrl-C flag): the signal thread raises
+    /// it and in-flight work stops at its next poll, with no watcher thread in between.
+    private let interrupt: InterruptFlag?
 
-    public init() {}
+    public init(linkedTo interrupt: InterruptFlag? = nil) { self.interrupt = interrupt }
 
     public func cancel() { lock.lock(); cancelled = true; lock.unlock() }
 
-    public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+    public var isCancelled: Bool {
+        if interrupt?.isRaised == true { return true }
+        lock.lock(); defer { lock.unlock() }
+        return cancelled
+    }
 
     /// Sleeps up to `seconds`, waking early (and returning false) when cancelled.
     @discardableResult

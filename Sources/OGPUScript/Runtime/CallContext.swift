@@ -1,5 +1,4 @@
-import Synchronization
-
+import OGPUKit
 /// Where a script's output goes. The CLI implements it over stdout/stderr; tests capture it.
 public protocol ScriptHost: AnyObject {
     func write(_ text: String)
@@ -36,13 +35,17 @@ public final class CallContext {
     var depth = 0
     public var maxDepth = 20_000
 
-    private let interruptFlag = Atomic<Bool>(false)
+    /// Raised by Ctrl-C from another thread; see `InterruptFlag` for why it is not an object.
+    public let interruptFlag = InterruptFlag.allocate()
 
     /// Safe points left before the run stops with `interrupted` (robustness tests and fuzzing
     /// bound their runs with it; unlimited otherwise).
     var stepsLeft = Int.max
     /// `import` reads files; sandboxed runs (fuzzing) turn it off.
     var allowImports = true
+
+    /// Closures and namespaces whose reference cycles the end of the session breaks.
+    let cycles = CycleBreaker()
 
     /// Files already imported (absolute paths) → their exported names' global slots.
     var imported: [String: [String: Value]] = [:]
@@ -53,14 +56,17 @@ public final class CallContext {
         self.baseDirectory = baseDirectory
     }
 
+    deinit { interruptFlag.deallocate() }
+
     public func write(_ text: String) { host.write(text) }
     public func writeError(_ text: String) { host.writeError(text) }
     public var isTerminal: Bool { host.isTerminal }
 
-    /// Safe to call from any thread (a signal-handling thread included).
-    public func interrupt() { interruptFlag.store(true, ordering: .relaxed) }
+    /// Raises the interrupt flag. From another thread, raise `interruptFlag` itself instead: this
+    /// call retains the context, which the evaluator's non-atomic reference counting does not allow.
+    public func interrupt() { interruptFlag.raise() }
 
-    public var isInterrupted: Bool { interruptFlag.load(ordering: .relaxed) }
+    public var isInterrupted: Bool { interruptFlag.isRaised }
 
     /// Raises `interrupted` (and clears the flag, so the REPL can go on) if Ctrl-C was pressed.
     @inline(__always)
@@ -70,13 +76,13 @@ public final class CallContext {
             stepsLeft = 0
             throw ScriptError(.interrupted, "step budget exhausted")
         }
-        if interruptFlag.load(ordering: .relaxed) {
-            interruptFlag.store(false, ordering: .relaxed)
+        if interruptFlag.isRaised {
+            interruptFlag.lower()
             throw ScriptError(.interrupted, "interrupted")
         }
     }
 
-    func clearInterrupt() { interruptFlag.store(false, ordering: .relaxed) }
+    func clearInterrupt() { interruptFlag.lower() }
 
     /// Calls a script function or built-in with positional and named arguments.
     public func call(_ function: Value, _ arguments: [Value], named: [(name: String, value: Value)] = [],

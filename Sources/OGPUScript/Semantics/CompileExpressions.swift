@@ -170,48 +170,12 @@ extension Compiler {
     func compileBinary(_ op: String, _ a: Expr, _ b: Expr, _ loc: SourceLocation) -> Eval {
         let x = operand(a), y = operand(b)
         switch op {
-        case "+":
-            return { f in
-                let l = try x.get(f), r = try y.get(f)
-                if case .int(let i) = l, case .int(let j) = r {
-                    let (s, o) = i.addingReportingOverflow(j)
-                    if !o { return .int(s) }
-                }
-                return try Compiler.locate(loc) { try Operators.add(l, r) }
-            }
-        case "-":
-            return { f in
-                let l = try x.get(f), r = try y.get(f)
-                if case .int(let i) = l, case .int(let j) = r {
-                    let (s, o) = i.subtractingReportingOverflow(j)
-                    if !o { return .int(s) }
-                }
-                return try Compiler.locate(loc) { try Operators.subtract(l, r) }
-            }
-        case "*":
-            return { f in
-                let l = try x.get(f), r = try y.get(f)
-                if case .int(let i) = l, case .int(let j) = r {
-                    let (s, o) = i.multipliedReportingOverflow(by: j)
-                    if !o { return .int(s) }
-                }
-                return try Compiler.locate(loc) { try Operators.multiply(l, r) }
-            }
+        case "+": return arithmetic(AddOperator.self, x, y, loc)
+        case "-": return arithmetic(SubtractOperator.self, x, y, loc)
+        case "*": return arithmetic(MultiplyOperator.self, x, y, loc)
         case "/": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.divide(l, r) } }
-        case "//": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r, j > 0 {
-                let q = i / j
-                return .int((i % j != 0 && i < 0) ? q - 1 : q)
-            }
-            return try Compiler.locate(loc) { try Operators.floorDivide(l, r) } }
-        case "%": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r, j > 0 {
-                let m = i % j
-                return .int(m < 0 ? m + j : m)
-            }
-            return try Compiler.locate(loc) { try Operators.remainder(l, r) } }
+        case "//": return arithmetic(FloorDivideOperator.self, x, y, loc)
+        case "%": return arithmetic(RemainderOperator.self, x, y, loc)
         case "**": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.power(l, r) } }
         default:
             let c = compileComparison(op, x, y, loc)
@@ -221,30 +185,12 @@ extension Compiler {
 
     func compileComparison(_ op: String, _ x: Operand, _ y: Operand, _ loc: SourceLocation) -> (Frame) throws -> Bool {
         switch op {
-        case "==": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i == j }
-            return Operators.equal(l, r) }
-        case "!=": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i != j }
-            return !Operators.equal(l, r) }
-        case "<": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i < j }
-            return try Compiler.locate(loc) { try Operators.compare(l, r) < 0 } }
-        case "<=": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i <= j }
-            return try Compiler.locate(loc) { try Operators.compare(l, r) <= 0 } }
-        case ">": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i > j }
-            return try Compiler.locate(loc) { try Operators.compare(l, r) > 0 } }
-        default: return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i >= j }
-            return try Compiler.locate(loc) { try Operators.compare(l, r) >= 0 } }
+        case "==": return comparison(EqualOperator.self, x, y, loc)
+        case "!=": return comparison(NotEqualOperator.self, x, y, loc)
+        case "<": return comparison(LessOperator.self, x, y, loc)
+        case "<=": return comparison(LessOrEqualOperator.self, x, y, loc)
+        case ">": return comparison(GreaterOperator.self, x, y, loc)
+        default: return comparison(GreaterOrEqualOperator.self, x, y, loc)
         }
     }
 
@@ -300,7 +246,12 @@ extension Compiler {
         } else {
             var stmts = d.body
             var tail: Eval? = nil
+            // A last statement `e` or `return e` gives the function's value directly, without
+            // going through the frame's return slot.
             if let last = stmts.last, case .expression(let e) = last.kind {
+                stmts.removeLast()
+                tail = compileExprInBody(stmts, e)
+            } else if let last = stmts.last, case .returnValue(let e?) = last.kind {
                 stmts.removeLast()
                 tail = compileExprInBody(stmts, e)
             }
@@ -315,18 +266,20 @@ extension Compiler {
         proto.cellCount = fs.cellCount
         scope = outer
         let sources = fs.captures.map(\.source)
+        if sources.isEmpty { return { _ in .closure(Closure(proto: proto, captureCount: 0) { _ in }) } }
         return { f in
-            var boxes: [Box] = []
-            boxes.reserveCapacity(sources.count)
-            for s in sources {
-                switch s {
-                case .cell(let i): boxes.append(f.cells[i])
-                case .capture(let i): boxes.append(f.captures[i])
-                case .slot(let i): boxes.append(Box(f.slots[i]))
-                case .global: break
+            let closure = Closure(proto: proto, captureCount: sources.count) { storage in
+                for (k, s) in sources.enumerated() {
+                    switch s {
+                    case .cell(let i): (storage + k).initialize(to: f.cells[i])
+                    case .capture(let i): (storage + k).initialize(to: f.captures[i])
+                    case .slot(let i): (storage + k).initialize(to: Box(f.slots[i]))
+                    case .global: (storage + k).initialize(to: Box(.null)) // never made: globals are not captured
+                    }
                 }
             }
-            return .closure(Closure(proto: proto, captures: boxes))
+            f.context.cycles.track(closure)
+            return .closure(closure)
         }
     }
 

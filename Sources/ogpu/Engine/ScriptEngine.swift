@@ -1,3 +1,4 @@
+import OGPUKit
 import OGPUScript
 
 /// Where scripts' `print` and warnings go: the process's stdout and stderr.
@@ -18,12 +19,14 @@ final class ScriptEngine {
     private let style: Style
     private let host: TerminalHost
     private let session: ScriptSession
+    private let interruptFlag: InterruptFlag
 
     init(configuration: CLIConfiguration, arguments: [String], style: Style) {
         self.configuration = configuration
         self.style = style
         host = TerminalHost(json: configuration.json)
         session = ScriptSession(host: host, arguments: arguments)
+        interruptFlag = session.interruptFlag
         GatewaySetup.install(on: session, configuration)
     }
 
@@ -38,7 +41,9 @@ final class ScriptEngine {
         result(of: session.runREPLInput(input), source: input, echo: true)
     }
 
-    func interrupt() { session.interrupt() }
+    /// Called on the signal thread: raises the session's flag without touching the session object
+    /// (the language runtime counts references non-atomically, on its own thread only).
+    func interrupt() { interruptFlag.raise() }
 
     /// Names the user defined (built-ins excluded), for completion and `:vars`.
     var globalNames: [String] {

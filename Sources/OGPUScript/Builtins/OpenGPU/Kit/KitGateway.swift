@@ -28,13 +28,15 @@ public final class KitGateway: OpenGPUGateway {
     private var nextDryRunNonce: UInt64?
     /// Publishing transactions seen in this session, so `task.tx` answers without a log search.
     private var publishTransactions = [String: String]()
-    /// Cancels in-flight calls on Ctrl-C (see KitGateway+Interrupt); replaced after each use.
-    private var cancellation = CancellationToken()
     /// The session's interrupt flag, when installed with `ScriptSession.installKitGateway`.
-    var interruption: Interruption?
+    let interruptFlag: InterruptFlag?
+    /// Cancelled while the interrupt flag is raised (see KitGateway+Interrupt).
+    private let cancellation: CancellationToken
 
-    public init(_ configuration: KitGatewayConfiguration) {
+    public init(_ configuration: KitGatewayConfiguration, interruptFlag: InterruptFlag? = nil) {
         self.configuration = configuration
+        self.interruptFlag = interruptFlag
+        cancellation = CancellationToken(linkedTo: interruptFlag)
         self.journal = configuration.journalPath.map { SendJournal(path: $0) } ?? SendJournal()
         let isLocal = configuration.network.lowercased() == "local"
         target = isLocal ? "local" : configuration.network
@@ -49,18 +51,10 @@ public final class KitGateway: OpenGPUGateway {
     /// Runs `body`, mapping Kit failures to `GatewayError`s (a dead local devnet becomes one line)
     /// and stopping it when the session is interrupted.
     func kit<T>(_ body: () throws -> T) throws -> T {
-        let token = cancellation
-        let watch = watchForInterrupt(token)
-        defer { watch?.cancel() }
         do { return try body() } catch let e as ScriptError {
             throw e  // an inner call's interruption, already handled
         } catch {
-            if token.isCancelled {
-                // The clients' token stays cancelled: start over with fresh ones (same key).
-                cancellation = CancellationToken()
-                reader = nil; writer = nil
-                throw interrupted(by: error)
-            }
+            if cancellation.isCancelled { throw interrupted(by: error) }
             throw KitErrorMapping.map(error, localRPC: targetIsLocal ? (network?.rpcURL ?? localRPC) : nil)
         }
     }
