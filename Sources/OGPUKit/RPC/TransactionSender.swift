@@ -146,7 +146,7 @@ public final class TransactionSender: @unchecked Sendable {
                 _ = try eth.call(callAtLimit(request, limit), at: .latest)
                 return limit
             } catch let e as RPCError where e.isCancelled {
-                throw SendError.cancelled(label: request.label, hash: nil)
+                throw e  // as an interrupted estimate would
             } catch {
                 // Not proven at this limit: let a full estimate decide.
             }
