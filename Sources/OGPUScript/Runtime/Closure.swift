@@ -48,6 +48,16 @@ final class Frame {
         self.contextRef = contextRef
     }
 
+    /// Stores an argument where the callee's resolver put the parameter.
+    @inline(__always)
+    func bind(_ v: Value, _ storage: Storage) {
+        switch storage {
+        case .slot(let i): slots[i] = v
+        case .cell(let i): cells[i] = Box(v)
+        default: break
+        }
+    }
+
     deinit {
         slots.deinitialize(count: max(slotCount, 1))
         slots.deallocate()
@@ -215,13 +225,7 @@ public final class Closure {
     }
 
     @inline(__always)
-    private func store(_ v: Value, _ s: Storage, _ frame: Frame) {
-        switch s {
-        case .slot(let i): frame.slots[i] = v
-        case .cell(let i): frame.cells[i] = Box(v)
-        default: break
-        }
-    }
+    private func store(_ v: Value, _ s: Storage, _ frame: Frame) { frame.bind(v, s) }
 }
 
 extension CallContext {

@@ -15,14 +15,8 @@ final class GasPlanTests: XCTestCase {
     override func setUpWithError() throws {
         node = try FakeNode()
         journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-gasplan-\(UUID().uuidString)/j.jsonl")
-        node.on("eth_chainId", #""0x539""#)
-        node.on("eth_getBlockByNumber", #"{"number":"0x10","timestamp":"0x5f5e100","baseFeePerGas":"0x3b9aca00"}"#)
-        node.on("eth_maxPriorityFeePerGas", #""0x3b9aca00""#)
-        node.on("eth_estimateGas", #""0x5208""#)          // 21000 → limit 25200
+        node.answerAsAnIdleLondonNode()                   // estimate 21000 → limit 25200
         node.on("eth_call", #""0x""#)
-        node.on("eth_getTransactionCount", #""0x7""#)
-        node.on("eth_getTransactionByHash", "null")
-        node.on("eth_getTransactionReceipt", "null")
     }
 
     override func tearDown() { node.server.stop() }
