@@ -285,6 +285,20 @@ extension Compiler {
 
     /// Statements then a final expression whose value is the function's value (unless `return` ran).
     private func compileExprInBody(_ stmts: [Stmt], _ last: Expr) -> Eval {
+        // A leading `if c { return e }` (a recursion's base case) is a plain branch: no statement
+        // result, no trip through the frame's return slot. Its block declares nothing, so its
+        // names resolve exactly as in the enclosing scope.
+        if let first = stmts.first, case .ifElse(let c, let then, nil) = first.kind, then.count == 1,
+           case .returnValue(let e?) = then[0].kind, !stmts.dropFirst().contains(where: Compiler.declaresFunction) {
+            let cond = compileCondition(c)
+            let value = compileExpr(e)
+            let rest = compileExprInBody(Array(stmts.dropFirst()), last)
+            let condLoc = first.location, returnLoc = then[0].location
+            return { f in
+                if try Compiler.locate(condLoc, { try cond(f) }) { return try Compiler.locate(returnLoc) { try value(f) } }
+                return try rest(f)
+            }
+        }
         let run = compileStatements(stmts)
         let tail = compileExpr(last)
         let loc = last.location
@@ -292,5 +306,11 @@ extension Compiler {
             if try run(f) == .returned { return f.returnValue }
             return try Compiler.locate(loc) { try tail(f) }
         }
+    }
+
+    /// Nested `fn` statements are hoisted by `compileStatements`, which must then see them all.
+    static func declaresFunction(_ s: Stmt) -> Bool {
+        if case .function = s.kind { return true }
+        return false
     }
 }
