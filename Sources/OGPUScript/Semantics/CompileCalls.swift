@@ -84,8 +84,30 @@ extension Compiler {
         guard let place = compilePlace(target, purpose: "change") else { return { _ in .null } }
         let positional = rest.filter { $0.label == nil }.map { compileExpr($0.value) }
         let named = rest.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
+        if b === CollectionBuiltins.push, positional.count == 1, named.isEmpty {
+            // `push(xs, x)`: append straight into the place, with no argument arrays. Anything
+            // but a list goes through `push` itself for its exact error.
+            let item = positional[0]
+            return { f in
+                let x = try item(f)
+                try place(f) { v in
+                    if case .list = v {
+                        var xs = v.takeList()!
+                        xs.append(x)
+                        v = .list(xs)
+                        return
+                    }
+                    var args = Arguments(callee: b.name, positional: [v, x], location: loc)
+                    v = .null
+                    defer { v = args.positional[0] }
+                    _ = try Compiler.locate(loc) { try b.call(&args, f.context) }
+                }
+                return .null
+            }
+        }
         return { f in
             var values: [Value] = [.null]
+            values.reserveCapacity(1 + positional.count)
             for ev in positional { values.append(try ev(f)) }
             var labelled: [(name: String, value: Value)] = []
             for (l, ev) in named { labelled.append((l, try ev(f))) }

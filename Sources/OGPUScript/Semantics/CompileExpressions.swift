@@ -34,20 +34,29 @@ extension Compiler {
             return { _ in v }
 
         case .interpolation(let parts):
-            enum Piece { case text(String), value(Eval) }
+            enum Piece { case text([UInt8]), value(Eval) }
             let pieces: [Piece] = parts.map {
                 switch $0 {
-                case .text(let t): return .text(t)
+                case .text(let t): return .text(Array(t.utf8))
                 case .expr(let x): return .value(compileExpr(x))
                 }
             }
             return { f in
-                var s = ""
-                for p in pieces {
-                    switch p {
-                    case .text(let t): s += t
-                    case .value(let ev): s += ValueFormat.printed(try ev(f))
+                // Built as bytes on the stack: no intermediate strings (see UTF8Buffer).
+                let s = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { raw in
+                    var out = UTF8Buffer(raw)
+                    for p in pieces {
+                        switch p {
+                        case .text(let t): t.withUnsafeBufferPointer { out.append($0) }
+                        case .value(let ev):
+                            switch try ev(f) {
+                            case .int(let i): out.append(i)
+                            case .string(let x): out.append(x)
+                            case let v: out.append(ValueFormat.printed(v))
+                            }
+                        }
                     }
+                    return out.finish()
                 }
                 if s.utf8.count > 4096 { try Compiler.locate(loc) { try Operators.checkSize(s) } }
                 return .string(s)
@@ -176,6 +185,9 @@ extension Compiler {
                 if case .int(let i) = l, case .int(let j) = r {
                     let (s, o) = i.addingReportingOverflow(j)
                     if !o { return .int(s) }
+                } else if case .string(let a) = l, case .string(let b) = r,
+                          a.utf8.count &+ b.utf8.count <= Operators.maxStringBytes {
+                    return .string(a + b)
                 }
                 return try Compiler.locate(loc) { try Operators.add(l, r) }
             }

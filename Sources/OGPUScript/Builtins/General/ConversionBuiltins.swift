@@ -106,12 +106,29 @@ enum ConversionBuiltins {
         switch args.positional[0] {
         case .list(let xs): return .int(xs.count)
         case .map(let m): return .int(m.count)
-        case .string(let s): return .int(s.count)
+        case .string(let s): return .int(characterCount(s))
         case .range(let l, let u, let inclusive):
             let n = rangeCount(l, u, inclusive)
             guard n < Int.max else { return Value.integer(BigInt(u) - BigInt(l) + (inclusive ? 1 : 0)) }
             return .int(n)
         case let v: throw args.typeError("x", expected: "a list, map, range or string", got: v)
         }
+    }
+
+    /// `s.count` (extended grapheme clusters), without Swift's cluster walk for ASCII text: there
+    /// every byte is one character except that `"\r\n"` is one (the only ASCII cluster rule).
+    static func characterCount(_ s: String) -> Int {
+        var s = s
+        let ascii: Int? = s.withUTF8 { bytes in
+            var pairs = 0
+            var afterCR = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if afterCR && b == 0x0A { pairs &+= 1 }
+                afterCR = b == 0x0D
+            }
+            return bytes.count &- pairs
+        }
+        return ascii ?? s.count
     }
 }
