@@ -57,6 +57,12 @@ extension Compiler {
                     }
                     return try p.run(frame, at: loc)
                 }
+                if n == 1, case .builtin(let b) = fn, let quick = b.quickUnary {
+                    // One-argument built-ins with a quick form (`len`): no argument arrays.
+                    let x = try positional[0](f)
+                    if let r = quick(x) { return r }
+                    return try f.context.call(fn, [x], at: loc)
+                }
                 var values: [Value] = []
                 values.reserveCapacity(n)
                 for ev in positional { values.append(try ev(f)) }

@@ -9,9 +9,9 @@ struct UTF8Buffer {
     /// Text before the buffer's bytes, once the buffer has overflowed.
     private var spilled: String? = nil
 
-    /// `buffer` must hold at least 20 bytes (the longest int).
+    /// `buffer` must hold at least 21 bytes (the longest int, and room to write it backwards).
     init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
-        precondition(buffer.count >= 20)
+        precondition(buffer.count >= 21)
         self.buffer = buffer
     }
 
@@ -32,18 +32,21 @@ struct UTF8Buffer {
 
     /// The decimal digits of `i`, as `String(i)` writes them.
     mutating func append(_ i: Int) {
-        if count &+ 20 > buffer.count { flush() }
+        if count &+ 21 > buffer.count { flush() }
+        let base = buffer.baseAddress!
+        if i < 0 { base[count] = UInt8(ascii: "-"); count &+= 1 }
+        // Digits go backwards into the 20 bytes from `count`, then move to the front.
         var m = i.magnitude
-        if i < 0 { buffer[count] = UInt8(ascii: "-"); count &+= 1 }
-        var digits = 1
-        var t = m
-        while t >= 10 { t /= 10; digits &+= 1 }
-        var p = count &+ digits &- 1
+        let end = base + (count &+ 20)
+        var p = end
         repeat {
-            buffer[p] = UInt8(truncatingIfNeeded: m % 10) &+ UInt8(ascii: "0")
-            m /= 10
-            p &-= 1
+            let q = m / 10
+            p -= 1
+            p.pointee = UInt8(truncatingIfNeeded: m &- q &* 10) &+ UInt8(ascii: "0")
+            m = q
         } while m != 0
+        let digits = end - p
+        UnsafeMutableRawPointer(base + count).copyMemory(from: p, byteCount: digits) // memmove: may overlap
         count &+= digits
     }
 
