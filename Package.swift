@@ -53,3 +53,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// The libFuzzer target (scripts/fuzz, scripts/test.d/40-fuzz) exists only when OGPU_FUZZ=1: it
+// has no `main` of its own (libFuzzer's comes in with -sanitize=fuzzer), so a plain `swift build`
+// could not link it.
+if Context.environment["OGPU_FUZZ"] == "1" {
+    package.products.append(.executable(name: "ogpu-fuzz", targets: ["ogpu-fuzz"]))
+    package.targets.append(.executableTarget(name: "ogpu-fuzz", dependencies: ["OGPUScript"], path: "Fuzz/OGPUScriptFuzz"))
+}

@@ -106,7 +106,7 @@ final class DecTests: XCTestCase {
     /// Differential check against Python's exact `fractions`/`decimal` on pseudo-random operands.
     func testAgreesWithPythonOnRandomOperands() throws {
         guard let python = Self.findPython() else { throw XCTSkip("python3 not found") }
-        var rng = SplitMix(seed: 20261126)
+        var rng = SplitMix64(seed: 20261126)
         var lines: [String] = []
         var ours: [String] = []
         for _ in 0..<400 {
@@ -158,7 +158,7 @@ final class DecTests: XCTestCase {
         }
     }
 
-    static func randomDecText(_ rng: inout SplitMix) -> String {
+    static func randomDecText(_ rng: inout SplitMix64) -> String {
         let digits = Int(rng.next() % 40) + 1
         var s = (rng.next() % 3 == 0) ? "-" : ""
         for i in 0..<digits { s += String((i == 0 && digits > 1) ? rng.next() % 9 + 1 : rng.next() % 10) }
@@ -190,18 +190,5 @@ final class DecTests: XCTestCase {
         let data = outPipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// A small deterministic generator so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -17,6 +17,8 @@ final class JSONTests: XCTestCase {
     func testPythonStyleMatchesJsonDumpsDefaults() throws {
         let m = OrderedMap([("t", .string("h\u{e9}llo \u{1F680}")), ("n", .list([.int(1), .dec(Dec(parsing: "0.7")!)]))])
         XCTAssertEqual(try JSONWriter.encodePythonStyle(.map(m)), #"{"t": "h\u00e9llo \ud83d\ude80", "n": [1, 0.7]}"#)
+        // ensure_ascii escapes DEL too: json.dumps("\x7f~") == '"\\u007f~"'.
+        XCTAssertEqual(try JSONWriter.encodePythonStyle(.string("\u{7F}~")), #""\u007f~""#)
     }
 
     func testParsesNumbersExactly() throws {

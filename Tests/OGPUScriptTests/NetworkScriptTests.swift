@@ -8,12 +8,12 @@ import XCTest
 /// `# flags: …` (command-line options before the file). Also the failures that need no devnet:
 /// none running, missing keys, keys kept out of output.
 final class NetworkScriptTests: XCTestCase {
-    struct Outcome { let out: String; let err: String; let code: Int32 }
+    typealias Outcome = ScriptProgram.Outcome
 
-    static var networkDir: URL { ScriptCorpusTests.repoRoot.appendingPathComponent("Tests/Scripts/network") }
+    static var networkDir: URL { Repository.root.appendingPathComponent("Tests/Scripts/network") }
 
     func binary() throws -> URL {
-        try XCTUnwrap(ScriptCorpusTests.ogpuBinary(), "the ogpu binary was not found; run `swift build` first")
+        try XCTUnwrap(OgpuBinary.find(), "the ogpu binary was not found; run `swift build` first")
     }
 
     func devnetRPC() throws -> String {
@@ -25,69 +25,31 @@ final class NetworkScriptTests: XCTestCase {
 
     /// Runs ogpu with `arguments` and an environment cleaned of keys and network settings.
     func run(_ arguments: [String], env extra: [String: String] = [:], cwd: URL? = nil, limit: TimeInterval = 240) throws -> Outcome {
-        let proc = Process()
-        proc.executableURL = try binary()
-        proc.arguments = arguments
-        if let cwd { proc.currentDirectoryURL = cwd }
         var env = ProcessInfo.processInfo.environment
         for k in ["CLIENT_PRIVATE_KEY", "OGPU_PASSWORD", "OGPU_NETWORK", "OGPU_RPC_URL"] { env.removeValue(forKey: k) }
         env["NO_COLOR"] = "1"
         env["HOME"] = NSTemporaryDirectory() + "ogpu-network-tests-home"  // the send journal lands here
         for (k, v) in extra { env[k] = v }
-        proc.environment = env
-        let out = Pipe(), err = Pipe()
-        proc.standardOutput = out
-        proc.standardError = err
-        proc.standardInput = FileHandle.nullDevice
-        try proc.run()
-        let outBox = OutputBox(), errBox = OutputBox()
-        let group = DispatchGroup()
-        group.enter(); DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter(); DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let deadline = Date().addingTimeInterval(limit)
-        while proc.isRunning && Date() < deadline { usleep(5000) }
-        if proc.isRunning { proc.terminate() }
-        proc.waitUntilExit()
-        group.wait()
-        return Outcome(out: String(decoding: outBox.data, as: UTF8.self), err: String(decoding: errBox.data, as: UTF8.self),
-                       code: proc.terminationStatus)
+        return try OgpuBinary.run(try binary(), arguments, environment: env, cwd: cwd, limit: limit)
     }
 
     func testEveryNetworkProgramOnTheDevnet() throws {
         let rpc = try devnetRPC()
-        let files = try FileManager.default.contentsOfDirectory(at: Self.networkDir, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "ogpu" && !$0.lastPathComponent.hasPrefix("_") }
-            .sorted { $0.path < $1.path }
-        XCTAssertGreaterThanOrEqual(files.count, 10)
+        let programs = try ScriptProgram.programs(
+            FileManager.default.contentsOfDirectory(at: Self.networkDir, includingPropertiesForKeys: nil))
+        XCTAssertGreaterThanOrEqual(programs.count, 10)
         var failures = [String]()
-        for file in files {
-            let text = try String(contentsOf: file, encoding: .utf8)
-            var expected = [String](), stderr = [String](), args = [String](), flags = [String](), exit: Int32 = 0
-            for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                func value(_ tag: String) -> String? {
-                    guard line.hasPrefix(tag) else { return nil }
-                    return String(line.dropFirst(tag.count)).trimmingCharacters(in: .init(charactersIn: " "))
-                }
-                if let v = value("# expect:") { expected.append(v) }
-                else if let v = value("# exit:") { exit = Int32(v) ?? -1 }
-                else if let v = value("# stderr:") { stderr.append(v) }
-                else if let v = value("# args:") { args = v.split(separator: " ").map(String.init) }
-                else if let v = value("# flags:") { flags = v.split(separator: " ").map(String.init) }
-            }
-            let r = try run(flags + [file.path] + args, env: ["OGPU_RPC_URL": rpc], cwd: Self.networkDir)
-            let want = expected.isEmpty ? "" : expected.joined(separator: "\n") + "\n"
-            var problems = [String]()
-            if r.out != want { problems.append("stdout:\n--- expected\n\(want)--- got\n\(r.out)---") }
-            if r.code != exit { problems.append("exit code \(r.code), expected \(exit)") }
-            for s in stderr where !r.err.contains(s) { problems.append("stderr lacks `\(s)`") }
+        for p in programs {
+            let r = try run(p.flags + [p.path] + p.args, env: ["OGPU_RPC_URL": rpc], cwd: Self.networkDir)
+            let problems = p.problems(with: r)
             if !problems.isEmpty {
-                failures.append("✗ network/\(file.lastPathComponent): " + problems.joined(separator: "; ") + "\n  stderr: \(r.err.prefix(600))")
+                let name = URL(fileURLWithPath: p.path).lastPathComponent
+                failures.append("✗ network/\(name): " + problems.joined(separator: "; ") + "\n  stderr: \(r.err.prefix(600))")
             }
         }
         for f in failures { print(f) }
-        print("Network programs: \(files.count - failures.count) passed, \(failures.count) failed (of \(files.count))")
-        XCTAssertTrue(failures.isEmpty, "\(failures.count) of \(files.count) network programs failed (see output above)")
+        print("Network programs: \(programs.count - failures.count) passed, \(failures.count) failed (of \(programs.count))")
+        XCTAssertTrue(failures.isEmpty, "\(failures.count) of \(programs.count) network programs failed (see output above)")
     }
 
     /// `--dry-run`: the transaction is signed and printed, never sent, and the script stops there.
@@ -237,11 +199,6 @@ final class NetworkScriptTests: XCTestCase {
         XCTAssertTrue(r.out.hasPrefix("0xACB05E85390984F539BaaFd7d051d8D3a8280118\nmainnet\n"), r.out + r.err)
         XCTAssertFalse((r.out + r.err).lowercased().contains(key))
     }
-}
-
-/// One pipe's bytes, filled by a reader thread and read after it has finished.
-private final class OutputBox: @unchecked Sendable {
-    var data = Data()
 }
 
 /// A TCP server on 127.0.0.1 that accepts connections and never answers (a hung node or gateway).

@@ -5,14 +5,6 @@ import XCTest
 /// The networked built-ins (§6) against an in-memory gateway: what they send, what they return,
 /// how they wait, and how gateway failures become script errors.
 final class OpenGPUBuiltinTests: XCTestCase {
-    final class CapturingHost: ScriptHost {
-        var out = ""
-        var err = ""
-        func write(_ text: String) { out += text }
-        func writeError(_ text: String) { err += text }
-        var isTerminal: Bool { false }
-    }
-
     static let source = "0x2318ab575C687C170aaCCd13624821BEE612F165"
     static let taskA = "0x0Fc3d195F6BFA976bE14381D19Bc57c5D89665b5"
     static let provider = "0x1BcCb00524CaCc5f55DD2B8296cA36E6cDd19696"

@@ -40,7 +40,7 @@ final class RobustnessTests: XCTestCase {
 
     func corpus() throws -> [String] {
         var out: [String] = []
-        let root = GrammarTests.root
+        let root = Repository.root
         for dir in ["Tests/Scripts", "examples"] {
             guard let e = FileManager.default.enumerator(at: root.appendingPathComponent(dir), includingPropertiesForKeys: nil) else { continue }
             for case let f as URL in e where f.pathExtension == "ogpu" {
@@ -56,7 +56,7 @@ final class RobustnessTests: XCTestCase {
     func testMutatedCorpusNeverCrashes() throws {
         let files = try corpus()
         guard !files.isEmpty else { return }
-        var rng = GrammarRandom(seed: 0xF022)
+        var rng = SplitMix64(seed: 0xF022)
         let pieces = ["(", ")", "[", "]", "{", "}", "\"", "\"\"\"", "{x}", "|>", "=>", ",", ":", "\n", ";", "-", "**",
                       "let ", "var ", "fn ", "if ", "else ", "for ", "in ", "while ", "try ", "catch ", "throw ", "return ",
                       "break", "continue", "0x", "1e", "9999999999999999999999", "..", "..=", "\\", "\\u{", "é", "🚀", "#", "x", " "]
@@ -89,9 +89,8 @@ final class RobustnessTests: XCTestCase {
     }
 
     func testDerivedProgramsRunWithinBudget() throws {
-        let text = try String(contentsOf: GrammarTests.root.appendingPathComponent("grammar/ogpu.ebnf"), encoding: .utf8)
-        let g = try EBNF(parsing: text)
-        var rng = GrammarRandom(seed: 0x5EED)
+        let g = try EBNF.ogpu()
+        var rng = SplitMix64(seed: 0x5EED)
         for i in 0..<400 {
             var gen = ProgramGenerator(grammar: g, rng: rng)
             let program = gen.program()

@@ -6,13 +6,8 @@ import XCTest
 /// The task config `publish` uploads must be byte-identical to what the official Python SDK
 /// uploads for the same TaskInput (vectors: ../shared/vectors/reference/ogpu_sdk.json).
 final class TaskConfigVectorTests: XCTestCase {
-    static var sharedRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
-    }
-
     func testConfigJSONMatchesThePythonSDKByteForByte() throws {
-        let url = Self.sharedRoot.appendingPathComponent("vectors/reference/ogpu_sdk.json")
+        let url = Repository.shared.appendingPathComponent("vectors/reference/ogpu_sdk.json")
         let text = try String(contentsOf: url, encoding: .utf8)
         guard case .map(let root) = try JSONParser.parse(text), case .list(let configs)? = root["task_configs"] else {
             return XCTFail("ogpu_sdk.json has no task_configs")

@@ -18,45 +18,27 @@ private enum PublishFixture {
     static let calldata = "0x90d93b1d000000000000000000000000000000000000000000000000000000000000002000000000000000000000000052f22665a60c12d289185d950ee8813609166f6b00000000000000000000000000000000000000000000000000000000000000800000000000000000000000000000000000000000000000000000000067785f41000000000000000000000000000000000000000000000000002386f26fc10000000000000000000000000000000000000000000000000000000000000000004d68747470733a2f2f63697066732e6f6770757363616e2e696f2f697066732f516d597741504a7a7635435a736e4136323573335866326e656d7459675070486457457a37396f6a576e5062644700000000000000000000000000000000000000"
 }
 
-private struct ABIBenchError: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Runs `body` (which does `perCall` operations) until `seconds` have passed; returns operations per second.
-private func abiRate(seconds: Double, perCall: Int, _ body: () throws -> Void) rethrows -> Double {
-    try body()  // warm-up
-    let start = DispatchTime.now().uptimeNanoseconds
-    var count = 0
-    while true {
-        try body()
-        count += perCall
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        if elapsed >= seconds { return Double(count) / elapsed }
-    }
-}
-
-private var benchDirectory: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent() }
-
 func runABIBenchmark(_ arguments: [String]) throws {
     let seconds = arguments.first.flatMap(Double.init) ?? 2
     let publish = try ABIFunction(signature: "publishTask((address,string,uint256,uint256))")
     let args: [ABIValue] = [.tuple([.address(try Address(hex: PublishFixture.source)), .string(PublishFixture.config),
                                     .uint(PublishFixture.expiryTime), .uint(PublishFixture.payment)])]
     guard Hex.encode(try publish.encodeCall(args)) == PublishFixture.calldata else {
-        throw ABIBenchError(description: "our publishTask calldata differs from the SDK's")
+        throw BenchmarkError("our publishTask calldata differs from the SDK's")
     }
 
     let corpusPath = benchDirectory.deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("shared/vectors/ethers/abi.json").path
     guard let corpus = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: corpusPath))) as? [[String: Any]]
-    else { throw ABIBenchError(description: "cannot read \(corpusPath)") }
+    else { throw BenchmarkError("cannot read \(corpusPath)") }
     let cases: [(ABIType, [UInt8])] = try corpus.map { (try ABIType($0["type"] as! String), try Hex.decode($0["encoded"] as! String)) }
 
     var sink = 0
-    let encodeRate = try abiRate(seconds: seconds, perCall: 100) {
+    // Wall clock with a warm-up call, as eth_abi_bench.py measures.
+    let encodeRate = try operationsPerSecond(seconds: seconds, operationsPerCall: 100, clock: .wall, warmUp: true) {
         for _ in 0..<100 { sink &+= try publish.encodeCall(args).count }
     }
-    let decodeRate = try abiRate(seconds: seconds, perCall: cases.count) {
+    let decodeRate = try operationsPerSecond(seconds: seconds, operationsPerCall: cases.count, clock: .wall, warmUp: true) {
         for (type, data) in cases { if case .tuple = try ABIDecoder.decode(type, from: data) { sink &+= 1 } }
     }
     print(String(format: "ogpu encode publishTask calldata (%d bytes):          %10.0f calls/s", PublishFixture.calldata.count / 2 - 1, encodeRate))
@@ -86,35 +68,19 @@ private struct EthABIRates {
 }
 
 /// Runs bench/eth_abi_bench.py in the venv scripts/eth-abi-venv creates.
-private func ethABIRates(seconds: Double, corpusPath: String, selector: String) -> Result<EthABIRates, ABIBenchError> {
-    func run(_ executable: String, _ args: [String], stdin: Data? = nil) -> (Int32, Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
-        let out = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardInput = input
-        do { try process.run() } catch { return (-1, Data()) }
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try? input.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
-    }
-    let scripts = benchDirectory.deletingLastPathComponent().appendingPathComponent("scripts")
-    let (status, venvOut) = run(scripts.appendingPathComponent("eth-abi-venv").path, [])
-    let venv = String(decoding: venvOut, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard status == 0, !venv.isEmpty else { return .failure(ABIBenchError(description: "scripts/eth-abi-venv failed (no PyPI access?)")) }
+private func ethABIRates(seconds: Double, corpusPath: String, selector: String) -> Result<EthABIRates, BenchmarkError> {
     let job: [String: Any] = [
         "seconds": seconds, "selector": selector, "corpus": corpusPath,
         "publish": [PublishFixture.source, PublishFixture.config, PublishFixture.expiryTime.description, PublishFixture.payment.description],
     ]
-    guard let input = try? JSONSerialization.data(withJSONObject: job) else { return .failure(ABIBenchError(description: "could not encode job")) }
-    let (pyStatus, pyOut) = run(venv + "/bin/python", [benchDirectory.appendingPathComponent("eth_abi_bench.py").path], stdin: input)
-    guard pyStatus == 0, let result = try? JSONSerialization.jsonObject(with: pyOut) as? [String: Any],
-          let encodeRate = result["encode_rate"] as? Double, let decodeRate = result["decode_rate"] as? Double,
-          let calldata = result["calldata"] as? String, let decoded = result["decoded"] as? Int else {
-        return .failure(ABIBenchError(description: "eth_abi_bench.py failed (exit \(pyStatus))"))
+    do {
+        let result = try PythonPeer.run(venvScript: "eth-abi-venv", script: "eth_abi_bench.py", job: job)
+        guard let encodeRate = result["encode_rate"] as? Double, let decodeRate = result["decode_rate"] as? Double,
+              let calldata = result["calldata"] as? String, let decoded = result["decoded"] as? Int else {
+            return .failure(BenchmarkError("eth_abi_bench.py answered without encode_rate, decode_rate, calldata or decoded"))
+        }
+        return .success(EthABIRates(encodeRate: encodeRate, decodeRate: decodeRate, calldata: calldata, decoded: decoded))
+    } catch {
+        return .failure(error as? BenchmarkError ?? BenchmarkError("\(error)"))
     }
-    return .success(EthABIRates(encodeRate: encodeRate, decodeRate: decodeRate, calldata: calldata, decoded: decoded))
 }

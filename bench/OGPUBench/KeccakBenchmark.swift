@@ -6,40 +6,23 @@ import OGPUKit
 
 private let blockSize = 16 * 1024
 
-/// CPU seconds this thread spent in `body`. `openssl speed` divides by user CPU time too, so both figures stay
-/// comparable when other work shares the machine.
-private func time(_ body: () -> Void) -> Double {
-    func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
-    let start = now()
-    body()
-    return now() - start
-}
-
-/// MB/s (10^6 bytes) of Keccak256 over 16 KiB inputs, running for about `seconds`.
+/// MB/s (10^6 bytes) of Keccak256 over 16 KiB inputs, running for about `seconds` of thread CPU time
+/// (`openssl speed` divides by user CPU time too, so both figures stay comparable on a shared machine).
 private func keccakThroughput(seconds: Double) -> Double {
     var input = [UInt8](repeating: 0x61, count: blockSize)
     var digest = [UInt8](repeating: 0, count: 32)
-    var iterations = 0
-    var elapsed = 0.0
-    while elapsed < seconds {
-        let batch = 256
-        elapsed += time {
-            input.withUnsafeMutableBytes { inputBytes in
-                digest.withUnsafeMutableBytes { out in
-                    for _ in 0..<batch {
-                        Keccak256.hash(UnsafeRawBufferPointer(inputBytes), into: out)
-                        inputBytes[0] ^= out[0]  // chain, so no iteration can be skipped
-                    }
+    let batch = 256
+    let hashesPerSecond = operationsPerSecond(seconds: seconds, operationsPerCall: batch) {
+        input.withUnsafeMutableBytes { inputBytes in
+            digest.withUnsafeMutableBytes { out in
+                for _ in 0..<batch {
+                    Keccak256.hash(UnsafeRawBufferPointer(inputBytes), into: out)
+                    inputBytes[0] ^= out[0]  // chain, so no iteration can be skipped
                 }
             }
         }
-        iterations += batch
     }
-    return Double(iterations * blockSize) / elapsed / 1e6
+    return hashesPerSecond * Double(blockSize) / 1e6
 }
 
 /// Hashes per second on 32-byte inputs (each hash is the hash of the previous digest, like a hash chain).
@@ -47,28 +30,23 @@ private func keccakThroughput(seconds: Double) -> Double {
 private func keccakHashesPerSecond(seconds: Double, allocating: Bool) -> Double {
     var state = [UInt8](repeating: 7, count: 32)
     var scratch = [UInt8](repeating: 0, count: 32)
-    var iterations = 0
-    var elapsed = 0.0
-    while elapsed < seconds {
-        let batch = 100_000
-        elapsed += time {
-            if allocating {
-                for _ in 0..<batch { state = Keccak256.hash(state) }
-            } else {
-                state.withUnsafeMutableBytes { a in
-                    scratch.withUnsafeMutableBytes { b in
-                        for _ in 0..<(batch / 2) {
-                            Keccak256.hash(UnsafeRawBufferPointer(a), into: b)
-                            Keccak256.hash(UnsafeRawBufferPointer(b), into: a)
-                        }
+    let batch = 100_000
+    let rate = operationsPerSecond(seconds: seconds, operationsPerCall: batch) {
+        if allocating {
+            for _ in 0..<batch { state = Keccak256.hash(state) }
+        } else {
+            state.withUnsafeMutableBytes { a in
+                scratch.withUnsafeMutableBytes { b in
+                    for _ in 0..<(batch / 2) {
+                        Keccak256.hash(UnsafeRawBufferPointer(a), into: b)
+                        Keccak256.hash(UnsafeRawBufferPointer(b), into: a)
                     }
                 }
             }
         }
-        iterations += batch
     }
     precondition(state.count == 32)
-    return Double(iterations) / elapsed
+    return rate
 }
 
 /// OpenSSL SHA3-256 MB/s at 16 KiB, from `openssl speed -evp sha3-256 -bytes 16384` (reports 1000s of bytes/s).
@@ -89,11 +67,6 @@ private func opensslThroughput(seconds: Int) throws -> Double {
         }
     }
     throw BenchmarkError("could not read `openssl speed` output:\n\(output)")
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 func runKeccakBenchmark(_ arguments: [String]) throws {

@@ -8,12 +8,12 @@ import OGPUKit
 /// (measured just before by scripts/bench with bench/publish/sdk_publish.py).
 func runPublishBenchmark(_ args: [String]) throws {
     guard args.count >= 2, let n = Int(args[1]), n > 0 else {
-        throw BenchError("usage: ogpu-bench publish RPC_URL N [SDK_RESULT_JSON]")
+        throw BenchmarkError("usage: ogpu-bench publish RPC_URL N [SDK_RESULT_JSON]")
     }
     let network = try NetworkDiscovery.local(url: args[0])
     guard let keyHex = network.manifest?.account("client")?.privateKeyHex,
           let source = network.manifest?.source("first_response")?.address else {
-        throw BenchError("the node at \(args[0]) has no devnet manifest with a client account and a first_response source")
+        throw BenchmarkError("the node at \(args[0]) has no devnet manifest with a client account and a first_response source")
     }
     let journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-bench-\(UUID().uuidString)/journal.jsonl")
     let client = OpenGPUClient(network: network, signer: try PrivateKey(hex: keyHex), journal: journal)
@@ -59,9 +59,4 @@ private func cpuSeconds() -> Double {
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
 }

@@ -22,26 +22,6 @@ private enum SignFixture {
     static let calldata = "0x90d93b1d000000000000000000000000000000000000000000000000000000000000002000000000000000000000000052f22665a60c12d289185d950ee8813609166f6b00000000000000000000000000000000000000000000000000000000000000800000000000000000000000000000000000000000000000000000000067785f41000000000000000000000000000000000000000000000000002386f26fc10000000000000000000000000000000000000000000000000000000000000000004d68747470733a2f2f63697066732e6f6770757363616e2e696f2f697066732f516d597741504a7a7635435a736e4136323573335866326e656d7459675070486457457a37396f6a576e5062644700000000000000000000000000000000000000"
 }
 
-/// CPU seconds used by the calling thread: unlike wall time, it does not count the time other
-/// processes on a shared machine take from us, so the ratios stay meaningful under load.
-private func threadCPUSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-/// Runs `body` in batches until `seconds` of CPU time have passed; returns operations per CPU second.
-private func measureRate(seconds: Double, batch: Int = 200, _ body: () throws -> Void) rethrows -> Double {
-    let start = threadCPUSeconds()
-    var count = 0
-    while true {
-        for _ in 0..<batch { try body() }
-        count += batch
-        let elapsed = threadCPUSeconds() - start
-        if elapsed >= seconds { return Double(count) / elapsed }
-    }
-}
-
 func runSignBenchmark(_ arguments: [String]) throws {
     let seconds = arguments.first.flatMap(Double.init) ?? 2.5
     let key = try PrivateKey(hex: SignFixture.privateKey)
@@ -69,11 +49,13 @@ func runSignBenchmark(_ arguments: [String]) throws {
 
     // Interleave the two Swift measurements so frequency changes and neighbours hit both alike.
     var ours: [Double] = [], bare: [Double] = []
-    let rounds = 5
+    let rounds = 5, batch = 200
     for _ in 0..<rounds {
-        ours.append(try measureRate(seconds: seconds / Double(rounds)) { sink &+= Int(try buildAndSign().rawBytes.count) })
-        bare.append(measureRate(seconds: seconds / Double(rounds)) {
-            sink &+= Int(secp256k1_ecdsa_sign_recoverable(context, &signature, hash, secret, nil, nil))
+        ours.append(try operationsPerSecond(seconds: seconds / Double(rounds), operationsPerCall: batch) {
+            for _ in 0..<batch { sink &+= Int(try buildAndSign().rawBytes.count) }
+        })
+        bare.append(operationsPerSecond(seconds: seconds / Double(rounds), operationsPerCall: batch) {
+            for _ in 0..<batch { sink &+= Int(secp256k1_ecdsa_sign_recoverable(context, &signature, hash, secret, nil, nil)) }
         })
     }
     let ourRate = ours.max()!, bareRate = bare.max()!
@@ -91,31 +73,8 @@ func runSignBenchmark(_ arguments: [String]) throws {
     if sink == 42 { print("") }  // keeps the loops from being optimized away
 }
 
-private struct PeerError: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Runs bench/eth_account_sign.py in the cached venv on the same transaction.
-private func ethAccountRate(privateKey: String, seconds: Double, expectedRaw: String) -> Result<Double, PeerError> {
-    let benchDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    func run(_ executable: String, _ args: [String], stdin: Data? = nil) -> (Int32, Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
-        let out = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardInput = input
-        do { try process.run() } catch { return (-1, Data()) }
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try? input.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
-    }
-    let scripts = benchDir.deletingLastPathComponent().appendingPathComponent("scripts")
-    let (status, venvOut) = run(scripts.appendingPathComponent("eth-account-venv").path, [])
-    let venv = String(decoding: venvOut, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard status == 0, !venv.isEmpty else { return .failure(PeerError(description: "scripts/eth-account-venv failed (no PyPI access?)")) }
+/// Runs bench/eth_account_sign.py in the cached venv on the same transaction; its bytes must equal ours.
+private func ethAccountRate(privateKey: String, seconds: Double, expectedRaw: String) -> Result<Double, BenchmarkError> {
     let job: [String: Any] = [
         "private_key": privateKey,
         "seconds": seconds,
@@ -126,14 +85,16 @@ private func ethAccountRate(privateKey: String, seconds: Double, expectedRaw: St
             "data": SignFixture.calldata, "accessList": [],
         ] as [String: Any],
     ]
-    guard let input = try? JSONSerialization.data(withJSONObject: job) else { return .failure(PeerError(description: "could not encode job")) }
-    let (pyStatus, pyOut) = run(venv + "/bin/python", [benchDir.appendingPathComponent("eth_account_sign.py").path], stdin: input)
-    guard pyStatus == 0, let result = try? JSONSerialization.jsonObject(with: pyOut) as? [String: Any],
-          let rate = result["rate"] as? Double, let raw = result["raw"] as? String else {
-        return .failure(PeerError(description: "eth_account_sign.py failed (exit \(pyStatus))"))
+    do {
+        let result = try PythonPeer.run(venvScript: "eth-account-venv", script: "eth_account_sign.py", job: job)
+        guard let rate = result["rate"] as? Double, let raw = result["raw"] as? String else {
+            return .failure(BenchmarkError("eth_account_sign.py answered without rate or raw"))
+        }
+        guard raw == expectedRaw else {
+            return .failure(BenchmarkError("eth-account produced different bytes: \(raw) vs ours \(expectedRaw)"))
+        }
+        return .success(rate)
+    } catch {
+        return .failure(error as? BenchmarkError ?? BenchmarkError("\(error)"))
     }
-    guard raw == expectedRaw else {
-        return .failure(PeerError(description: "eth-account produced different bytes: \(raw) vs ours \(expectedRaw)"))
-    }
-    return .success(rate)
 }

@@ -14,6 +14,12 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("publish", "publish N tasks on a devnet (sequential and pipelined) vs the official Python SDK", runPublishBenchmark),
 ]
 
+/// What a benchmark throws when it cannot run or its peer did different work; main prints it.
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
     print("usage: ogpu-bench <benchmark> [arguments]\n\nbenchmarks:")

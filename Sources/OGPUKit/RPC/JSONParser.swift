@@ -1,5 +1,8 @@
 /// Strict RFC 8259 parser producing `JSONValue`. Node responses are untrusted input: errors carry the
 /// byte offset, nesting depth is bounded, and nothing here can crash on malformed or truncated text.
+///
+/// Scripts' `parse_json` does not use this: it builds the language's values directly and reports
+/// line and column to people (see Sources/OGPUScript/Runtime/Format/JSONParser.swift for why two exist).
 public enum JSONParser {
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public let message: String

@@ -1,6 +1,9 @@
 /// Serialises `JSONValue` in two byte forms: compact (what we send to nodes) and the form Python's
 /// `json.dumps(obj)` produces with its defaults (`", "`/`": "` separators, `ensure_ascii=True`),
 /// which is what the official SDK pins as a task config.
+///
+/// Scripts' `json(x)` has its own writer for the language's values (amounts, durations, …); see
+/// Sources/OGPUScript/Runtime/Format/JSONParser.swift for why two exist and what keeps them in agreement.
 public enum JSONWriter {
     public enum Style: Sendable {
         /// `{"a":1,"b":[2,3]}`, non-ASCII written as UTF-8.

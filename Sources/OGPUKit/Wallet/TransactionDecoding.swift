@@ -21,53 +21,39 @@ extension SignedTransaction {
         guard case .list(let fields) = item else { throw TransactionError.notAList }
         var reader = FieldReader(fields: fields, type: type)
 
-        let transaction: Transaction
-        let signature: Signature
-        switch type {
-        case .legacy:
-            try reader.expectCount(9)
-            let nonce = try reader.uint64("nonce")
-            let gasPrice = try reader.uint256("gasPrice")
-            let gasLimit = try reader.uint64("gasLimit")
-            let to = try reader.to()
-            let value = try reader.uint256("value")
-            let data = try reader.bytes("data")
-            let v = try reader.uint256("v")
-            let (chainId, recoveryId) = try legacyV(v)
-            signature = try reader.signature(recoveryId: recoveryId)
-            transaction = .legacy(chainId: chainId, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit,
-                                  to: to, value: value, data: data)
-        case .accessList:
-            try reader.expectCount(11)
-            let chainId = try reader.uint64("chainId")
-            let nonce = try reader.uint64("nonce")
-            let gasPrice = try reader.uint256("gasPrice")
-            let gasLimit = try reader.uint64("gasLimit")
-            let to = try reader.to()
-            let value = try reader.uint256("value")
-            let data = try reader.bytes("data")
-            let accessList = try reader.accessList()
-            let yParity = try reader.yParity()
-            signature = try reader.signature(recoveryId: yParity)
-            transaction = .accessList(chainId: chainId, nonce: nonce, gasPrice: gasPrice, gasLimit: gasLimit,
-                                      to: to, value: value, data: data, accessList: accessList)
-        case .dynamicFee:
-            try reader.expectCount(12)
-            let chainId = try reader.uint64("chainId")
-            let nonce = try reader.uint64("nonce")
-            let maxPriorityFeePerGas = try reader.uint256("maxPriorityFeePerGas")
-            let maxFeePerGas = try reader.uint256("maxFeePerGas")
-            let gasLimit = try reader.uint64("gasLimit")
-            let to = try reader.to()
-            let value = try reader.uint256("value")
-            let data = try reader.bytes("data")
-            let accessList = try reader.accessList()
-            let yParity = try reader.yParity()
-            signature = try reader.signature(recoveryId: yParity)
-            transaction = .dynamicFee(chainId: chainId, nonce: nonce, maxPriorityFeePerGas: maxPriorityFeePerGas,
-                                      maxFeePerGas: maxFeePerGas, gasLimit: gasLimit, to: to, value: value,
-                                      data: data, accessList: accessList)
+        // One pass reads all three payload layouts; they differ only in chainId, the fee fields,
+        // accessList and v / yParity, so the same field always gets the same checks and error names:
+        //   legacy    [        nonce, gasPrice,                            gasLimit, to, value, data,             v, r, s]
+        //   EIP-2930  [chainId, nonce, gasPrice,                            gasLimit, to, value, data, accessList, yParity, r, s]
+        //   EIP-1559  [chainId, nonce, maxPriorityFeePerGas, maxFeePerGas, gasLimit, to, value, data, accessList, yParity, r, s]
+        let typed = type != .legacy
+        let dynamicFee = type == .dynamicFee
+        let fieldCount = switch type {
+        case .legacy: 9
+        case .accessList: 11
+        case .dynamicFee: 12
         }
+        try reader.expectCount(fieldCount)
+        let typedChainId = try typed ? reader.uint64("chainId") : nil
+        let nonce = try reader.uint64("nonce")
+        let gasPrice = try dynamicFee ? nil : reader.uint256("gasPrice")
+        let maxPriorityFeePerGas = try dynamicFee ? reader.uint256("maxPriorityFeePerGas") : nil
+        let maxFeePerGas = try dynamicFee ? reader.uint256("maxFeePerGas") : nil
+        let gasLimit = try reader.uint64("gasLimit")
+        let to = try reader.to()
+        let value = try reader.uint256("value")
+        let data = try reader.bytes("data")
+        let accessList = try typed ? reader.accessList() : []
+        let chainId: UInt64?, recoveryId: UInt8
+        if typed {
+            (chainId, recoveryId) = (typedChainId, try reader.yParity())
+        } else {
+            (chainId, recoveryId) = try legacyV(reader.uint256("v"))
+        }
+        let signature = try reader.signature(recoveryId: recoveryId)
+        let transaction = Transaction(type: type, chainId: chainId, nonce: nonce, gasPrice: gasPrice,
+                                      maxPriorityFeePerGas: maxPriorityFeePerGas, maxFeePerGas: maxFeePerGas,
+                                      gasLimit: gasLimit, to: to, value: value, data: data, accessList: accessList)
 
         guard Secp256k1.isLowS(signature.s) else { throw TransactionError.highS }
         let from: Address

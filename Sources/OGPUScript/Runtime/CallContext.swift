@@ -44,6 +44,9 @@ public final class CallContext {
     /// `import` reads files; sandboxed runs (fuzzing) turn it off.
     var allowImports = true
 
+    /// Closures and namespaces whose reference cycles the end of the session breaks.
+    let cycles = CycleBreaker()
+
     /// Files already imported (absolute paths) → their exported names' global slots.
     var imported: [String: [String: Value]] = [:]
 

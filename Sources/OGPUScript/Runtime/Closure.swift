@@ -23,20 +23,29 @@ final class Frame {
     let slots: UnsafeMutablePointer<Value>
     let slotCount: Int
     var cells: ContiguousArray<Box>
-    var captures: [Box]
-    // unowned(unsafe): the session owns the context and outlives every frame; a checked
-    // `unowned` costs an atomic retain/release on each of millions of reads.
-    unowned(unsafe) var context: CallContext
+    /// The running closure's captured boxes: borrowed from the closure, which the caller keeps
+    /// alive for the whole call, so setting it per call costs no reference counting.
+    var captures: UnsafePointer<Box>
+    /// Unmanaged: the session owns the context and outlives every frame. Reading it as a plain
+    /// reference costs a retain and a release; the call path borrows it instead (see `run`).
+    var contextRef: Unmanaged<CallContext>
+    var context: CallContext { contextRef.takeUnretainedValue() }
     /// Set by `return`.
     var returnValue: Value = .null
+    /// The next frame in its function's list of spare frames (see `FunctionProto.takeFrame`).
+    var nextSpare: Unmanaged<Frame>?
 
-    init(slotCount: Int, cellCount: Int, captures: [Box], context: CallContext) {
+    convenience init(slotCount: Int, cellCount: Int, captures: UnsafePointer<Box>, context: CallContext) {
+        self.init(slotCount: slotCount, cellCount: cellCount, captures: captures, contextRef: .passUnretained(context))
+    }
+
+    init(slotCount: Int, cellCount: Int, captures: UnsafePointer<Box>, contextRef: Unmanaged<CallContext>) {
         self.slotCount = slotCount
         slots = UnsafeMutablePointer<Value>.allocate(capacity: max(slotCount, 1))
         slots.initialize(repeating: .null, count: max(slotCount, 1))
         cells = cellCount == 0 ? Frame.noCells : ContiguousArray(repeating: Frame.unsetBox, count: cellCount)
         self.captures = captures
-        self.context = context
+        self.contextRef = contextRef
     }
 
     deinit {
@@ -52,7 +61,8 @@ final class Frame {
     /// singleton, and retaining an immortal object takes the slow reference-counting path: with
     /// two such retains and releases per call, that was a third of the time of `fib`.
     static let noCells: ContiguousArray<Box> = { var a = ContiguousArray<Box>(); a.reserveCapacity(1); return a }()
-    static let noCaptures: [Box] = { var a = [Box](); a.reserveCapacity(1); return a }()
+    /// Captures of a frame that has none (the top level): never read.
+    static let noCaptures = UnsafePointer(UnsafeMutablePointer<Box>.allocate(capacity: 1))
 }
 
 /// The compiled form of a function literal, shared by every closure made from it.
@@ -73,7 +83,14 @@ final class FunctionProto {
     /// Frames of finished calls, ready for the next call. No frame outlives its call (closures
     /// capture boxes, not frames), so a call takes one from here instead of allocating two blocks
     /// (the object and its slots) and freeing them on return: a third of a small call's cost.
-    private var spareFrames: [Frame] = []
+    /// A list linked through `Frame.nextSpare`; each listed frame is retained once by the list.
+    private var spareFrames: Unmanaged<Frame>?
+    private var spareCount = 0
+
+    deinit {
+        var next = spareFrames
+        while let spare = next { next = spare.takeRetainedValue().nextSpare }
+    }
 
     init(name: String, parameters: [String], parameterStorage: [Storage],
          defaults: [((Frame) throws -> Value)?], location: SourceLocation) {
@@ -93,20 +110,23 @@ final class FunctionProto {
 extension FunctionProto {
     /// A frame for a call: a spare one if there is one, else a new one.
     @inline(__always)
-    func takeFrame(captures: [Box], context: CallContext) -> Frame {
-        if let frame = spareFrames.popLast() {
+    func takeFrame(captures: UnsafePointer<Box>, context: Unmanaged<CallContext>) -> Frame {
+        if let spare = spareFrames {
+            let frame = spare.takeRetainedValue()
+            spareFrames = frame.nextSpare
+            spareCount -= 1
             frame.captures = captures
-            frame.context = context
+            frame.contextRef = context
             return frame
         }
-        return Frame(slotCount: slotCount, cellCount: cellCount, captures: captures, context: context)
+        return Frame(slotCount: slotCount, cellCount: cellCount, captures: captures, contextRef: context)
     }
 
     /// Runs the body in `frame`, then clears the frame and keeps it for the next call.
     @inline(__always)
     func run(_ frame: Frame, at location: SourceLocation?) throws -> Value {
         defer { recycle(frame) }
-        return try frame.context.enter(at: location) { try body(frame) }
+        return try frame.contextRef._withUnsafeGuaranteedRef { try $0.enter(at: location) { try body(frame) } }
     }
 
     @inline(__always)
@@ -114,23 +134,37 @@ extension FunctionProto {
         // Nothing keeps a frame past its call: compiled code receives it as an argument and never
         // stores it, and closures copy out the boxes they capture. (A uniqueness check cannot
         // help here: the caller's own reference is still live at this point.)
-        guard spareFrames.count < 32 else { return }
-        frame.slots.update(repeating: .null, count: slotCount)
+        guard spareCount < 32 else { return }
+        for i in 0..<slotCount { frame.slots[i] = .null }
         for i in 0..<cellCount { frame.cells[i] = Frame.unsetBox }
-        frame.captures = Frame.noCaptures
         frame.returnValue = .null
-        spareFrames.append(frame)
+        frame.nextSpare = spareFrames
+        spareFrames = .passRetained(frame)
+        spareCount += 1
     }
 }
 
 /// A script function value: its compiled code plus the boxes it captured.
 public final class Closure {
     let proto: FunctionProto
-    let captures: [Box]
+    /// The captured boxes, numbered as the resolver numbered the function's captures. Held in
+    /// memory of its own so that frames can borrow it as a plain pointer.
+    let captures: UnsafePointer<Box>
+    let captureCount: Int
 
-    init(proto: FunctionProto, captures: [Box]) {
+    /// `initialize` must initialize all `captureCount` boxes of the storage it is given.
+    init(proto: FunctionProto, captureCount: Int, _ initialize: (UnsafeMutablePointer<Box>) -> Void) {
         self.proto = proto
-        self.captures = captures.isEmpty ? Frame.noCaptures : captures
+        self.captureCount = captureCount
+        let storage = UnsafeMutablePointer<Box>.allocate(capacity: max(captureCount, 1))
+        initialize(storage)
+        captures = UnsafePointer(storage)
+    }
+
+    deinit {
+        let storage = UnsafeMutablePointer(mutating: captures)
+        storage.deinitialize(count: captureCount)
+        storage.deallocate()
     }
 
     public var name: String { proto.name }
@@ -143,7 +177,7 @@ public final class Closure {
         if positional.count > n {
             throw ScriptError(.value, "\(p.name)() takes \(n) argument\(n == 1 ? "" : "s"), got \(positional.count)", at: location)
         }
-        let frame = p.takeFrame(captures: captures, context: context)
+        let frame = p.takeFrame(captures: captures, context: .passUnretained(context))
         var given = [Bool](repeating: false, count: n)
         for i in 0..<positional.count {
             store(positional[i], p.parameterStorage[i], frame)
@@ -170,7 +204,7 @@ public final class Closure {
     @inline(__always)
     func invokePositional(_ args: UnsafeBufferPointer<Value>, context: CallContext, at location: SourceLocation) throws -> Value {
         let p = proto
-        let frame = p.takeFrame(captures: captures, context: context)
+        let frame = p.takeFrame(captures: captures, context: .passUnretained(context))
         for i in 0..<args.count { store(args[i], p.parameterStorage[i], frame) }
         return try p.run(frame, at: location)
     }

@@ -30,6 +30,14 @@ public final class ScriptSession {
         let args = globals.cell("args")
         args.value = .list(arguments.map { .string($0) })
         args.isDeclared = true
+        context.cycles.track(globals)
+    }
+
+    /// A finished session frees everything its runs made, reference cycles included.
+    deinit {
+        let cycles = context.cycles
+        BigStack.run { cycles.breakCycles() } // freeing deeply nested values recurses
+        context.imported = [:]
     }
 
     /// Parses and resolves all of `source` (reporting every syntax and resolve error), then runs it.
@@ -141,6 +149,7 @@ extension CallContext {
             var parser = Parser(source: source, file: path)
             let program = parser.parseProgram()
             let moduleGlobals = Globals(builtins: Builtins.all)
+            cycles.track(moduleGlobals)
             let compiler = Compiler(globals: moduleGlobals, file: path, directory: (key as NSString).deletingLastPathComponent)
             let code = compiler.compileProgram(program)
             let errors = (parser.diagnostics + compiler.diagnostics).filter { $0.severity == .error }
@@ -178,8 +187,16 @@ private final class BigStackJob {
 enum BigStack {
     static let size = 1 << 30
 
+    /// Set (non-nil) on the threads `run` makes, so a nested `run` goes on in place.
+    private static let onBigStack: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
     static func run<T>(_ body: () -> T) -> T {
-        withoutActuallyEscaping(body) { body in
+        if pthread_getspecific(onBigStack) != nil { return body() }
+        return withoutActuallyEscaping(body) { body in
             var result: T? = nil
             let job = BigStackJob { result = body() }
             var attr = pthread_attr_t()
@@ -189,6 +206,7 @@ enum BigStack {
             let box = Unmanaged.passRetained(job).toOpaque()
             let rc = pthread_create(&thread, &attr, { raw in
                 let job = Unmanaged<BigStackJob>.fromOpaque(raw!).takeRetainedValue()
+                pthread_setspecific(BigStack.onBigStack, UnsafeRawPointer(bitPattern: 1))
                 job.work?()
                 return nil
             }, box)

@@ -21,52 +21,82 @@ extension Compiler {
                 return { _ in throw ScriptError(.name, "\(name)() got parameter `\(l)` twice", at: a.labelLocation ?? loc) }
             }
         }
-        let positional = args.filter { $0.label == nil }.map { compileExpr($0.value) }
+        // Each argument's code is kept as its own constant before any array holds it: taken back
+        // out of an array, a closure is wrapped in conversion thunks (see `Step`).
+        // (Not in Optionals either: Optional is generic too.)
+        let positionalExprs = args.filter { $0.label == nil }.map(\.value)
+        let n = positionalExprs.count
+        var a0: Eval = { _ in .null }, a1: Eval = { _ in .null }
+        if n == 1 || n == 2 { a0 = compileExpr(positionalExprs[0]) }
+        if n == 2 { a1 = compileExpr(positionalExprs[1]) }
+        let positional: [Eval] = n == 1 ? [a0] : n == 2 ? [a0, a1] : positionalExprs.map { compileExpr($0) }
         let named = args.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
-        let n = positional.count
         // A call of a top-level name reads its cell directly.
         var calleeCell: GlobalCell? = nil
         if case .name(let fname) = calleeExpr.kind, scope.resolve(fname) == nil { calleeCell = globals.cell(fname) }
         let globals = self.globals
         let calleeLoc = calleeExpr.location
         if named.isEmpty {
-            return { f in
-                let fn: Value
-                if let calleeCell {
-                    guard let v = calleeCell.value else { throw Compiler.unknownName(calleeCell.name, globals, at: calleeLoc) }
-                    fn = v
-                } else {
-                    fn = try callee(f)
-                }
-                if case .closure(let c) = fn, c.proto.parameterCount == n {
-                    // Fast path: evaluate arguments straight into the callee's frame.
-                    let p = c.proto
-                    let ctx = f.context
-                    let frame = p.takeFrame(captures: c.captures, context: ctx)
-                    if p.simpleParameters {
-                        for k in 0..<n { frame.slots[k] = try positional[k](f) }
-                    } else {
-                        for k in 0..<n {
-                            let v = try positional[k](f)
-                            switch p.parameterStorage[k] {
-                            case .slot(let i): frame.slots[i] = v
-                            case .cell(let i): frame.cells[i] = Box(v)
-                            default: break
-                            }
-                        }
-                    }
-                    return try p.run(frame, at: loc)
-                }
-                if n == 1, case .builtin(let b) = fn, let quick = b.quickUnary {
-                    // One-argument built-ins with a quick form (`len`): no argument arrays.
-                    let x = try positional[0](f)
-                    if let r = quick(x) { return r }
-                    return try f.context.call(fn, [x], at: loc)
-                }
+            // Arguments are evaluated straight into the callee's frame. The common arities get
+            // their argument code as separate constants: loading a closure out of an array costs
+            // a retain and a release per argument per call.
+            @inline(__always)
+            func function(_ f: Frame) throws -> Value {
+                guard let calleeCell else { return try callee(f) }
+                guard let v = calleeCell.value else { throw Compiler.unknownName(calleeCell.name, globals, at: calleeLoc) }
+                return v
+            }
+            @inline(__always)
+            func slowCall(_ fn: Value, _ f: Frame) throws -> Value {
                 var values: [Value] = []
                 values.reserveCapacity(n)
                 for ev in positional { values.append(try ev(f)) }
                 return try f.context.call(fn, values, at: loc)
+            }
+            switch n {
+            case 0:
+                return { f in
+                    let fn = try function(f)
+                    return try Compiler.callScript(fn, arity: 0, from: f, at: loc, fill: { _, _ in },
+                                                   otherwise: { try slowCall(fn, f) })
+                }
+            case 1:
+                let a0 = a0
+                return { f in
+                    let fn = try function(f)
+                    return try Compiler.callScript(fn, arity: 1, from: f, at: loc, fill: { frame, p in
+                        let v = try a0(f)
+                        if p.simpleParameters { frame.slots[0] = v } else { Compiler.bind(v, p.parameterStorage[0], frame) }
+                    }, otherwise: {
+                        // One-argument built-ins with a quick form (`len`): no argument arrays.
+                        guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
+                        let x = try a0(f)
+                        if let r = quick(x) { return r }
+                        return try f.context.call(fn, [x], at: loc)
+                    })
+                }
+            case 2:
+                let a0 = a0, a1 = a1
+                return { f in
+                    let fn = try function(f)
+                    return try Compiler.callScript(fn, arity: 2, from: f, at: loc, fill: { frame, p in
+                        let v0 = try a0(f), v1 = try a1(f)
+                        if p.simpleParameters {
+                            frame.slots[0] = v0
+                            frame.slots[1] = v1
+                        } else {
+                            Compiler.bind(v0, p.parameterStorage[0], frame)
+                            Compiler.bind(v1, p.parameterStorage[1], frame)
+                        }
+                    }, otherwise: { try slowCall(fn, f) })
+                }
+            default:
+                return { f in
+                    let fn = try function(f)
+                    return try Compiler.callScript(fn, arity: n, from: f, at: loc, fill: { frame, p in
+                        for k in 0..<n { Compiler.bind(try positional[k](f), p.parameterStorage[k], frame) }
+                    }, otherwise: { try slowCall(fn, f) })
+                }
             }
         }
         return { f in
@@ -88,12 +118,10 @@ extension Compiler {
             return { _ in .null }
         }
         guard let place = compilePlace(target, purpose: "change") else { return { _ in .null } }
-        let positional = rest.filter { $0.label == nil }.map { compileExpr($0.value) }
-        let named = rest.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
-        if b === CollectionBuiltins.push, positional.count == 1, named.isEmpty {
+        if b === CollectionBuiltins.push, rest.count == 1, rest[0].label == nil {
             // `push(xs, x)`: append straight into the place, with no argument arrays. Anything
             // but a list goes through `push` itself for its exact error.
-            let item = positional[0]
+            let item = compileExpr(rest[0].value)
             return { f in
                 let x = try item(f)
                 try place(f) { v in
@@ -111,6 +139,8 @@ extension Compiler {
                 return .null
             }
         }
+        let positional = rest.filter { $0.label == nil }.map { compileExpr($0.value) }
+        let named = rest.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         return { f in
             var values: [Value] = [.null]
             values.reserveCapacity(1 + positional.count)
@@ -192,6 +222,20 @@ extension Compiler {
         }
         if let combine, case .name(let n) = target.kind, scope.resolve(n) != nil,
            case .local(.slot(let i), let isConstant) = resolve(n, at: target.location), !isConstant {
+            // `i += 1`: the int in the slot is changed in place, no operand code runs.
+            if case .literal(.int(let k)) = valueExpr.kind, op == "+" || op == "-" {
+                let isAdd = op == "+"
+                return { f in
+                    if case .int(let a) = f.slots[i],
+                       let s = isAdd ? AddOperator.ints(a, k) : SubtractOperator.ints(a, k) {
+                        f.slots[i] = .int(s)
+                        return .normal
+                    }
+                    let old = f.slots[i]
+                    f.slots[i] = try Compiler.locate(loc) { try combine(old, .int(k)) }
+                    return .normal
+                }
+            }
             let isAdd = op == "+", isSub = op == "-"
             return { f in
                 let r = try value(f)
@@ -260,6 +304,31 @@ extension Compiler {
         default:
             error("cannot \(purpose) this expression", at: e.location, hint: "use a `var` variable, or an element `xs[i]` / field `m.k` of one")
             return nil
+        }
+    }
+}
+
+extension Compiler {
+    /// Calls `fn` with a fresh frame that `fill` puts the arguments into, when it is a script
+    /// function taking exactly `arity` parameters; else `otherwise` (built-ins, defaults, errors).
+    @inline(__always)
+    static func callScript(_ fn: Value, arity: Int, from f: Frame, at loc: SourceLocation,
+                           fill: (Frame, FunctionProto) throws -> Void,
+                           otherwise: () throws -> Value) throws -> Value {
+        guard case .closure(let c) = fn, c.proto.parameterCount == arity else { return try otherwise() }
+        let p = c.proto
+        let frame = p.takeFrame(captures: c.captures, context: f.contextRef)
+        try fill(frame, p)
+        return try p.run(frame, at: loc)
+    }
+
+    /// Stores an argument where the callee's resolver put the parameter.
+    @inline(__always)
+    static func bind(_ v: Value, _ storage: Storage, _ frame: Frame) {
+        switch storage {
+        case .slot(let i): frame.slots[i] = v
+        case .cell(let i): frame.cells[i] = Box(v)
+        default: break
         }
     }
 }

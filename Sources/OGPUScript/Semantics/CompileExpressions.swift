@@ -132,13 +132,15 @@ extension Compiler {
     /// the hot shapes walk no piece list.
     func compileInterpolation(_ parts: [InterpolationPart], _ loc: SourceLocation) -> Eval {
         var texts: [[UInt8]] = [[]]
-        var values: [Eval] = []
+        var exprs: [Expr] = []
         for p in parts {
             switch p {
             case .text(let t): texts[texts.count - 1] += Array(t.utf8)
-            case .expr(let x): values.append(compileExpr(x)); texts.append([])
+            case .expr(let x): exprs.append(x); texts.append([])
             }
         }
+        // Value code is compiled straight into constants for the hot shapes (a closure taken
+        // back out of an array is wrapped in conversion thunks).
         @inline(__always) func append(_ v: Value, _ out: inout UTF8Buffer) {
             switch v {
             case .int(let i): out.append(i)
@@ -151,9 +153,9 @@ extension Compiler {
             return .string(s)
         }
         let size = 256
-        switch values.count {
+        switch exprs.count {
         case 1:
-            let t0 = texts[0], t1 = texts[1], e0 = values[0]
+            let t0 = texts[0], t1 = texts[1], e0 = compileExpr(exprs[0])
             return { f in
                 let s = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { raw in
                     var out = UTF8Buffer(raw)
@@ -165,7 +167,8 @@ extension Compiler {
                 return try finish(s)
             }
         case 2:
-            let t0 = texts[0], t1 = texts[1], t2 = texts[2], e0 = values[0], e1 = values[1]
+            let t0 = texts[0], t1 = texts[1], t2 = texts[2]
+            let e0 = compileExpr(exprs[0]), e1 = compileExpr(exprs[1])
             return { f in
                 let s = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { raw in
                     var out = UTF8Buffer(raw)
@@ -179,6 +182,7 @@ extension Compiler {
                 return try finish(s)
             }
         default:
+            let values = exprs.map { compileExpr($0) }
             return { f in
                 let s = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { raw in
                     var out = UTF8Buffer(raw)
@@ -220,51 +224,12 @@ extension Compiler {
     func compileBinary(_ op: String, _ a: Expr, _ b: Expr, _ loc: SourceLocation) -> Eval {
         let x = operand(a), y = operand(b)
         switch op {
-        case "+":
-            return { f in
-                let l = try x.get(f), r = try y.get(f)
-                if case .int(let i) = l, case .int(let j) = r {
-                    let (s, o) = i.addingReportingOverflow(j)
-                    if !o { return .int(s) }
-                } else if case .string(let a) = l, case .string(let b) = r,
-                          a.utf8.count &+ b.utf8.count <= Operators.maxStringBytes {
-                    return .string(a + b)
-                }
-                return try Compiler.locate(loc) { try Operators.add(l, r) }
-            }
-        case "-":
-            return { f in
-                let l = try x.get(f), r = try y.get(f)
-                if case .int(let i) = l, case .int(let j) = r {
-                    let (s, o) = i.subtractingReportingOverflow(j)
-                    if !o { return .int(s) }
-                }
-                return try Compiler.locate(loc) { try Operators.subtract(l, r) }
-            }
-        case "*":
-            return { f in
-                let l = try x.get(f), r = try y.get(f)
-                if case .int(let i) = l, case .int(let j) = r {
-                    let (s, o) = i.multipliedReportingOverflow(by: j)
-                    if !o { return .int(s) }
-                }
-                return try Compiler.locate(loc) { try Operators.multiply(l, r) }
-            }
+        case "+": return arithmetic(AddOperator.self, x, y, loc)
+        case "-": return arithmetic(SubtractOperator.self, x, y, loc)
+        case "*": return arithmetic(MultiplyOperator.self, x, y, loc)
         case "/": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.divide(l, r) } }
-        case "//": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r, j > 0 {
-                let q = i / j
-                return .int((i % j != 0 && i < 0) ? q - 1 : q)
-            }
-            return try Compiler.locate(loc) { try Operators.floorDivide(l, r) } }
-        case "%": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r, j > 0 {
-                let m = i % j
-                return .int(m < 0 ? m + j : m)
-            }
-            return try Compiler.locate(loc) { try Operators.remainder(l, r) } }
+        case "//": return arithmetic(FloorDivideOperator.self, x, y, loc)
+        case "%": return arithmetic(RemainderOperator.self, x, y, loc)
         case "**": return { f in let l = try x.get(f), r = try y.get(f); return try Compiler.locate(loc) { try Operators.power(l, r) } }
         default:
             let c = compileComparison(op, x, y, loc)
@@ -274,30 +239,12 @@ extension Compiler {
 
     func compileComparison(_ op: String, _ x: Operand, _ y: Operand, _ loc: SourceLocation) -> (Frame) throws -> Bool {
         switch op {
-        case "==": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i == j }
-            return Operators.equal(l, r) }
-        case "!=": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i != j }
-            return !Operators.equal(l, r) }
-        case "<": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i < j }
-            return try Compiler.locate(loc) { try Operators.compare(l, r) < 0 } }
-        case "<=": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i <= j }
-            return try Compiler.locate(loc) { try Operators.compare(l, r) <= 0 } }
-        case ">": return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i > j }
-            return try Compiler.locate(loc) { try Operators.compare(l, r) > 0 } }
-        default: return { f in
-            let l = try x.get(f), r = try y.get(f)
-            if case .int(let i) = l, case .int(let j) = r { return i >= j }
-            return try Compiler.locate(loc) { try Operators.compare(l, r) >= 0 } }
+        case "==": return comparison(EqualOperator.self, x, y, loc)
+        case "!=": return comparison(NotEqualOperator.self, x, y, loc)
+        case "<": return comparison(LessOperator.self, x, y, loc)
+        case "<=": return comparison(LessOrEqualOperator.self, x, y, loc)
+        case ">": return comparison(GreaterOperator.self, x, y, loc)
+        default: return comparison(GreaterOrEqualOperator.self, x, y, loc)
         }
     }
 
@@ -353,7 +300,12 @@ extension Compiler {
         } else {
             var stmts = d.body
             var tail: Eval? = nil
+            // A last statement `e` or `return e` gives the function's value directly, without
+            // going through the frame's return slot.
             if let last = stmts.last, case .expression(let e) = last.kind {
+                stmts.removeLast()
+                tail = compileExprInBody(stmts, e)
+            } else if let last = stmts.last, case .returnValue(let e?) = last.kind {
                 stmts.removeLast()
                 tail = compileExprInBody(stmts, e)
             }
@@ -368,18 +320,20 @@ extension Compiler {
         proto.cellCount = fs.cellCount
         scope = outer
         let sources = fs.captures.map(\.source)
+        if sources.isEmpty { return { _ in .closure(Closure(proto: proto, captureCount: 0) { _ in }) } }
         return { f in
-            var boxes: [Box] = []
-            boxes.reserveCapacity(sources.count)
-            for s in sources {
-                switch s {
-                case .cell(let i): boxes.append(f.cells[i])
-                case .capture(let i): boxes.append(f.captures[i])
-                case .slot(let i): boxes.append(Box(f.slots[i]))
-                case .global: break
+            let closure = Closure(proto: proto, captureCount: sources.count) { storage in
+                for (k, s) in sources.enumerated() {
+                    switch s {
+                    case .cell(let i): (storage + k).initialize(to: f.cells[i])
+                    case .capture(let i): (storage + k).initialize(to: f.captures[i])
+                    case .slot(let i): (storage + k).initialize(to: Box(f.slots[i]))
+                    case .global: (storage + k).initialize(to: Box(.null)) // never made: globals are not captured
+                    }
                 }
             }
-            return .closure(Closure(proto: proto, captures: boxes))
+            f.context.cycles.track(closure)
+            return .closure(closure)
         }
     }
 

@@ -10,6 +10,14 @@ typealias Exec = (Frame) throws -> Flow
 
 enum Flow { case normal, breakLoop, continueLoop, returned }
 
+/// A compiled statement kept in an array. The struct matters: an array of bare closures stores
+/// them at the generic abstraction level, and each call through one then runs two conversion
+/// thunks (a tenth of a small function call's cost).
+struct Step {
+    let run: Exec
+    let location: SourceLocation
+}
+
 final class Compiler {
     let globals: Globals
     let file: String
@@ -54,8 +62,7 @@ final class Compiler {
         scope.capturedNames = [CaptureAnalysis.namesUsedByClosures(stmts)]
         // Top-level functions are defined before the first statement runs (they capture no locals).
         let functionMakers: [(GlobalCell, Eval)] = hoisted.map { ($0.0, compileFunction($0.1)) }
-        var body: [Exec] = []
-        var locations: [SourceLocation] = []
+        var body: [Step] = []
         var trailing: Eval? = nil
         for (i, s) in stmts.enumerated() {
             if i == stmts.count - 1, case .expression(let e) = s.kind {
@@ -63,10 +70,9 @@ final class Compiler {
                 continue
             }
             if case .function = s.kind { continue }
-            body.append(compileStmt(s))
-            locations.append(s.location)
+            body.append(Step(run: compileStmt(s), location: s.location))
         }
-        let run = Compiler.sequence(body, locations)
+        let run = Compiler.sequence(body)
         let lastLocation = stmts.last?.location
         let main = scope
         return { frame in
@@ -85,14 +91,29 @@ final class Compiler {
 
     // MARK: - Statements
 
-    static func sequence(_ stmts: [Exec], _ locations: [SourceLocation]) -> Exec {
-        switch stmts.count {
+    static func sequence(_ steps: [Step]) -> Exec {
+        switch steps.count {
         case 0: return { _ in .normal }
         case 1:
-            let s = stmts[0], l = locations[0]
+            let s = steps[0].run, l = steps[0].location
             return { f in
                 do { return try s(f) } catch var e as ScriptError {
                     if e.location == nil { e.location = l }
+                    throw e
+                }
+            }
+        case 2:
+            // Unrolled: the two statements are constants of this closure, not array loads.
+            let s0 = steps[0].run, s1 = steps[1].run, l0 = steps[0].location, l1 = steps[1].location
+            return { f in
+                var at = l0
+                do {
+                    let r = try s0(f)
+                    if r != .normal { return r }
+                    at = l1
+                    return try s1(f)
+                } catch var e as ScriptError {
+                    if e.location == nil { e.location = at }
                     throw e
                 }
             }
@@ -100,13 +121,13 @@ final class Compiler {
             return { f in
                 var i = 0
                 do {
-                    while i < stmts.count {
-                        let r = try stmts[i](f)
+                    while i < steps.count {
+                        let r = try steps[i].run(f)
                         if r != .normal { return r }
                         i += 1
                     }
                 } catch var e as ScriptError {
-                    if e.location == nil { e.location = locations[i] }
+                    if e.location == nil { e.location = steps[i].location }
                     throw e
                 }
                 return .normal
@@ -132,11 +153,10 @@ final class Compiler {
         }
         var k = 0
         for s in stmts { if case .function(let d) = s.kind { makers[k].1 = compileFunction(d); k += 1 } }
-        var execs: [Exec] = []
-        var locations: [SourceLocation] = []
+        var steps: [Step] = []
         if !makers.isEmpty {
             let m = makers.map { ($0.0.storage, $0.1) }
-            execs.append({ f in
+            steps.append(Step(run: { f in
                 // Boxes first (each function may capture any of them), then the closures.
                 for (s, _) in m { if case .cell(let i) = s { f.cells[i] = Box(.null) } }
                 for (s, make) in m {
@@ -148,15 +168,13 @@ final class Compiler {
                     }
                 }
                 return .normal
-            })
-            locations.append(stmts[0].location)
+            }, location: stmts[0].location))
         }
         for s in stmts {
             if case .function = s.kind { continue }
-            execs.append(compileStmt(s))
-            locations.append(s.location)
+            steps.append(Step(run: compileStmt(s), location: s.location))
         }
-        return Compiler.sequence(execs, locations)
+        return Compiler.sequence(steps)
     }
 
     func compileStmt(_ s: Stmt) -> Exec {

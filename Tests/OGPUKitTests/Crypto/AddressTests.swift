@@ -4,7 +4,7 @@ import XCTest
 
 final class AddressTests: XCTestCase {
     func testEIP55Vectors() throws {
-        let root = try XCTUnwrap(EncodingVectors.json("reference/eip55.json") as? [String: Any])
+        let root = try XCTUnwrap(SharedVectors.json("reference/eip55.json") as? [String: Any])
         let cases = try XCTUnwrap(root["cases"] as? [[String: String]])
         for c in cases {
             let lower = try XCTUnwrap(c["lower"]), checksummed = try XCTUnwrap(c["checksummed"])
@@ -25,7 +25,7 @@ final class AddressTests: XCTestCase {
                 }
             }
         }
-        EncodingVectors.report("reference/eip55.json", cases.count)
+        SharedVectors.report("reference/eip55.json", cases.count)
     }
 
     func testBytesRoundTripAndZero() throws {

@@ -11,16 +11,16 @@ final class Keccak256Tests: XCTestCase {
     /// reference/keccak256.json: hex inputs of many lengths (including block-boundary ones) plus a
     /// one-million-byte repeated input.
     private func referenceCases() throws -> [Case] {
-        let root = try XCTUnwrap(EncodingVectors.json("reference/keccak256.json") as? [String: Any])
+        let root = try XCTUnwrap(SharedVectors.json("reference/keccak256.json") as? [String: Any])
         let cases = try XCTUnwrap(root["cases"] as? [[String: Any]])
         return try cases.map { c in
-            let hash = EncodingVectors.hex(try XCTUnwrap(c["hash"] as? String))
+            let hash = SharedVectors.hex(try XCTUnwrap(c["hash"] as? String))
             if let repeatSpec = c["input_repeat"] as? [String: Any] {
-                let byte = EncodingVectors.hex(try XCTUnwrap(repeatSpec["byte"] as? String))
+                let byte = SharedVectors.hex(try XCTUnwrap(repeatSpec["byte"] as? String))
                 let count = try XCTUnwrap(repeatSpec["count"] as? Int)
                 return Case(input: [UInt8](repeating: try XCTUnwrap(byte.first), count: count), hash: hash)
             }
-            return Case(input: EncodingVectors.hex(try XCTUnwrap(c["input"] as? String)), hash: hash)
+            return Case(input: SharedVectors.hex(try XCTUnwrap(c["input"] as? String)), hash: hash)
         }
     }
 
@@ -29,7 +29,7 @@ final class Keccak256Tests: XCTestCase {
         for (i, c) in cases.enumerated() {
             XCTAssertEqual(Keccak256.hash(c.input), c.hash, "reference case \(i) (\(c.input.count) bytes)")
         }
-        EncodingVectors.report("reference/keccak256.json", cases.count)
+        SharedVectors.report("reference/keccak256.json", cases.count)
     }
 
     func testReferenceVectorsStreamedInUnevenChunks() throws {
@@ -46,30 +46,30 @@ final class Keccak256Tests: XCTestCase {
             }
             XCTAssertEqual(hasher.finalize(), c.hash, "streamed reference case \(i)")
         }
-        EncodingVectors.report("reference/keccak256.json (streamed)", cases.count)
+        SharedVectors.report("reference/keccak256.json (streamed)", cases.count)
     }
 
     func testEthersHashVectors() throws {
-        let cases = try XCTUnwrap(EncodingVectors.json("ethers/hashes.json") as? [[String: Any]])
+        let cases = try XCTUnwrap(SharedVectors.json("ethers/hashes.json") as? [[String: Any]])
         var count = 0
         for c in cases {
             guard let expected = c["keccak256"] as? String else { continue }
-            let data = EncodingVectors.hex(try XCTUnwrap(c["data"] as? String))
+            let data = SharedVectors.hex(try XCTUnwrap(c["data"] as? String))
             XCTAssertEqual(Hex.encode(Keccak256.hash(data)), expected, "\(c["name"] ?? "?")")
             count += 1
         }
-        EncodingVectors.report("ethers/hashes.json", count)
+        SharedVectors.report("ethers/hashes.json", count)
     }
 
     /// In ethereum-tests' keyaddrtest.json each private key is keccak256 of the seed word (the address part
     /// needs secp256k1 and is tested with the wallet).
     func testKeyAddrSeedsHashToKeys() throws {
-        let cases = try XCTUnwrap(EncodingVectors.json("ethereum-tests/BasicTests/keyaddrtest.json") as? [[String: Any]])
+        let cases = try XCTUnwrap(SharedVectors.json("ethereum-tests/BasicTests/keyaddrtest.json") as? [[String: Any]])
         for c in cases {
             let seed = try XCTUnwrap(c["seed"] as? String)
             XCTAssertEqual(Hex.encode(Keccak256.hash(seed), prefix: false), c["key"] as? String, seed)
         }
-        EncodingVectors.report("ethereum-tests/BasicTests/keyaddrtest.json (seed→key)", cases.count)
+        SharedVectors.report("ethereum-tests/BasicTests/keyaddrtest.json (seed→key)", cases.count)
     }
 
     func testStreamingMatchesOneShotAtEverySplitPoint() {

@@ -24,58 +24,58 @@ final class RLPVectorTests: XCTestCase {
 
     /// ethers convention: a hex string is a byte string, an array is a list.
     private func item(fromEthers value: Any) throws -> RLP.Item {
-        if let text = value as? String { return .bytes(EncodingVectors.hex(text)) }
+        if let text = value as? String { return .bytes(SharedVectors.hex(text)) }
         return .list(try XCTUnwrap(value as? [Any]).map(item(fromEthers:)))
     }
 
     func testEthereumTestsValid() throws {
-        let cases = try XCTUnwrap(EncodingVectors.json("ethereum-tests/RLPTests/rlptest.json") as? [String: [String: Any]])
+        let cases = try XCTUnwrap(SharedVectors.json("ethereum-tests/RLPTests/rlptest.json") as? [String: [String: Any]])
         for (name, c) in cases.sorted(by: { $0.key < $1.key }) {
-            let expected = EncodingVectors.hex(try XCTUnwrap(c["out"] as? String))
+            let expected = SharedVectors.hex(try XCTUnwrap(c["out"] as? String))
             let item = try item(fromEthereumTests: try XCTUnwrap(c["in"]))
             XCTAssertEqual(RLP.encode(item), expected, name)
             XCTAssertEqual(try RLP.decode(expected), item, name)
         }
-        EncodingVectors.report("ethereum-tests/RLPTests/rlptest.json", cases.count)
+        SharedVectors.report("ethereum-tests/RLPTests/rlptest.json", cases.count)
     }
 
     func testEthereumTestsInvalid() throws {
-        let cases = try XCTUnwrap(EncodingVectors.json("ethereum-tests/RLPTests/invalidRLPTest.json") as? [String: [String: Any]])
+        let cases = try XCTUnwrap(SharedVectors.json("ethereum-tests/RLPTests/invalidRLPTest.json") as? [String: [String: Any]])
         for (name, c) in cases.sorted(by: { $0.key < $1.key }) {
             XCTAssertEqual(c["in"] as? String, "INVALID", name)
-            let bytes = EncodingVectors.hex(try XCTUnwrap(c["out"] as? String))
+            let bytes = SharedVectors.hex(try XCTUnwrap(c["out"] as? String))
             XCTAssertThrowsError(try RLP.decode(bytes), name) { XCTAssertTrue($0 is RLP.DecodeError, name) }
         }
-        EncodingVectors.report("ethereum-tests/RLPTests/invalidRLPTest.json", cases.count)
+        SharedVectors.report("ethereum-tests/RLPTests/invalidRLPTest.json", cases.count)
     }
 
     /// RandomRLPTests hold valid encodings without a decoded form: decoding must succeed and re-encode exactly.
     func testEthereumTestsRandom() throws {
-        let files = EncodingVectors.jsonFiles(under: "ethereum-tests/RLPTests/RandomRLPTests")
+        let files = try SharedVectors.jsonFiles(under: "ethereum-tests/RLPTests/RandomRLPTests")
         XCTAssertFalse(files.isEmpty, "no RandomRLPTests files found")
         for file in files {
-            let cases = try XCTUnwrap(EncodingVectors.json(file) as? [String: [String: Any]])
+            let cases = try XCTUnwrap(SharedVectors.json(file) as? [String: [String: Any]])
             for (name, c) in cases {
-                let bytes = EncodingVectors.hex(try XCTUnwrap(c["out"] as? String))
+                let bytes = SharedVectors.hex(try XCTUnwrap(c["out"] as? String))
                 if c["in"] as? String == "INVALID" {
                     XCTAssertThrowsError(try RLP.decode(bytes), name)
                 } else {
                     XCTAssertEqual(RLP.encode(try RLP.decode(bytes)), bytes, name)
                 }
             }
-            EncodingVectors.report(file, cases.count)
+            SharedVectors.report(file, cases.count)
         }
     }
 
     func testEthersVectors() throws {
-        let cases = try XCTUnwrap(EncodingVectors.json("ethers/rlp.json") as? [[String: Any]])
+        let cases = try XCTUnwrap(SharedVectors.json("ethers/rlp.json") as? [[String: Any]])
         for c in cases {
             let name = c["name"] as? String ?? "?"
-            let expected = EncodingVectors.hex(try XCTUnwrap(c["encoded"] as? String))
+            let expected = SharedVectors.hex(try XCTUnwrap(c["encoded"] as? String))
             let item = try item(fromEthers: try XCTUnwrap(c["decoded"]))
             XCTAssertEqual(RLP.encode(item), expected, name)
             XCTAssertEqual(try RLP.decode(expected), item, name)
         }
-        EncodingVectors.report("ethers/rlp.json", cases.count)
+        SharedVectors.report("ethers/rlp.json", cases.count)
     }
 }

@@ -10,7 +10,7 @@ final class UnitsTests: XCTestCase {
     /// ethers/units.json. Two documented differences from ethers: amounts are unsigned here (negative text
     /// is an error; negative formats are checked on the magnitude), and whole numbers format as "1", not "1.0".
     func testEthersVectors() throws {
-        let cases = try XCTUnwrap(EncodingVectors.json("ethers/units.json") as? [[String: String]])
+        let cases = try XCTUnwrap(SharedVectors.json("ethers/units.json") as? [[String: String]])
         var checks = 0
         for c in cases {
             let name = c["name"] ?? "?"
@@ -35,7 +35,7 @@ final class UnitsTests: XCTestCase {
             }
         }
         print("ethers/units.json: \(cases.count) cases, \(checks) unit checks")
-        EncodingVectors.report("ethers/units.json", checks)
+        SharedVectors.report("ethers/units.json", checks)
     }
 
     func testParseAcceptedForms() throws {

@@ -4,13 +4,10 @@ import XCTest
 /// Every function and event the client declares by hand must exist, with the same canonical
 /// signature, outputs and mutability, in the SDK's ABI files (both networks).
 final class OpenGPUContractsTests: XCTestCase {
-    static let abiRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("../shared/protocol/abi").standardized
+    static let abiRoot = SharedVectors.sharedDirectory.appendingPathComponent("protocol/abi")
 
     private func load(_ flavor: String, _ contract: String) throws -> ContractABI {
-        let url = Self.abiRoot.appendingPathComponent(flavor).appendingPathComponent("\(contract)Abi.json")
-        let data = try XCTUnwrap(FileManager.default.contents(atPath: url.path), "ABI file missing: \(url.path)")
-        return try ContractABI(json: data)
+        try ABIVectors.contractABI(contract, network: flavor)
     }
 
     func testAbiDirectoryExists() {

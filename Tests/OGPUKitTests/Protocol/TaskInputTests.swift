@@ -3,14 +3,8 @@ import XCTest
 
 /// The pinned config must be byte-identical to the official SDK's upload for the same input.
 final class TaskInputTests: XCTestCase {
-    static func repoRoot() -> URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     func testConfigBytesMatchOfficialSDK() throws {
-        let url = Self.repoRoot().appendingPathComponent("../shared/vectors/reference/ogpu_sdk.json").standardized
-        let data = try XCTUnwrap(FileManager.default.contents(atPath: url.path), "vectors missing: \(url.path)")
+        let data = try SharedVectors.data("reference/ogpu_sdk.json")
         let vectors = try JSONParser.parse([UInt8](data))
         let configs = try XCTUnwrap(vectors["task_configs"]?.arrayValue)
         XCTAssertGreaterThanOrEqual(configs.count, 6)

@@ -9,7 +9,7 @@ final class KeystoreTests: XCTestCase {
     private func jsonData(_ object: Any) throws -> Data { try JSONSerialization.data(withJSONObject: object) }
 
     func testEthereumKeyStoreTests() throws {
-        let tests = try WalletVectors.json("ethereum-tests/KeyStoreTests/basic_tests.json") as! [String: [String: Any]]
+        let tests = try SharedVectors.json("ethereum-tests/KeyStoreTests/basic_tests.json", exactLongIntegers: true) as! [String: [String: Any]]
         // test2 uses scrypt n = 2^18 with r = 1, outside RFC 7914 (n < 2^(16·r)): BoringSSL refuses it,
         // so it exercises the Swift fallback (ScryptFallback).
         try runConcurrently(tests.sorted { $0.key < $1.key }) { name, test in
@@ -37,7 +37,7 @@ final class KeystoreTests: XCTestCase {
     }
 
     func testReferenceKeystores() throws {
-        let root = try WalletVectors.json("reference/keystores.json") as! [String: Any]
+        let root = try SharedVectors.json("reference/keystores.json", exactLongIntegers: true) as! [String: Any]
         let cases = root["cases"] as! [[String: Any]]
         for item in cases {
             let json = try jsonData(item["keystore"]!)
@@ -57,7 +57,7 @@ final class KeystoreTests: XCTestCase {
     /// ethers' wallet corpus. Crowdsale (presale) wallets are not Web3 Secret Storage and are skipped,
     /// but counted.
     func testEthersWallets() throws {
-        let list = try WalletVectors.json("ethers/wallets.json") as! [[String: Any]]
+        let list = try SharedVectors.json("ethers/wallets.json", exactLongIntegers: true) as! [[String: Any]]
         var decrypted = 0, skipped = 0
         let keystores = list.filter { ($0["type"] as? String) == "keystore" }
         skipped = list.count - keystores.count

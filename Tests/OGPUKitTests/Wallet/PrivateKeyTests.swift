@@ -16,13 +16,13 @@ final class PrivateKeyTests: XCTestCase {
     }
 
     func testReferenceKeys() throws {
-        let root = try WalletVectors.json("reference/keys.json") as! [String: Any]
+        let root = try SharedVectors.json("reference/keys.json", exactLongIntegers: true) as! [String: Any]
         _ = try checkAddresses("reference/keys.json", key: "private_key", address: "address",
                                list: root["cases"] as! [[String: Any]])
     }
 
     func testEthersAccounts() throws {
-        let list = try WalletVectors.json("ethers/accounts.json") as! [[String: Any]]
+        let list = try SharedVectors.json("ethers/accounts.json", exactLongIntegers: true) as! [[String: Any]]
         _ = try checkAddresses("ethers/accounts.json", key: "privateKey", address: "address", list: list)
     }
 
@@ -30,7 +30,7 @@ final class PrivateKeyTests: XCTestCase {
     /// recover to the key's address under no standard digest of "" (keccak, sha256, sha3-256, zero hash,
     /// personal_sign prefix were all tried with eth-keys too), so they cannot be reproduced by anyone.
     func testKeyAddrTest() throws {
-        let list = try WalletVectors.json("ethereum-tests/BasicTests/keyaddrtest.json") as! [[String: Any]]
+        let list = try SharedVectors.json("ethereum-tests/BasicTests/keyaddrtest.json", exactLongIntegers: true) as! [[String: Any]]
         for item in list {
             let key = try PrivateKey(hex: item["key"] as! String)
             XCTAssertEqual(Hex.encode(key.address.bytes, prefix: false), item["addr"] as! String)

@@ -50,14 +50,15 @@ final class TransactionConformanceTests: XCTestCase {
     }
 
     func testTransactionTests() throws {
-        let files = try WalletVectors.files(under: "ethereum-tests/TransactionTests")
+        let files = try SharedVectors.jsonFiles(under: "ethereum-tests/TransactionTests")
         XCTAssertGreaterThan(files.count, 0)
         var accepted = 0, rejected = 0, intrinsicChecked = 0
         var perDirectory: [String: Int] = [:]
         for file in files {
-            let tests = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: [String: Any]]
+            let tests = try SharedVectors.json(file) as! [String: [String: Any]]
+            let directoryName = URL(fileURLWithPath: file).deletingLastPathComponent().lastPathComponent
             for (name, test) in tests {
-                let label = "\(file.deletingLastPathComponent().lastPathComponent)/\(name)"
+                let label = "\(directoryName)/\(name)"
                 let results = test["result"] as! [String: [String: Any]]
                 let unknown = Set(results.keys).subtracting(Self.forkOrder)
                 XCTAssertTrue(unknown.isEmpty, "\(label): unknown forks \(unknown); update forkOrder")
@@ -98,7 +99,7 @@ final class TransactionConformanceTests: XCTestCase {
                     }
                     accepted += 1
                 }
-                perDirectory[file.deletingLastPathComponent().lastPathComponent, default: 0] += 1
+                perDirectory[directoryName, default: 0] += 1
             }
         }
         print("TransactionTests: \(accepted) accepted, \(rejected) rejected, \(intrinsicChecked) intrinsic-gas checks; per directory \(perDirectory.sorted { $0.key < $1.key })")

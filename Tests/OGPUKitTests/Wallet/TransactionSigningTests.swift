@@ -31,7 +31,7 @@ final class TransactionSigningTests: XCTestCase {
     }
 
     func testReferenceTransactions() throws {
-        let root = try WalletVectors.json("reference/transactions.json") as! [String: Any]
+        let root = try SharedVectors.json("reference/transactions.json", exactLongIntegers: true) as! [String: Any]
         var counts: [TransactionType: Int] = [:]
         for (i, item) in (root["cases"] as! [[String: Any]]).enumerated() {
             let tx = item["tx"] as! [String: Any]
@@ -69,7 +69,7 @@ final class TransactionSigningTests: XCTestCase {
     /// ethers' random corpus: 3,200 keys, each signed as legacy, EIP-155 (when it has a chain id),
     /// EIP-2930 and EIP-1559. Fields ethers leaves out default to zero / empty / contract creation.
     func testEthersTransactions() throws {
-        let list = try WalletVectors.json("ethers/transactions.json") as! [[String: Any]]
+        let list = try SharedVectors.json("ethers/transactions.json", exactLongIntegers: true) as! [[String: Any]]
         let lock = NSLock()
         var counts = ["legacy": 0, "eip155": 0, "berlin": 0, "london": 0]
         var failures = [String]()
@@ -132,7 +132,7 @@ final class TransactionSigningTests: XCTestCase {
 
     /// BasicTests/txtest.json: two old pre-EIP-155 transactions (one a contract creation).
     func testBasicTxTest() throws {
-        let list = try WalletVectors.json("ethereum-tests/BasicTests/txtest.json") as! [[String: Any]]
+        let list = try SharedVectors.json("ethereum-tests/BasicTests/txtest.json", exactLongIntegers: true) as! [[String: Any]]
         var count = 0
         for item in list {
             let key = try PrivateKey(hex: item["key"] as! String)

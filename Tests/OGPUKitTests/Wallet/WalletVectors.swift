@@ -3,43 +3,15 @@ import Foundation
 import XCTest
 @testable import OGPUKit
 
-/// Loads the shared conformance vectors (`../shared/vectors` beside the repository root). A missing
-/// file is an error, never a skip: a test run without vectors would prove nothing.
+/// Reads the wallet vectors' fields: hex byte strings and integers written as JSON numbers,
+/// decimal strings or 0x-hex strings (files are loaded by `SharedVectors`).
 enum WalletVectors {
-    struct Missing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "conformance vector file missing: \(path) (expected ../shared/vectors beside the repo)" }
-    }
-
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)  // <repo>/Tests/OGPUKitTests/Wallet/WalletVectors.swift
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().appendingPathComponent("shared/vectors")
-    }()
-
-    static func url(_ relative: String) throws -> URL {
-        let url = root.appendingPathComponent(relative)
-        guard FileManager.default.fileExists(atPath: url.path) else { throw Missing(path: url.path) }
-        return url
-    }
-
-    /// Parses JSON, first quoting bare integers of 16+ digits so they survive as exact strings
-    /// (JSONSerialization would round them through Double).
-    static func json(_ relative: String) throws -> Any {
-        let text = try String(contentsOf: try url(relative), encoding: .utf8)
-        let quoted = text.replacingOccurrences(of: #"(?<=[:\[,\s])(\d{16,})(?=\s*[,\}\]])"#, with: "\"$1\"",
-                                               options: .regularExpression)
-        return try JSONSerialization.jsonObject(with: Data(quoted.utf8))
-    }
-
-    static func files(under relative: String) throws -> [URL] {
-        let base = try url(relative)
-        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else { return [] }
-        return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+    struct BadField: Error, CustomStringConvertible {
+        let description: String
     }
 
     static func bytes(_ any: Any?) throws -> [UInt8] {
-        guard let s = any as? String else { throw Missing(path: "hex field") }
+        guard let s = any as? String else { throw BadField(description: "hex field missing or not a string") }
         return try Hex.decode(s)
     }
 

@@ -83,19 +83,22 @@ enum SequenceBuiltins {
         min(list) or min(a, b, …) is the smallest value (the first of equals). An empty list is \
         a "value" error.
         """) { args, _ in
-        let items = try operands(args)
-        var best = items[0]
-        for x in items.dropFirst() where try Operators.compare(x, best) < 0 { best = x }
-        return best
+        try extreme(args) { $0 < 0 }
     }
 
     static let max = BuiltinFunction("max", doc: """
         max(list) or max(a, b, …) is the largest value (the first of equals). An empty list is \
         a "value" error.
         """) { args, _ in
+        try extreme(args) { $0 > 0 }
+    }
+
+    /// The first operand that no later one beats, where `beats(compare(x, best))` says when x does:
+    /// only a strict win replaces the best, so equals keep the first.
+    private static func extreme(_ args: Arguments, beats: (Int) -> Bool) throws -> Value {
         let items = try operands(args)
         var best = items[0]
-        for x in items.dropFirst() where try Operators.compare(x, best) > 0 { best = x }
+        for x in items.dropFirst() where beats(try Operators.compare(x, best)) { best = x }
         return best
     }
 }

@@ -64,8 +64,10 @@ enum SystemBuiltins {
     }
 
     /// Sleeps in short slices so Ctrl-C is noticed promptly.
+    /// In a sandboxed session (fuzzing) time is virtual: a pause costs one step and returns.
     static func pause(_ seconds: Dec, _ ctx: CallContext) throws {
         guard !seconds.isNegative, !seconds.isZero else { return }
+        if ctx.storage[Sandbox.storageKey] != nil { return try ctx.checkInterrupt() }
         let total = Double((seconds.rounded(digits: 6) * Dec(1_000_000)).description) ?? 0
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(min(total, 1e15)) * 1000
         while true {

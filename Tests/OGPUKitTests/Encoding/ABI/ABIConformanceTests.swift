@@ -7,7 +7,7 @@ import XCTest
 /// the Solidity contract in each case and capturing its return data).
 final class ABIConformanceTests: XCTestCase {
     func testEthereumTestsBasicABI() throws {
-        let cases = try XCTUnwrap(ABIVectors.json("vectors/ethereum-tests/ABITests/basic_abi_tests.json") as? [String: Any])
+        let cases = try XCTUnwrap(SharedVectors.json("ethereum-tests/ABITests/basic_abi_tests.json") as? [String: Any])
         var ran = 0
         for (name, raw) in cases.sorted(by: { $0.key < $1.key }) {
             let vector = try XCTUnwrap(raw as? [String: Any])
@@ -24,7 +24,7 @@ final class ABIConformanceTests: XCTestCase {
     }
 
     func testEthAbiReferenceVectors() throws {
-        let file = try XCTUnwrap(ABIVectors.json("vectors/reference/abi.json") as? [String: Any])
+        let file = try XCTUnwrap(SharedVectors.json("reference/abi.json") as? [String: Any])
         let cases = try XCTUnwrap(file["cases"] as? [[String: Any]])
         var ran = 0
         for (index, vector) in cases.enumerated() {
@@ -43,7 +43,7 @@ final class ABIConformanceTests: XCTestCase {
     }
 
     func testEthersSolidityVectors() throws {
-        let cases = try XCTUnwrap(ABIVectors.json("vectors/ethers/abi.json") as? [[String: Any]])
+        let cases = try XCTUnwrap(SharedVectors.json("ethers/abi.json") as? [[String: Any]])
         var ran = 0
         let start = Date()
         for vector in cases {

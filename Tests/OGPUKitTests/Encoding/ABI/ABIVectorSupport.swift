@@ -3,36 +3,10 @@ import Foundation
 import XCTest
 @testable import OGPUKit
 
-/// Locating the shared conformance vectors and turning their JSON values into `ABIValue`s.
+/// Turning the shared ABI vectors' JSON values into `ABIValue`s, and loading the OpenGPU contract ABIs.
 enum ABIVectors {
-    /// `<repo>/../shared`, found from this file's path so it works from any checkout or worktree.
-    static var sharedDirectory: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<5 { url.deleteLastPathComponent() }  // file, ABI, Encoding, OGPUKitTests, Tests → repo root
-        return url.deletingLastPathComponent().appendingPathComponent("shared")
-    }
-
-    /// Reads and parses a JSON file under `shared/`. A missing file fails the test instead of skipping it.
-    static func json(_ relativePath: String, file: StaticString = #filePath, line: UInt = #line) throws -> Any {
-        let url = sharedDirectory.appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("missing vector file \(url.path)", file: file, line: line)
-            throw VectorError("missing vector file \(url.path)")
-        }
-        return try JSONSerialization.jsonObject(with: Data(contentsOf: url))
-    }
-
-    static func data(_ relativePath: String, file: StaticString = #filePath, line: UInt = #line) throws -> Data {
-        let url = sharedDirectory.appendingPathComponent(relativePath)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            XCTFail("missing file \(url.path)", file: file, line: line)
-            throw VectorError("missing file \(url.path)")
-        }
-        return try Data(contentsOf: url)
-    }
-
     static func contractABI(_ contract: String, network: String = "testnet") throws -> ContractABI {
-        try ContractABI(json: data("protocol/abi/\(network)/\(contract)Abi.json"))
+        try ContractABI(json: SharedVectors.sharedData("protocol/abi/\(network)/\(contract)Abi.json"))
     }
 
     struct VectorError: Error, CustomStringConvertible {

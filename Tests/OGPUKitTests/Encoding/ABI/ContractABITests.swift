@@ -11,7 +11,7 @@ final class ContractABITests: XCTestCase {
         for network in ["mainnet", "testnet"] {
             for contract in Self.contracts {
                 let path = "protocol/abi/\(network)/\(contract)Abi.json"
-                let json = try ABIVectors.data(path)
+                let json = try SharedVectors.sharedData(path)
                 let abi = try ContractABI(json: json)
                 let entries = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [[String: Any]])
                 func count(_ type: String) -> Int { entries.filter { $0["type"] as? String == type }.count }

@@ -7,7 +7,7 @@ import XCTest
 /// what we send must be byte-identical to what it sends, and we must read its events the same way.
 final class OGPUSDKVectorTests: XCTestCase {
     private func sdkVectors() throws -> [String: Any] {
-        try XCTUnwrap(ABIVectors.json("vectors/reference/ogpu_sdk.json") as? [String: Any])
+        try XCTUnwrap(SharedVectors.json("reference/ogpu_sdk.json") as? [String: Any])
     }
 
     /// The SDK names arguments; a struct argument's fields are named by its components.

@@ -134,19 +134,20 @@ extension KitGateway {
     }
 
     public func confirm(response: String) throws -> String {
-        let c = try signingClient()
-        let a = try kit { try Address(hex: response) }
-        return try send(TransactionRequest(to: c.network.contracts.controller,
-                                           data: try kit { try OpenGPUContracts.Controller.confirmResponse.encodeCall([.address(a)]) },
-                                           label: "Controller.confirmResponse")).transactionHash
+        try sendToController(OpenGPUContracts.Controller.confirmResponse, address: response, label: "Controller.confirmResponse")
     }
 
     public func cancel(task: String) throws -> String {
+        try sendToController(OpenGPUContracts.Controller.cancelTask, address: task, label: "Controller.cancelTask")
+    }
+
+    /// Sends `function(address)` to the Controller; returns the transaction hash.
+    private func sendToController(_ function: ABIFunction, address: String, label: String) throws -> String {
         let c = try signingClient()
-        let a = try kit { try Address(hex: task) }
+        let a = try kit { try Address(hex: address) }
         return try send(TransactionRequest(to: c.network.contracts.controller,
-                                           data: try kit { try OpenGPUContracts.Controller.cancelTask.encodeCall([.address(a)]) },
-                                           label: "Controller.cancelTask")).transactionHash
+                                           data: try kit { try function.encodeCall([.address(a)]) },
+                                           label: label)).transactionHash
     }
 
     public func events(of task: String, after cursor: Int?) throws -> (events: [TaskEvent], cursor: Int) {

@@ -1,120 +1,18 @@
 import BigInt
 
-/// `json(x)` (§5): compact JSON, keys in insertion order, numbers exactly as `print` writes them;
-/// amounts are decimal-wei strings, addresses checksummed strings, durations their seconds,
-/// times ISO strings, a range its list of ints, an error `{kind, message, data}`, a handle its
-/// address. Functions have no JSON form (`"type"` error).
-public struct JSONWriter {
-    /// Deeper than this is refused rather than risking the stack.
-    public static let maxDepth = 10_000
-
-    public static func encode(_ v: Value) throws -> String {
-        var w = JSONWriter(python: false)
-        try w.write(v, depth: 0)
-        return w.out
-    }
-
-    /// The bytes Python's `json.dumps(x)` would write with its defaults (`", "` and `": "`
-    /// separators, non-ASCII as `\uXXXX`): the task-config form the official SDK uploads.
-    public static func encodePythonStyle(_ v: Value) throws -> String {
-        var w = JSONWriter(python: true)
-        try w.write(v, depth: 0)
-        return w.out
-    }
-
-    let python: Bool
-    var out = ""
-    init(python: Bool) { self.python = python }
-    var comma: String { python ? ", " : "," }
-    var colon: String { python ? ": " : ":" }
-
-    mutating func write(_ v: Value, depth: Int) throws {
-        if depth > JSONWriter.maxDepth { throw ScriptError(.value, "json(): value nested too deeply") }
-        switch v {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .bigInt(let b): out += b.description
-        case .dec(let d): out += d.description
-        case .string(let s): writeString(s)
-        case .address(let a): writeString(a.description)
-        case .duration(let d): out += d.description
-        case .time(let t): writeString(TimeFormat.iso(t))
-        case .amount(let w): writeString(String(w))
-        case .list(let xs):
-            out += "["
-            for (i, x) in xs.enumerated() {
-                if i > 0 { out += comma }
-                try write(x, depth: depth + 1)
-            }
-            out += "]"
-        case .map(let m):
-            out += "{"
-            var first = true
-            for (k, x) in m.pairs {
-                if !first { out += comma }
-                first = false
-                writeString(k)
-                out += colon
-                try write(x, depth: depth + 1)
-            }
-            out += "}"
-        case .range(let l, let u, let inclusive):
-            let n = rangeCount(l, u, inclusive)
-            guard n <= 10_000_000 else { throw ScriptError(.value, "json(): range too long") }
-            out += "["
-            out += (0..<n).map { String(l + $0) }.joined(separator: comma)
-            out += "]"
-        case .error(let e):
-            out += "{"
-            writeString("kind"); out += colon
-            writeString(e.kind); out += comma
-            writeString("message"); out += colon
-            writeString(e.message); out += comma
-            writeString("data"); out += colon
-            try write(e.data ?? .null, depth: depth + 1)
-            out += "}"
-        case .handle(let h):
-            try write(try h.property("address"), depth: depth + 1)
-        case .closure, .builtin:
-            throw ScriptError(.type, "json() cannot encode a function")
-        }
-    }
-
-    mutating func writeString(_ s: String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 || (python && u.value > 0x7F) {
-                    if u.value > 0xFFFF {
-                        let v = u.value - 0x10000
-                        out += JSONWriter.hex4(0xD800 + (v >> 10)) + JSONWriter.hex4(0xDC00 + (v & 0x3FF))
-                    } else {
-                        out += JSONWriter.hex4(u.value)
-                    }
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
-    }
-}
-
-extension JSONWriter {
-    static func hex4(_ v: UInt32) -> String {
-        let hex = String(v, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-    }
-}
+// Why the language has its own JSON codec (this parser and JSONWriter.swift) instead of converting
+// OGPUKit's `JSONValue` (Sources/OGPUKit/RPC/JSON*.swift) to and from script values, although the
+// language may use Kit:
+//  • Errors are for people: `parse_json` names line and column and says what it expected
+//    ("unexpected `x`, expected `,` or `}`", "leading zeros are not allowed"); Kit's parser reads node
+//    responses and reports a byte offset for logs and tests that pin it.
+//  • Values are built directly: objects become `OrderedMap`s (repeated key: first place, last value,
+//    as Python does), numbers become int / BigInt / exact dec as they are scanned. Going through
+//    `JSONValue` would build every document twice and re-scan every number from its text.
+//  • `json(x)` writes kinds JSON lacks (amounts, addresses, durations, times, ranges, errors,
+//    handles) and refuses functions with a script error; Kit's writer only knows `JSONValue`.
+// What must agree: the bytes of the Python-style form (task configs), pinned for both by the
+// SDK vectors (TaskConfigVectorTests here, TaskInputTests in Kit).
 
 /// `parse_json(s)` (§5): strict RFC 8259. Objects → maps (in order; a repeated key keeps its
 /// first place and its last value, as Python does), arrays → lists, `null` → nil, numbers
