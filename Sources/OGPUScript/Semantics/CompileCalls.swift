@@ -66,7 +66,7 @@ extension Compiler {
                     let fn = try function(f)
                     return try Compiler.callScript(fn, arity: 1, from: f, at: loc, fill: { frame, p in
                         let v = try a0(f)
-                        if p.simpleParameters { frame.slots[0] = v } else { Compiler.bind(v, p.parameterStorage[0], frame) }
+                        if p.simpleParameters { frame.slots[0] = v } else { frame.bind(v, p.parameterStorage[0]) }
                     }, otherwise: {
                         // One-argument built-ins with a quick form (`len`): no argument arrays.
                         guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
@@ -85,8 +85,8 @@ extension Compiler {
                             frame.slots[0] = v0
                             frame.slots[1] = v1
                         } else {
-                            Compiler.bind(v0, p.parameterStorage[0], frame)
-                            Compiler.bind(v1, p.parameterStorage[1], frame)
+                            frame.bind(v0, p.parameterStorage[0])
+                            frame.bind(v1, p.parameterStorage[1])
                         }
                     }, otherwise: { try slowCall(fn, f) })
                 }
@@ -94,7 +94,7 @@ extension Compiler {
                 return { f in
                     let fn = try function(f)
                     return try Compiler.callScript(fn, arity: n, from: f, at: loc, fill: { frame, p in
-                        for k in 0..<n { Compiler.bind(try positional[k](f), p.parameterStorage[k], frame) }
+                        for k in 0..<n { frame.bind(try positional[k](f), p.parameterStorage[k]) }
                     }, otherwise: { try slowCall(fn, f) })
                 }
             }
@@ -322,13 +322,4 @@ extension Compiler {
         return try p.run(frame, at: loc)
     }
 
-    /// Stores an argument where the callee's resolver put the parameter.
-    @inline(__always)
-    static func bind(_ v: Value, _ storage: Storage, _ frame: Frame) {
-        switch storage {
-        case .slot(let i): frame.slots[i] = v
-        case .cell(let i): frame.cells[i] = Box(v)
-        default: break
-        }
-    }
 }
