@@ -67,7 +67,13 @@ extension Compiler {
                     return try Compiler.callScript(fn, arity: 1, from: f, at: loc, fill: { frame, p in
                         let v = try a0(f)
                         if p.simpleParameters { frame.slots[0] = v } else { frame.bind(v, p.parameterStorage[0]) }
-                    }, otherwise: { try slowCall(fn, f) })
+                    }, otherwise: {
+                        // One-argument built-ins with a quick form (`len`): no argument arrays.
+                        guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
+                        let x = try a0(f)
+                        if let r = quick(x) { return r }
+                        return try f.context.call(fn, [x], at: loc)
+                    })
                 }
             case 2:
                 let a0 = a0, a1 = a1
@@ -112,10 +118,32 @@ extension Compiler {
             return { _ in .null }
         }
         guard let place = compilePlace(target, purpose: "change") else { return { _ in .null } }
+        if b === CollectionBuiltins.push, rest.count == 1, rest[0].label == nil {
+            // `push(xs, x)`: append straight into the place, with no argument arrays. Anything
+            // but a list goes through `push` itself for its exact error.
+            let item = compileExpr(rest[0].value)
+            return { f in
+                let x = try item(f)
+                try place(f) { v in
+                    if case .list = v {
+                        var xs = v.takeList()!
+                        xs.append(x)
+                        v = .list(xs)
+                        return
+                    }
+                    var args = Arguments(callee: b.name, positional: [v, x], location: loc)
+                    v = .null
+                    defer { v = args.positional[0] }
+                    _ = try Compiler.locate(loc) { try b.call(&args, f.context) }
+                }
+                return .null
+            }
+        }
         let positional = rest.filter { $0.label == nil }.map { compileExpr($0.value) }
         let named = rest.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         return { f in
             var values: [Value] = [.null]
+            values.reserveCapacity(1 + positional.count)
             for ev in positional { values.append(try ev(f)) }
             var labelled: [(name: String, value: Value)] = []
             for (l, ev) in named { labelled.append((l, try ev(f))) }
