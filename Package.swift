@@ -41,7 +41,7 @@ let package = Package(
                     .unsafeFlags(["-Xfrontend", "-assume-single-threaded"]),
                 ]),
         .executableTarget(name: "ogpu", dependencies: [
-            "OGPUScript", "CEditLine",
+            "OGPUScript", "OGPUKit", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

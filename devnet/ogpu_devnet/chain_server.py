@@ -1,7 +1,9 @@
 """The chain service: boots a fresh devnet chain (contracts, sources, funded accounts), writes the
 manifest, then serves JSON-RPC 2.0 over HTTP on 127.0.0.1."""
 import json
+import os
 import sys
+import threading
 import time
 import traceback
 
@@ -41,8 +43,29 @@ def build_manifest(deployed: dict) -> dict:
     }
 
 
+class MethodTimings:
+    """Per-method call counts, seconds in dispatch (waiting for the chain lock included) and seconds
+    holding the chain lock (the method's own work), kept only when OGPU_DEVNET_TIMING=1: benchmarks
+    read and reset them with `ogpu_timings`, to see where a client's wall time goes on the chain side."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_method = {}
+
+    def add(self, method: str, seconds: float, held: float):
+        with self.lock:
+            n, t, h = self.by_method.get(method, (0, 0.0, 0.0))
+            self.by_method[method] = (n + 1, t + seconds, h + held)
+
+    def take(self):
+        with self.lock:
+            out, self.by_method = self.by_method, {}
+        return {m: {"calls": n, "seconds": round(t, 6), "held": round(h, 6)} for m, (n, t, h) in sorted(out.items())}
+
+
 class RpcHandler(Handler):
     methods: Methods = None
+    timings: MethodTimings = None
 
     def do_GET(self):
         if self.path in ("/health", "/healthz"):
@@ -77,6 +100,10 @@ class RpcHandler(Handler):
             return error_obj(rid if isinstance(rid, (str, int)) else None, -32600, "invalid request")
         is_notification = "id" not in req
         rid = req.get("id")
+        if req["method"] == "ogpu_timings" and self.timings is not None:
+            return None if is_notification else {"jsonrpc": "2.0", "id": rid, "result": self.timings.take()}
+        started = time.perf_counter()
+        self.methods.held.seconds = 0.0
         try:
             result = self.methods.dispatch(req["method"], req.get("params"))
             out = {"jsonrpc": "2.0", "id": rid, "result": result}
@@ -85,6 +112,8 @@ class RpcHandler(Handler):
         except Exception as e:
             print(f"rpc: {req.get('method')} failed:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
             out = error_obj(rid, -32603, f"internal error: {type(e).__name__}: {e}")
+        if self.timings is not None:
+            self.timings.add(req["method"], time.perf_counter() - started, self.methods.held.seconds)
         return None if is_notification else out
 
 
@@ -108,6 +137,8 @@ def main():
     write_atomic(str(state / "manifest.json"), json.dumps(manifest, indent=2) + "\n")
     print(f"chain: bootstrapped in {time.time() - t0:.2f}s (chainId {CHAIN_ID})", file=sys.stderr, flush=True)
     RpcHandler.methods = Methods(chain, lambda: manifest)
+    if os.environ.get("OGPU_DEVNET_TIMING") == "1":
+        RpcHandler.timings = MethodTimings()
     serve(RpcHandler, config.rpc_port(), "chain")
 
 

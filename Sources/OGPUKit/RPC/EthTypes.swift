@@ -152,18 +152,22 @@ public struct CallRequest: Sendable {
     public var to: Address?
     public var data: [UInt8]
     public var value: BigUInt
+    /// Gas limit to run with; nil lets the node choose (its block gas limit or a cap).
+    public var gas: UInt64?
 
-    public init(from: Address? = nil, to: Address?, data: [UInt8], value: BigUInt = 0) {
+    public init(from: Address? = nil, to: Address?, data: [UInt8], value: BigUInt = 0, gas: UInt64? = nil) {
         self.from = from
         self.to = to
         self.data = data
         self.value = value
+        self.gas = gas
     }
 
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = []
         if let from { pairs.append(("from", .string(from.lowercaseHex))) }
         if let to { pairs.append(("to", .string(to.lowercaseHex))) }
+        if let gas { pairs.append(("gas", EthQuantity.encode(gas))) }
         pairs.append(("data", .string(Hex.encode(data))))
         if value > 0 { pairs.append(("value", EthQuantity.encode(value))) }
         return .object(pairs)

@@ -6,12 +6,17 @@ public struct JournalReconciler {
     public enum Outcome: Sendable, Equatable {
         case mined(block: UInt64)
         case reverted(block: UInt64)
-        /// Still pending in a node's pool (or just re-broadcast).
+        /// Still pending in the node's pool.
         case pending
+        /// No node knew it and its nonce was still free: the same signed bytes (same hash) were
+        /// broadcast again. Check again later for the outcome.
+        case rebroadcast
         /// Its nonce was consumed by another transaction: it can never be mined.
         case superseded
         /// Not known to the node and not re-broadcast (rebroadcast disabled or no raw bytes).
         case unknown
+        /// Re-broadcast refused by the node with this message (not a used nonce); still unresolved.
+        case refused(String)
     }
 
     public let eth: EthClient
@@ -55,9 +60,15 @@ public struct JournalReconciler {
                 try journal.record(.rejected, hash: record.hash, [("reason", .string(m)), ("via", "reconcile")])
                 return .superseded
             }
-            if !m.contains("already known") && !m.contains("known transaction") { throw e }
+            if !m.contains("already known") && !m.contains("known transaction") {
+                // The node answered and refused (a nonce gap, no funds for gas, a chain reset):
+                // nothing was sent, and the bytes may become valid later, so the entry stays open.
+                // Other entries are still checked. A transport failure throws: delivery unknown.
+                guard case .server(_, let message, _, _) = e else { throw e }
+                return .refused(message)
+            }
         }
         try journal.record(.sent, hash: record.hash, [("via", "reconcile")])
-        return .pending
+        return .rebroadcast
     }
 }

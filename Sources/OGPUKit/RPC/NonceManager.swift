@@ -4,29 +4,44 @@ import Foundation
 /// trip each, and without two of them ever getting the same nonce (the SDK bug fixed in 0.2.2).
 ///
 /// The first reservation for an address reads `eth_getTransactionCount(…, "pending")`; later ones
-/// just count up. When the node says a nonce was wrong ("nonce too low", "replacement transaction
-/// underpriced") the sender calls `resync`, which trusts the node again but never goes backwards
-/// past a nonce known to be taken.
+/// just count up while reservations follow each other closely (a batch, a loop of publishes). After
+/// `idleSeconds` without one, the next reads the node again and takes the higher of the two: the
+/// same account may have sent meanwhile from another wallet or process, and starting from a stale
+/// count would cost a refused send ("nonce too low") and a lookup by hash before resyncing.
+/// When the node says a nonce was wrong ("nonce too low", "replacement transaction underpriced")
+/// the sender calls `resync`, which trusts the node again but never goes backwards past a nonce
+/// known to be taken.
 public final class NonceManager: @unchecked Sendable {
     private let lock = NSLock()
     private var next: [Address: UInt64] = [:]
+    private var lastUse: [Address: Double] = [:]
+    public let idleSeconds: Double
+    private let clock: () -> Double
 
-    public init() {}
+    public init(idleSeconds: Double = 5, clock: @escaping () -> Double = { Date().timeIntervalSinceReferenceDate }) {
+        self.idleSeconds = idleSeconds
+        self.clock = clock
+    }
 
-    /// Reserves the next nonce for `address`, reading the node only when nothing is cached.
+    /// Reserves the next nonce for `address`, reading the node when nothing is cached or the
+    /// cache has been idle.
     public func reserve(for address: Address, using eth: EthClient) throws -> UInt64 {
         lock.lock()
-        if let n = next[address] {
+        let now = clock()
+        if let n = next[address], let last = lastUse[address], now - last < idleSeconds {
             next[address] = n + 1
+            lastUse[address] = now
             lock.unlock()
             return n
         }
         lock.unlock()
         let pending = try eth.transactionCount(of: address, at: .pending)
         lock.lock(); defer { lock.unlock() }
-        // Another thread may have synced meanwhile: keep the higher value.
+        // Another thread may have synced meanwhile, and the node may not list our own sends yet:
+        // never go below what we already handed out.
         let n = max(next[address] ?? 0, pending)
         next[address] = n + 1
+        lastUse[address] = clock()
         return n
     }
 
@@ -44,10 +59,11 @@ public final class NonceManager: @unchecked Sendable {
         let pending = try eth.transactionCount(of: address, at: .pending)
         lock.lock(); defer { lock.unlock() }
         next[address] = max(pending, tried + 1)
+        lastUse[address] = clock()
     }
 
     public func reset(_ address: Address) {
-        lock.lock(); next[address] = nil; lock.unlock()
+        lock.lock(); next[address] = nil; lastUse[address] = nil; lock.unlock()
     }
 
     /// The nonce the next reservation would return, if cached.

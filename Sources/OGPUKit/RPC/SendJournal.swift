@@ -21,6 +21,9 @@ public final class SendJournal: @unchecked Sendable {
         case rejected
         /// Gave up waiting; it may still be mined later — reconcile by hash.
         case unconfirmed
+
+        /// No final outcome yet: the transaction may still land.
+        public var isUnresolved: Bool { self == .signed || self == .sent || self == .unconfirmed }
     }
 
     public struct Record: Sendable {
@@ -149,7 +152,42 @@ public final class SendJournal: @unchecked Sendable {
 
     /// Transactions that may still land: signed or sent (or given up on) without a final outcome.
     public func unresolved() throws -> [Record] {
-        try summary().filter { [.signed, .sent, .unconfirmed].contains($0.latest) }.map(\.signed)
+        try summary().filter { $0.latest.isUnresolved }.map(\.signed)
+    }
+
+    /// One signed transaction as the journal knows it: what was signed, its latest state, and what
+    /// later records added (the task a publish created, the last reason given).
+    public struct Entry: Sendable {
+        public let signed: Record
+        public let latest: State
+        public let latestTime: Double
+        /// The task a mined `Controller.publishTask` created, once a record names it.
+        public let task: String?
+        public let block: UInt64?
+        public let reason: String?
+
+        public var hash: String { signed.hash }
+        public var label: String? { signed.label }
+        public var chainId: UInt64? { signed.fields["chainId"]?.stringValue.flatMap { UInt64($0) } }
+    }
+
+    /// Every signed transaction in journal order, with the facts its later records added.
+    public func entries() throws -> [Entry] {
+        let all = try records().records
+        var order = [String]()
+        var signed = [String: Record]()
+        var later = [String: [Record]]()
+        for r in all {
+            if r.state == .signed, signed[r.hash] == nil { signed[r.hash] = r; order.append(r.hash) }
+            later[r.hash, default: []].append(r)
+        }
+        return order.compactMap { h in
+            guard let s = signed[h], let rs = later[h], let last = rs.last else { return nil }
+            let task = rs.last { $0.fields["task"]?.stringValue != nil }?.fields["task"]?.stringValue
+            let block = rs.compactMap { $0.fields["block"]?.intValue }.last.map { UInt64($0) }
+            let reason = rs.compactMap { $0.fields["reason"]?.stringValue }.last
+            return Entry(signed: s, latest: last.state, latestTime: last.time, task: task, block: block, reason: reason)
+        }
     }
 }
 

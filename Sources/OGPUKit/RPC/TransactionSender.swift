@@ -71,7 +71,7 @@ public enum SendError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Turns calls into mined transactions exactly once:
-/// estimate (a revert here is reported before anything is signed) → fee quote → nonce →
+/// gas check (a revert here is reported before anything is signed) → fee quote → nonce →
 /// sign → **journal + fsync** → broadcast → receipt. After an ambiguous transport failure the same
 /// signed bytes are re-broadcast (same hash, so never a second transaction) after checking by hash;
 /// a different transaction is signed only when the node proves the first can never be mined
@@ -83,6 +83,9 @@ public final class TransactionSender: @unchecked Sendable {
     public let journal: SendJournal
     public let nonces: NonceManager
     public let fees: FeeOracle
+    /// Estimates already paid for, by call shape: a later call of the same shape is checked with
+    /// one `eth_call` at the gas limit it will be sent with instead of a fresh estimate.
+    public let gasPlan = GasPlan()
     public var receiptTimeout: Double = 120
     public var broadcastAttempts = 4
     public let cancellation: CancellationToken?
@@ -112,13 +115,48 @@ public final class TransactionSender: @unchecked Sendable {
 
     // MARK: - Estimation
 
-    /// `eth_estimateGas`; a revert becomes `ContractError(phase: .beforeSending)`.
+    /// `eth_estimateGas`; a revert becomes `ContractError(phase: .beforeSending)`. The estimate is
+    /// remembered for the call's shape (see `gasLimit(for:)`).
     public func estimateGas(_ request: TransactionRequest) throws -> UInt64 {
         do {
-            return try eth.estimateGas(CallRequest(from: address, to: request.to, data: request.data, value: request.value))
+            let estimate = try eth.estimateGas(CallRequest(from: address, to: request.to, data: request.data, value: request.value))
+            gasPlan.remember(estimate, for: request)
+            return estimate
         } catch let e as RPCError where e.isExecutionRevert {
             throw Self.revertError(e, request: request, phase: .beforeSending, hash: nil)
         }
+    }
+
+    /// The gas limit to send `request` with, proven sufficient on the latest state before anything
+    /// is signed — a revert throws `ContractError(phase: .beforeSending)`.
+    ///
+    /// With an estimate for this call's shape already known, the limit is that estimate plus the
+    /// margin, and the proof is ONE `eth_call` from our address with exactly that gas limit: a call
+    /// that succeeds with gas G on a state is the transaction succeeding with gas limit G on that
+    /// state (same sender, target, data, value; the node charges intrinsic gas in both). That is
+    /// the same guarantee `eth_estimateGas` gives (nodes find the estimate by running the call
+    /// several times — 6 for a publish on the devnet; geth searches too), at the cost of one
+    /// execution, with the same limits (the state may change before mining; calls run without the
+    /// gas prepayment). If the call fails for any reason — a genuine revert, or running out of gas
+    /// at G (a contract may turn an inner out-of-gas into a revert) — a full estimate decides, so
+    /// neither a reverting transaction is sent nor a good one refused because of a guessed limit.
+    public func gasLimit(for request: TransactionRequest) throws -> UInt64 {
+        if let limit = gasPlan.limit(for: request, fees: fees) {
+            do {
+                _ = try eth.call(callAtLimit(request, limit), at: .latest)
+                return limit
+            } catch let e as RPCError where e.isCancelled {
+                throw e  // as an interrupted estimate would
+            } catch {
+                // Not proven at this limit: let a full estimate decide.
+            }
+        }
+        return fees.gasLimit(forEstimate: try estimateGas(request))
+    }
+
+    /// The `eth_call` that checks `request` at gas `limit`.
+    public func callAtLimit(_ request: TransactionRequest, _ limit: UInt64) -> CallRequest {
+        CallRequest(from: address, to: request.to, data: request.data, value: request.value, gas: limit)
     }
 
     static func revertError(_ e: RPCError, request: TransactionRequest, phase: ContractError.Phase, hash: String?) -> ContractError {
@@ -129,9 +167,10 @@ public final class TransactionSender: @unchecked Sendable {
     // MARK: - Submission
 
     /// Signs, journals and broadcasts; returns once a node has the transaction.
-    public func submit(_ request: TransactionRequest, gasEstimate: UInt64? = nil) throws -> PendingTransaction {
-        let estimate = try gasEstimate ?? estimateGas(request)
-        let gasLimit = fees.gasLimit(forEstimate: estimate)
+    /// `gasLimit`, when given, must already be proven for this request (`gasLimit(for:)` or an
+    /// `eth_call` at that limit); otherwise it is worked out here.
+    public func submit(_ request: TransactionRequest, gasLimit provenLimit: UInt64? = nil) throws -> PendingTransaction {
+        let gasLimit = try provenLimit ?? self.gasLimit(for: request)
         var attempts = 0
         while true {
             attempts += 1

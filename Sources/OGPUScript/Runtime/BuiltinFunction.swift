@@ -20,12 +20,18 @@ public final class BuiltinFunction {
     /// `args.positional[0]` back into the place.
     public let mutatesFirstArgument: Bool
     public let call: (inout Arguments, CallContext) throws -> Value
+    /// Optional shortcut for a call with exactly one positional argument and no named ones:
+    /// the result, or nil to take the full `call` (which then also gives every error). Lets
+    /// hot one-argument built-ins (`len`) skip building argument arrays.
+    public let quickUnary: ((Value) -> Value?)?
 
     public init(_ name: String, doc: String, mutatesFirstArgument: Bool = false,
+                quickUnary: ((Value) -> Value?)? = nil,
                 call: @escaping (inout Arguments, CallContext) throws -> Value) {
         self.name = name
         self.doc = doc
         self.mutatesFirstArgument = mutatesFirstArgument
+        self.quickUnary = quickUnary
         self.call = call
     }
 }

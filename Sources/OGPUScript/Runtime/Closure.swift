@@ -48,6 +48,16 @@ final class Frame {
         self.contextRef = contextRef
     }
 
+    /// Stores an argument where the callee's resolver put the parameter.
+    @inline(__always)
+    func bind(_ v: Value, _ storage: Storage) {
+        switch storage {
+        case .slot(let i): slots[i] = v
+        case .cell(let i): cells[i] = Box(v)
+        default: break
+        }
+    }
+
     deinit {
         slots.deinitialize(count: max(slotCount, 1))
         slots.deallocate()
@@ -151,6 +161,10 @@ public final class Closure {
     /// memory of its own so that frames can borrow it as a plain pointer.
     let captures: UnsafePointer<Box>
     let captureCount: Int
+    /// The session's list of closures to empty when it ends (see CycleBreaker); not owning.
+    var tracker: Unmanaged<CycleBreaker>?
+    var nextTracked: Unmanaged<Closure>?
+    var previousTracked: Unmanaged<Closure>?
 
     /// `initialize` must initialize all `captureCount` boxes of the storage it is given.
     init(proto: FunctionProto, captureCount: Int, _ initialize: (UnsafeMutablePointer<Box>) -> Void) {
@@ -162,6 +176,7 @@ public final class Closure {
     }
 
     deinit {
+        untrack()
         let storage = UnsafeMutablePointer(mutating: captures)
         storage.deinitialize(count: captureCount)
         storage.deallocate()
@@ -210,13 +225,7 @@ public final class Closure {
     }
 
     @inline(__always)
-    private func store(_ v: Value, _ s: Storage, _ frame: Frame) {
-        switch s {
-        case .slot(let i): frame.slots[i] = v
-        case .cell(let i): frame.cells[i] = Box(v)
-        default: break
-        }
-    }
+    private func store(_ v: Value, _ s: Storage, _ frame: Frame) { frame.bind(v, s) }
 }
 
 extension CallContext {

@@ -211,6 +211,12 @@ enum Operators {
     /// `base[i] = v` in place. The collection is moved out of `base` first (see `takeList`), so
     /// it is uniquely referenced and the store does not copy it.
     static func setIndex(_ base: inout Value, _ i: Value, _ v: Value) throws {
+        if case .map = base, case .string(let k) = i {
+            var m = base.takeMap()!
+            m.set(k, v)
+            base = .map(m)
+            return
+        }
         try modifyIndex(&base, i) { $0 = v }
     }
 

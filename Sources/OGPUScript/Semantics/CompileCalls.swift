@@ -66,8 +66,14 @@ extension Compiler {
                     let fn = try function(f)
                     return try Compiler.callScript(fn, arity: 1, from: f, at: loc, fill: { frame, p in
                         let v = try a0(f)
-                        if p.simpleParameters { frame.slots[0] = v } else { Compiler.bind(v, p.parameterStorage[0], frame) }
-                    }, otherwise: { try slowCall(fn, f) })
+                        if p.simpleParameters { frame.slots[0] = v } else { frame.bind(v, p.parameterStorage[0]) }
+                    }, otherwise: {
+                        // One-argument built-ins with a quick form (`len`): no argument arrays.
+                        guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
+                        let x = try a0(f)
+                        if let r = quick(x) { return r }
+                        return try f.context.call(fn, [x], at: loc)
+                    })
                 }
             case 2:
                 let a0 = a0, a1 = a1
@@ -79,8 +85,8 @@ extension Compiler {
                             frame.slots[0] = v0
                             frame.slots[1] = v1
                         } else {
-                            Compiler.bind(v0, p.parameterStorage[0], frame)
-                            Compiler.bind(v1, p.parameterStorage[1], frame)
+                            frame.bind(v0, p.parameterStorage[0])
+                            frame.bind(v1, p.parameterStorage[1])
                         }
                     }, otherwise: { try slowCall(fn, f) })
                 }
@@ -88,7 +94,7 @@ extension Compiler {
                 return { f in
                     let fn = try function(f)
                     return try Compiler.callScript(fn, arity: n, from: f, at: loc, fill: { frame, p in
-                        for k in 0..<n { Compiler.bind(try positional[k](f), p.parameterStorage[k], frame) }
+                        for k in 0..<n { frame.bind(try positional[k](f), p.parameterStorage[k]) }
                     }, otherwise: { try slowCall(fn, f) })
                 }
             }
@@ -112,10 +118,32 @@ extension Compiler {
             return { _ in .null }
         }
         guard let place = compilePlace(target, purpose: "change") else { return { _ in .null } }
+        if b === CollectionBuiltins.push, rest.count == 1, rest[0].label == nil {
+            // `push(xs, x)`: append straight into the place, with no argument arrays. Anything
+            // but a list goes through `push` itself for its exact error.
+            let item = compileExpr(rest[0].value)
+            return { f in
+                let x = try item(f)
+                try place(f) { v in
+                    if case .list = v {
+                        var xs = v.takeList()!
+                        xs.append(x)
+                        v = .list(xs)
+                        return
+                    }
+                    var args = Arguments(callee: b.name, positional: [v, x], location: loc)
+                    v = .null
+                    defer { v = args.positional[0] }
+                    _ = try Compiler.locate(loc) { try b.call(&args, f.context) }
+                }
+                return .null
+            }
+        }
         let positional = rest.filter { $0.label == nil }.map { compileExpr($0.value) }
         let named = rest.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         return { f in
             var values: [Value] = [.null]
+            values.reserveCapacity(1 + positional.count)
             for ev in positional { values.append(try ev(f)) }
             var labelled: [(name: String, value: Value)] = []
             for (l, ev) in named { labelled.append((l, try ev(f))) }
@@ -294,13 +322,4 @@ extension Compiler {
         return try p.run(frame, at: loc)
     }
 
-    /// Stores an argument where the callee's resolver put the parameter.
-    @inline(__always)
-    static func bind(_ v: Value, _ storage: Storage, _ frame: Frame) {
-        switch storage {
-        case .slot(let i): frame.slots[i] = v
-        case .cell(let i): frame.cells[i] = Box(v)
-        default: break
-        }
-    }
 }

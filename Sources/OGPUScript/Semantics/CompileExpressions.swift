@@ -34,24 +34,7 @@ extension Compiler {
             return { _ in v }
 
         case .interpolation(let parts):
-            enum Piece { case text(String), value(Eval) }
-            let pieces: [Piece] = parts.map {
-                switch $0 {
-                case .text(let t): return .text(t)
-                case .expr(let x): return .value(compileExpr(x))
-                }
-            }
-            return { f in
-                var s = ""
-                for p in pieces {
-                    switch p {
-                    case .text(let t): s += t
-                    case .value(let ev): s += ValueFormat.printed(try ev(f))
-                    }
-                }
-                if s.utf8.count > 4096 { try Compiler.locate(loc) { try Operators.checkSize(s) } }
-                return .string(s)
-            }
+            return compileInterpolation(parts, loc)
 
         case .name(let n):
             return compileRead(n, loc)
@@ -141,6 +124,77 @@ extension Compiler {
 
         case .function(let d):
             return compileFunction(d)
+        }
+    }
+
+    /// `"…{x}…"`, built as bytes on the stack (see UTF8Buffer). The text between values is kept
+    /// as UTF-8 bytes; one and two values (`"k{i}"`, `"{a}: {b}"`) get closures of their own, so
+    /// the hot shapes walk no piece list.
+    func compileInterpolation(_ parts: [InterpolationPart], _ loc: SourceLocation) -> Eval {
+        var texts: [[UInt8]] = [[]]
+        var exprs: [Expr] = []
+        for p in parts {
+            switch p {
+            case .text(let t): texts[texts.count - 1] += Array(t.utf8)
+            case .expr(let x): exprs.append(x); texts.append([])
+            }
+        }
+        // Value code is compiled straight into constants for the hot shapes (a closure taken
+        // back out of an array is wrapped in conversion thunks).
+        @inline(__always) func append(_ v: Value, _ out: inout UTF8Buffer) {
+            switch v {
+            case .int(let i): out.append(i)
+            case .string(let x): out.append(x)
+            default: out.append(ValueFormat.printed(v))
+            }
+        }
+        @inline(__always) func finish(_ s: String) throws -> Value {
+            if s.utf8.count > 4096 { try Compiler.locate(loc) { try Operators.checkSize(s) } }
+            return .string(s)
+        }
+        let size = 256
+        switch exprs.count {
+        case 1:
+            let t0 = texts[0], t1 = texts[1], e0 = compileExpr(exprs[0])
+            return { f in
+                let s = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { raw in
+                    var out = UTF8Buffer(raw)
+                    t0.withUnsafeBufferPointer { out.append($0) }
+                    append(try e0(f), &out)
+                    t1.withUnsafeBufferPointer { out.append($0) }
+                    return out.finish()
+                }
+                return try finish(s)
+            }
+        case 2:
+            let t0 = texts[0], t1 = texts[1], t2 = texts[2]
+            let e0 = compileExpr(exprs[0]), e1 = compileExpr(exprs[1])
+            return { f in
+                let s = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { raw in
+                    var out = UTF8Buffer(raw)
+                    t0.withUnsafeBufferPointer { out.append($0) }
+                    append(try e0(f), &out)
+                    t1.withUnsafeBufferPointer { out.append($0) }
+                    append(try e1(f), &out)
+                    t2.withUnsafeBufferPointer { out.append($0) }
+                    return out.finish()
+                }
+                return try finish(s)
+            }
+        default:
+            let values = exprs.map { compileExpr($0) }
+            return { f in
+                let s = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: size) { raw in
+                    var out = UTF8Buffer(raw)
+                    texts[0].withUnsafeBufferPointer { out.append($0) }
+                    for k in 0..<values.count {
+                        append(try values[k](f), &out)
+                        texts[k + 1].withUnsafeBufferPointer { out.append($0) }
+                    }
+                    return out.finish()
+                }
+                return try finish(s)
+            }
         }
     }
 
@@ -285,6 +339,20 @@ extension Compiler {
 
     /// Statements then a final expression whose value is the function's value (unless `return` ran).
     private func compileExprInBody(_ stmts: [Stmt], _ last: Expr) -> Eval {
+        // A leading `if c { return e }` (a recursion's base case) is a plain branch: no statement
+        // result, no trip through the frame's return slot. Its block declares nothing, so its
+        // names resolve exactly as in the enclosing scope.
+        if let first = stmts.first, case .ifElse(let c, let then, nil) = first.kind, then.count == 1,
+           case .returnValue(let e?) = then[0].kind, !stmts.dropFirst().contains(where: Compiler.declaresFunction) {
+            let cond = compileCondition(c)
+            let value = compileExpr(e)
+            let rest = compileExprInBody(Array(stmts.dropFirst()), last)
+            let condLoc = first.location, returnLoc = then[0].location
+            return { f in
+                if try Compiler.locate(condLoc, { try cond(f) }) { return try Compiler.locate(returnLoc) { try value(f) } }
+                return try rest(f)
+            }
+        }
         let run = compileStatements(stmts)
         let tail = compileExpr(last)
         let loc = last.location
@@ -292,5 +360,11 @@ extension Compiler {
             if try run(f) == .returned { return f.returnValue }
             return try Compiler.locate(loc) { try tail(f) }
         }
+    }
+
+    /// Nested `fn` statements are hoisted by `compileStatements`, which must then see them all.
+    static func declaresFunction(_ s: Stmt) -> Bool {
+        if case .function = s.kind { return true }
+        return false
     }
 }

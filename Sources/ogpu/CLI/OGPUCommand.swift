@@ -11,6 +11,7 @@ struct OGPUCommand: ParsableCommand {
             ogpu [options] FILE [ARGS...]       run a script (`args` holds ARGS)
             ogpu [options] -e CODE              run CODE
             ogpu check FILE...                  parse and resolve only
+            ogpu journal [--check]              the send journal; settle interrupted sends
             COMMAND | ogpu [options]            run the script read from stdin
             """,
         discussion: """
@@ -21,6 +22,7 @@ struct OGPUCommand: ParsableCommand {
               ogpu --dry-run examples/basic_publish.ogpu    sign, print, send nothing
               ogpu --network testnet --keystore key.json publish.ogpu
               ogpu check examples/*.ogpu    syntax-check scripts (exit 65 on errors)
+              ogpu journal --check          after a crash or Ctrl-C: what became of each sent transaction
               echo 'print 1 + 2' | ogpu     a script on stdin
 
             ENVIRONMENT
@@ -29,21 +31,28 @@ struct OGPUCommand: ParsableCommand {
               OGPU_PASSWORD                 keystore password (else asked, without echo)
               NO_COLOR                      plain output, as --no-color
               OGPU_HISTORY                  REPL history file (default ~/.ogpu_history)
+              OGPU_JOURNAL                  send journal (default ~/.ogpu/journal.jsonl)
 
             EXIT STATUS
               0 success, 64 usage error, 65 syntax error, 66 file not found,
               70 runtime error, 130 interrupted
             """,
-        subcommands: [CheckCommand.self])
+        subcommands: [CheckCommand.self, JournalCommand.self])
 
-    /// `check` is dispatched by hand: ArgumentParser would take it for the FILE positional.
+    /// `check` and `journal` are dispatched by hand: ArgumentParser would take them for the FILE positional.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "help", arguments.dropFirst().first == "check" {
             CheckCommand.main(["--help"])
         }
+        if arguments.first == "help", arguments.dropFirst().first == "journal" {
+            JournalCommand.main(["--help"])
+        }
         if arguments.first == "check" {
             CheckCommand.main(Array(arguments.dropFirst()))
+        }
+        if arguments.first == "journal" {
+            JournalCommand.main(Array(arguments.dropFirst()))
         }
         Self.main(arguments)
     }
@@ -75,6 +84,9 @@ struct OGPUCommand: ParsableCommand {
             Terminal.writeError("ogpu: warning: --private-key is visible to other users of this machine; prefer CLIENT_PRIVATE_KEY or --keystore\n")
         }
         let style = Style(enabled: config.color)
+        if !config.dryRun, let hint = JournalCommand.startupHint(network: config.network) {
+            Terminal.writeError(hint)
+        }
         let runner = ScriptRunner(configuration: config, style: style)
 
         if let code {

@@ -71,7 +71,10 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         let wasStopped = stopped
         stopped = true
         lock.unlock()
-        if !wasStopped { shutdown(listenFD, Int32(SHUT_RDWR)); close(listenFD) }
+        // Shut down, not closed: the accept loop closes the descriptor when it exits. Closed here,
+        // its number could be reused at once by the next server's socket while this loop still
+        // polls it, and this (stopped) server would then take and drop the next one's connections.
+        if !wasStopped { shutdown(listenFD, Int32(SHUT_RDWR)) }
     }
 
     private var isStopped: Bool {
@@ -80,6 +83,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
+        defer { close(listenFD) }
         while !isStopped {
             var pfd = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, 100)

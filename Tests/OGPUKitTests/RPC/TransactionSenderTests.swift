@@ -63,6 +63,19 @@ final class FakeNode: @unchecked Sendable {
     }
 }
 
+extension FakeNode {
+    /// Chain 1337 with a base fee, nonce 7, gas estimate 21000, nothing sent or mined yet.
+    func answerAsAnIdleLondonNode() {
+        on("eth_chainId", #""0x539""#)
+        on("eth_getBlockByNumber", #"{"number":"0x10","timestamp":"0x5f5e100","baseFeePerGas":"0x3b9aca00"}"#)
+        on("eth_maxPriorityFeePerGas", #""0x3b9aca00""#)
+        on("eth_estimateGas", #""0x5208""#)
+        on("eth_getTransactionCount", #""0x7""#)
+        on("eth_getTransactionByHash", "null")
+        on("eth_getTransactionReceipt", "null")
+    }
+}
+
 final class TransactionSenderTests: XCTestCase {
     let key = try! PrivateKey(hex: "0x" + String(repeating: "11", count: 32))
     let target = try! Address(hex: "0x" + String(repeating: "22", count: 20))
@@ -72,13 +85,7 @@ final class TransactionSenderTests: XCTestCase {
     override func setUpWithError() throws {
         node = try FakeNode()
         journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-sender-\(UUID().uuidString)/j.jsonl")
-        node.on("eth_chainId", #""0x539""#)
-        node.on("eth_getBlockByNumber", #"{"number":"0x10","timestamp":"0x5f5e100","baseFeePerGas":"0x3b9aca00"}"#)
-        node.on("eth_maxPriorityFeePerGas", #""0x3b9aca00""#)
-        node.on("eth_estimateGas", #""0x5208""#)
-        node.on("eth_getTransactionCount", #""0x7""#)
-        node.on("eth_getTransactionByHash", "null")
-        node.on("eth_getTransactionReceipt", "null")
+        node.answerAsAnIdleLondonNode()
     }
 
     override func tearDown() { node.server.stop() }

@@ -103,17 +103,61 @@ enum ConversionBuiltins {
     static let len = BuiltinFunction("len", doc: """
         len(x) counts a list's elements, a map's keys, a range's ints or a string's characters \
         (as people see them: `len("héllo")` is 5).
-        """) { args, _ in
+        """, quickUnary: quickLen) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         switch args.positional[0] {
         case .list(let xs): return .int(xs.count)
         case .map(let m): return .int(m.count)
-        case .string(let s): return .int(s.count)
+        case .string(let s): return .int(characterCount(s))
         case .range(let l, let u, let inclusive):
             let n = rangeCount(l, u, inclusive)
             guard n < Int.max else { return Value.integer(BigInt(u) - BigInt(l) + (inclusive ? 1 : 0)) }
             return .int(n)
         case let v: throw args.typeError("x", expected: "a list, map, range or string", got: v)
         }
+    }
+
+    /// `len` of a list, map or string without argument arrays; nil (full call) for the rest.
+    static func quickLen(_ x: Value) -> Value? {
+        switch x {
+        case .string(let s): return .int(characterCount(s))
+        case .list(let xs): return .int(xs.count)
+        case .map(let m): return .int(m.count)
+        default: return nil
+        }
+    }
+
+    /// `s.count` (extended grapheme clusters), without Swift's cluster walk for ASCII text: there
+    /// every byte is one character except that `"\r\n"` is one (the only ASCII cluster rule).
+    static func characterCount(_ s: String) -> Int {
+        var s = s
+        let ascii: Int? = s.withUTF8 { bytes in
+            // Eight bytes at a time: any byte ≥ 0x80 means non-ASCII; CRs are rare, so look
+            // for CRLF pairs only when some word holds a 0x0D byte.
+            let n = bytes.count
+            guard let base = bytes.baseAddress else { return 0 }
+            let raw = UnsafeRawPointer(base)
+            let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+            var seenCR = false
+            var i = 0
+            while i &+ 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & high != 0 { return nil }
+                let x = w ^ (ones &* 0x0D)
+                if (x &- ones) & ~x & high != 0 { seenCR = true }
+                i &+= 8
+            }
+            while i < n {
+                let b = base[i]
+                if b >= 0x80 { return nil }
+                if b == 0x0D { seenCR = true }
+                i &+= 1
+            }
+            if !seenCR { return n }
+            var pairs = 0
+            for k in 1..<n where base[k] == 0x0A && base[k &- 1] == 0x0D { pairs &+= 1 }
+            return n &- pairs
+        }
+        return ascii ?? s.count
     }
 }
