@@ -9,16 +9,14 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let maxIdle: Int
     public let userAgent: String
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-
     public init(maxIdleHandles: Int = 8, userAgent: String = "ogpu/0.1") {
-        _ = CurlTransport.globalInit
         self.maxIdle = maxIdleHandles
         self.userAgent = userAgent
     }
 
     deinit {
-        for h in idle { curl_easy_cleanup(h) }
+        // Handles exist only if libcurl was loaded.
+        if case .success(let curl) = LibCurl.loaded { for h in idle { curl.easyCleanup(h) } }
     }
 
     public func post(_ url: String, body: [UInt8], contentType: String, options: HTTPOptions,
@@ -30,18 +28,18 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         try perform(url: url, body: nil, contentType: nil, options: options, cancellation: cancellation)
     }
 
-    private func checkout() -> UnsafeMutableRawPointer? {
+    private func checkout(_ curl: LibCurl) -> UnsafeMutableRawPointer? {
         lock.lock()
         if let h = idle.popLast() { lock.unlock(); return h }
         lock.unlock()
-        return curl_easy_init()
+        return curl.easyInit()
     }
 
-    private func checkin(_ h: UnsafeMutableRawPointer, healthy: Bool) {
+    private func checkin(_ h: UnsafeMutableRawPointer, healthy: Bool, _ curl: LibCurl) {
         lock.lock()
         if healthy && idle.count < maxIdle { idle.append(h); lock.unlock(); return }
         lock.unlock()
-        curl_easy_cleanup(h)
+        curl.easyCleanup(h)
     }
 
     private func perform(url: String, body: [UInt8]?, contentType: String?, options: HTTPOptions,
@@ -53,65 +51,72 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         if cancellation?.isCancelled == true {
             throw TransportError(kind: .cancelled, url: url, detail: "cancelled before sending", requestSent: false)
         }
-        guard let h = checkout() else {
+        let curl: LibCurl
+        switch LibCurl.loaded {
+        case .success(let loaded): curl = loaded
+        case .failure(let reason):
+            throw TransportError(kind: .other(code: -1), url: url, detail: reason.description, requestSent: false)
+        }
+        let api = curl.table
+        guard let h = checkout(curl) else {
             throw TransportError(kind: .other(code: -1), url: url, detail: "curl_easy_init failed", requestSent: false)
         }
         let sink = ResponseSink(limit: options.maxResponseBytes, cancellation: cancellation)
         let sinkPtr = Unmanaged.passRetained(sink)
         defer { sinkPtr.release() }
 
-        curl_easy_reset(h)
+        curl.easyReset(h)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         var allHeaders = options.headers
         if let contentType { allHeaders.append(("Content-Type", contentType)) }
         // No "Expect: 100-continue" round trip on larger bodies.
         allHeaders.append(("Expect", ""))
-        for (k, v) in allHeaders { headerList = curl_slist_append(headerList, "\(k): \(v)") }
-        defer { curl_slist_free_all(headerList) }
+        for (k, v) in allHeaders { headerList = curl.slistAppend(headerList, "\(k): \(v)") }
+        defer { curl.slistFreeAll(headerList) }
 
-        _ = ogpu_curl_setopt_string(h, CURLOPT_URL, url)
-        _ = ogpu_curl_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = ogpu_curl_setopt_string(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        _ = ogpu_curl_setopt_string(h, CURLOPT_USERAGENT, userAgent)
-        _ = ogpu_curl_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
-        _ = ogpu_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-        _ = ogpu_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = ogpu_curl_setopt_long(h, CURLOPT_TCP_NODELAY, 1)
-        _ = ogpu_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(options.connectTimeout * 1000)))
-        _ = ogpu_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, max(1, Int(options.totalTimeout * 1000)))
-        _ = ogpu_curl_setopt_long(h, CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1 : 0)
-        _ = ogpu_curl_setopt_long(h, CURLOPT_MAXREDIRS, 5)
-        _ = ogpu_curl_setopt_off(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes))
-        _ = ogpu_curl_setopt_ptr(h, CURLOPT_HTTPHEADER, headerList)
-        _ = ogpu_curl_setopt_write(h, CURLOPT_WRITEFUNCTION, curlWrite)
-        _ = ogpu_curl_setopt_ptr(h, CURLOPT_WRITEDATA, sinkPtr.toOpaque())
-        _ = ogpu_curl_setopt_header(h, curlHeader)
-        _ = ogpu_curl_setopt_ptr(h, CURLOPT_HEADERDATA, sinkPtr.toOpaque())
-        _ = ogpu_curl_setopt_long(h, CURLOPT_NOPROGRESS, 0)
-        _ = ogpu_curl_setopt_xferinfo(h, curlProgress)
-        _ = ogpu_curl_setopt_ptr(h, CURLOPT_XFERINFODATA, sinkPtr.toOpaque())
+        _ = ogpu_curl_setopt_string(api, h, CURLOPT_URL, url)
+        _ = ogpu_curl_setopt_string(api, h, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = ogpu_curl_setopt_string(api, h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        _ = ogpu_curl_setopt_string(api, h, CURLOPT_USERAGENT, userAgent)
+        _ = ogpu_curl_setopt_string(api, h, CURLOPT_ACCEPT_ENCODING, "")
+        _ = ogpu_curl_setopt_long(api, h, CURLOPT_NOSIGNAL, 1)
+        _ = ogpu_curl_setopt_long(api, h, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = ogpu_curl_setopt_long(api, h, CURLOPT_TCP_NODELAY, 1)
+        _ = ogpu_curl_setopt_long(api, h, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(options.connectTimeout * 1000)))
+        _ = ogpu_curl_setopt_long(api, h, CURLOPT_TIMEOUT_MS, max(1, Int(options.totalTimeout * 1000)))
+        _ = ogpu_curl_setopt_long(api, h, CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1 : 0)
+        _ = ogpu_curl_setopt_long(api, h, CURLOPT_MAXREDIRS, 5)
+        _ = ogpu_curl_setopt_off(api, h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes))
+        _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_HTTPHEADER, headerList)
+        _ = ogpu_curl_setopt_write(api, h, CURLOPT_WRITEFUNCTION, curlWrite)
+        _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_WRITEDATA, sinkPtr.toOpaque())
+        _ = ogpu_curl_setopt_header(api, h, curlHeader)
+        _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_HEADERDATA, sinkPtr.toOpaque())
+        _ = ogpu_curl_setopt_long(api, h, CURLOPT_NOPROGRESS, 0)
+        _ = ogpu_curl_setopt_xferinfo(api, h, curlProgress)
+        _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_XFERINFODATA, sinkPtr.toOpaque())
 
         let code: CURLcode
         if let body {
-            _ = ogpu_curl_setopt_long(h, CURLOPT_POST, 1)
-            _ = ogpu_curl_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            _ = ogpu_curl_setopt_long(api, h, CURLOPT_POST, 1)
+            _ = ogpu_curl_setopt_off(api, h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             code = body.withUnsafeBytes { buf -> CURLcode in
-                _ = ogpu_curl_setopt_ptr(h, CURLOPT_POSTFIELDS, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
-                return curl_easy_perform(h)
+                _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_POSTFIELDS, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1))
+                return curl.easyPerform(h)
             }
         } else {
-            _ = ogpu_curl_setopt_long(h, CURLOPT_HTTPGET, 1)
-            code = curl_easy_perform(h)
+            _ = ogpu_curl_setopt_long(api, h, CURLOPT_HTTPGET, 1)
+            code = curl.easyPerform(h)
         }
 
         var status = 0
-        _ = ogpu_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+        _ = ogpu_curl_getinfo_long(api, h, CURLINFO_RESPONSE_CODE, &status)
         var requestSize = 0
-        _ = ogpu_curl_getinfo_long(h, CURLINFO_REQUEST_SIZE, &requestSize)
+        _ = ogpu_curl_getinfo_long(api, h, CURLINFO_REQUEST_SIZE, &requestSize)
 
         guard code == CURLE_OK else {
-            checkin(h, healthy: false)
-            let detail = String(cString: curl_easy_strerror(code))
+            checkin(h, healthy: false, curl)
+            let detail = curl.easyStrerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)"
             let sent = requestSize > 0
             let kind: TransportError.Kind
             switch code {
@@ -132,9 +137,45 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             }
             throw TransportError(kind: kind, url: url, detail: detail, requestSent: sent)
         }
-        checkin(h, healthy: true)
+        checkin(h, healthy: true, curl)
         return HTTPResponse(status: status, body: sink.bytes, contentType: sink.contentType)
     }
+}
+
+/// libcurl's entry points, opened once, on the first request (see Sources/CCurl/shim.h for why it
+/// is not linked). A machine without libcurl fails each request with the loader's reason.
+struct LibCurl {
+    struct LoadFailure: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "cannot load libcurl (\(reason)); install it with: apt-get install libcurl4" }
+    }
+
+    /// For the typed setopt/getinfo wrappers of shim.h.
+    let table: UnsafePointer<ogpu_curl>
+    let easyInit: @convention(c) () -> UnsafeMutableRawPointer?
+    let easyCleanup: @convention(c) (UnsafeMutableRawPointer?) -> Void
+    let easyReset: @convention(c) (UnsafeMutableRawPointer?) -> Void
+    let easyPerform: @convention(c) (UnsafeMutableRawPointer?) -> CURLcode
+    let easyStrerror: @convention(c) (CURLcode) -> UnsafePointer<CChar>?
+    let slistAppend: @convention(c) (UnsafeMutablePointer<curl_slist>?, UnsafePointer<CChar>?) -> UnsafeMutablePointer<curl_slist>?
+    let slistFreeAll: @convention(c) (UnsafeMutablePointer<curl_slist>?) -> Void
+
+    static let loaded: Result<LibCurl, LoadFailure> = {
+        let table = UnsafeMutablePointer<ogpu_curl>.allocate(capacity: 1)
+        table.initialize(to: ogpu_curl())
+        if let failure = ogpu_curl_load(table) {
+            let reason = String(cString: failure)
+            table.deallocate()
+            return .failure(LoadFailure(reason: reason))
+        }
+        // ogpu_curl_load fails unless it found every entry point.
+        let t = table.pointee
+        _ = t.global_init!(Int(CURL_GLOBAL_DEFAULT))
+        return .success(LibCurl(table: UnsafePointer(table), easyInit: t.easy_init!, easyCleanup: t.easy_cleanup!,
+                                easyReset: t.easy_reset!, easyPerform: t.easy_perform!,
+                                easyStrerror: t.easy_strerror!, slistAppend: t.slist_append!,
+                                slistFreeAll: t.slist_free_all!))
+    }()
 }
 
 /// Collects the body for one transfer and enforces the size limit while it streams in.
