@@ -85,10 +85,11 @@ final class FunctionProto {
     let simpleParameters: Bool
     /// Default value per parameter (evaluated in the callee's frame, so `b = a * 2` works).
     let defaults: [((Frame) throws -> Value)?]
-    var slotCount = 0
-    var cellCount = 0
-    /// Runs the body; the function's value (explicit `return`, or the last expression).
-    var body: (Frame) throws -> Value = { _ in .null }
+    let slotCount: Int
+    let cellCount: Int
+    /// Runs the body; the function's value (explicit `return`, or the last expression). A `let`:
+    /// a call borrows it, where a `var` would be retained and released around every call.
+    let body: (Frame) throws -> Value
     let location: SourceLocation
     /// Frames of finished calls, ready for the next call. No frame outlives its call (closures
     /// capture boxes, not frames), so a call takes one from here instead of allocating two blocks
@@ -103,7 +104,11 @@ final class FunctionProto {
     }
 
     init(name: String, parameters: [String], parameterStorage: [Storage],
-         defaults: [((Frame) throws -> Value)?], location: SourceLocation) {
+         defaults: [((Frame) throws -> Value)?], location: SourceLocation,
+         slotCount: Int, cellCount: Int, body: @escaping (Frame) throws -> Value) {
+        self.slotCount = slotCount
+        self.cellCount = cellCount
+        self.body = body
         self.name = name
         self.parameters = parameters
         self.parameterStorage = parameterStorage
@@ -118,38 +123,48 @@ final class FunctionProto {
 }
 
 extension FunctionProto {
-    /// A frame for a call: a spare one if there is one, else a new one.
+    /// One call: takes a frame (a spare one if there is one), lets `fill` store the arguments,
+    /// runs the body, then clears the frame and keeps it for the next call.
+    ///
+    /// The frame travels as an `Unmanaged` reference that owns the spare list's count, so a call
+    /// does no reference counting on it at all.
     @inline(__always)
-    func takeFrame(captures: UnsafePointer<Box>, context: Unmanaged<CallContext>) -> Frame {
-        if let spare = spareFrames {
-            let frame = spare.takeRetainedValue()
-            spareFrames = frame.nextSpare
-            spareCount -= 1
-            frame.captures = captures
-            frame.contextRef = context
-            return frame
-        }
-        return Frame(slotCount: slotCount, cellCount: cellCount, captures: captures, contextRef: context)
-    }
-
-    /// Runs the body in `frame`, then clears the frame and keeps it for the next call.
-    @inline(__always)
-    func run(_ frame: Frame, at location: SourceLocation?) throws -> Value {
+    func call(captures: UnsafePointer<Box>, context: Unmanaged<CallContext>, at location: SourceLocation?,
+              fill: (Frame) throws -> Void) throws -> Value {
+        let frame = takeFrame(captures: captures, context: context)
         defer { recycle(frame) }
-        return try frame.contextRef._withUnsafeGuaranteedRef { try $0.enter(at: location) { try body(frame) } }
+        return try frame._withUnsafeGuaranteedRef { f in
+            try fill(f)
+            return try context._withUnsafeGuaranteedRef { try $0.enter(at: location) { try body(f) } }
+        }
     }
 
     @inline(__always)
-    private func recycle(_ frame: Frame) {
+    private func takeFrame(captures: UnsafePointer<Box>, context: Unmanaged<CallContext>) -> Unmanaged<Frame> {
+        if let spare = spareFrames {
+            spare._withUnsafeGuaranteedRef { frame in
+                spareFrames = frame.nextSpare
+                frame.captures = captures
+                frame.contextRef = context
+            }
+            spareCount -= 1
+            return spare
+        }
+        return .passRetained(Frame(slotCount: slotCount, cellCount: cellCount, captures: captures, contextRef: context))
+    }
+
+    @inline(__always)
+    private func recycle(_ spare: Unmanaged<Frame>) {
         // Nothing keeps a frame past its call: compiled code receives it as an argument and never
-        // stores it, and closures copy out the boxes they capture. (A uniqueness check cannot
-        // help here: the caller's own reference is still live at this point.)
-        guard spareCount < 32 else { return }
-        for i in 0..<slotCount { frame.slots[i] = .null }
-        for i in 0..<cellCount { frame.cells[i] = Frame.unsetBox }
-        frame.returnValue = .null
-        frame.nextSpare = spareFrames
-        spareFrames = .passRetained(frame)
+        // stores it, and closures copy out the boxes they capture.
+        guard spareCount < 32 else { spare.release(); return }
+        spare._withUnsafeGuaranteedRef { frame in
+            for i in 0..<slotCount { frame.slots[i] = .null }
+            for i in 0..<cellCount { frame.cells[i] = Frame.unsetBox }
+            frame.returnValue = .null
+            frame.nextSpare = spareFrames
+        }
+        spareFrames = spare
         spareCount += 1
     }
 }
@@ -161,6 +176,8 @@ public final class Closure {
     /// memory of its own so that frames can borrow it as a plain pointer.
     let captures: UnsafePointer<Box>
     let captureCount: Int
+    /// `proto` without reference counting, for calls (the closure keeps it alive).
+    let protoRef: Unmanaged<FunctionProto>
     /// The session's list of closures to empty when it ends (see CycleBreaker); not owning.
     var tracker: Unmanaged<CycleBreaker>?
     var nextTracked: Unmanaged<Closure>?
@@ -169,6 +186,7 @@ public final class Closure {
     /// `initialize` must initialize all `captureCount` boxes of the storage it is given.
     init(proto: FunctionProto, captureCount: Int, _ initialize: (UnsafeMutablePointer<Box>) -> Void) {
         self.proto = proto
+        protoRef = .passUnretained(proto)
         self.captureCount = captureCount
         let storage = UnsafeMutablePointer<Box>.allocate(capacity: max(captureCount, 1))
         initialize(storage)
@@ -192,40 +210,37 @@ public final class Closure {
         if positional.count > n {
             throw ScriptError(.value, "\(p.name)() takes \(n) argument\(n == 1 ? "" : "s"), got \(positional.count)", at: location)
         }
-        let frame = p.takeFrame(captures: captures, context: .passUnretained(context))
-        var given = [Bool](repeating: false, count: n)
-        for i in 0..<positional.count {
-            store(positional[i], p.parameterStorage[i], frame)
-            given[i] = true
-        }
-        for (label, value) in named {
-            guard let i = p.parameters.firstIndex(of: label) else {
-                throw ScriptError(.name, "\(p.name)() has no parameter named `\(label)`", at: location)
+        return try p.call(captures: captures, context: .passUnretained(context), at: location) { frame in
+            var given = [Bool](repeating: false, count: n)
+            for i in 0..<positional.count {
+                frame.bind(positional[i], p.parameterStorage[i])
+                given[i] = true
             }
-            if given[i] { throw ScriptError(.name, "\(p.name)() got parameter `\(label)` twice", at: location) }
-            store(value, p.parameterStorage[i], frame)
-            given[i] = true
-        }
-        for i in 0..<n where !given[i] {
-            guard let d = p.defaults[i] else {
-                throw ScriptError(.value, "\(p.name)() is missing its argument `\(p.parameters[i])`", at: location)
+            for (label, value) in named {
+                guard let i = p.parameters.firstIndex(of: label) else {
+                    throw ScriptError(.name, "\(p.name)() has no parameter named `\(label)`", at: location)
+                }
+                if given[i] { throw ScriptError(.name, "\(p.name)() got parameter `\(label)` twice", at: location) }
+                frame.bind(value, p.parameterStorage[i])
+                given[i] = true
             }
-            store(try d(frame), p.parameterStorage[i], frame)
+            for i in 0..<n where !given[i] {
+                guard let d = p.defaults[i] else {
+                    throw ScriptError(.value, "\(p.name)() is missing its argument `\(p.parameters[i])`", at: location)
+                }
+                frame.bind(try d(frame), p.parameterStorage[i])
+            }
         }
-        return try p.run(frame, at: location)
     }
 
     /// Fast path for positional-only calls with exactly the declared count.
     @inline(__always)
     func invokePositional(_ args: UnsafeBufferPointer<Value>, context: CallContext, at location: SourceLocation) throws -> Value {
         let p = proto
-        let frame = p.takeFrame(captures: captures, context: .passUnretained(context))
-        for i in 0..<args.count { store(args[i], p.parameterStorage[i], frame) }
-        return try p.run(frame, at: location)
+        return try p.call(captures: captures, context: .passUnretained(context), at: location) { frame in
+            for i in 0..<args.count { frame.bind(args[i], p.parameterStorage[i]) }
+        }
     }
-
-    @inline(__always)
-    private func store(_ v: Value, _ s: Storage, _ frame: Frame) { frame.bind(v, s) }
 }
 
 extension CallContext {

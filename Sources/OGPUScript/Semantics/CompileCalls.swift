@@ -53,21 +53,31 @@ extension Compiler {
                 for ev in positional { values.append(try ev(f)) }
                 return try f.context.call(fn, values, at: loc)
             }
+            // A constant global's function is borrowed for the call (see `borrowableClosure`).
+            @inline(__always)
+            func call(_ f: Frame, arity: Int, fill: (Frame, FunctionProto) throws -> Void,
+                      otherwise: (Value) throws -> Value) throws -> Value {
+                if let borrowed = calleeCell?.borrowableClosure {
+                    return try borrowed._withUnsafeGuaranteedRef { c in
+                        try Compiler.callClosure(c, arity: arity, from: f, at: loc, fill: fill,
+                                                 otherwise: { try otherwise(.closure(c)) })
+                    }
+                }
+                let fn = try function(f)
+                return try Compiler.callScript(fn, arity: arity, from: f, at: loc, fill: fill, otherwise: { try otherwise(fn) })
+            }
             switch n {
             case 0:
                 return { f in
-                    let fn = try function(f)
-                    return try Compiler.callScript(fn, arity: 0, from: f, at: loc, fill: { _, _ in },
-                                                   otherwise: { try slowCall(fn, f) })
+                    try call(f, arity: 0, fill: { _, _ in }, otherwise: { fn in try slowCall(fn, f) })
                 }
             case 1:
                 let a0 = a0
                 return { f in
-                    let fn = try function(f)
-                    return try Compiler.callScript(fn, arity: 1, from: f, at: loc, fill: { frame, p in
+                    try call(f, arity: 1, fill: { frame, p in
                         let v = try a0(f)
                         if p.simpleParameters { frame.slots[0] = v } else { frame.bind(v, p.parameterStorage[0]) }
-                    }, otherwise: {
+                    }, otherwise: { fn in
                         // One-argument built-ins with a quick form (`len`): no argument arrays.
                         guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
                         let x = try a0(f)
@@ -78,8 +88,7 @@ extension Compiler {
             case 2:
                 let a0 = a0, a1 = a1
                 return { f in
-                    let fn = try function(f)
-                    return try Compiler.callScript(fn, arity: 2, from: f, at: loc, fill: { frame, p in
+                    try call(f, arity: 2, fill: { frame, p in
                         let v0 = try a0(f), v1 = try a1(f)
                         if p.simpleParameters {
                             frame.slots[0] = v0
@@ -88,14 +97,13 @@ extension Compiler {
                             frame.bind(v0, p.parameterStorage[0])
                             frame.bind(v1, p.parameterStorage[1])
                         }
-                    }, otherwise: { try slowCall(fn, f) })
+                    }, otherwise: { fn in try slowCall(fn, f) })
                 }
             default:
                 return { f in
-                    let fn = try function(f)
-                    return try Compiler.callScript(fn, arity: n, from: f, at: loc, fill: { frame, p in
+                    try call(f, arity: n, fill: { frame, p in
                         for k in 0..<n { frame.bind(try positional[k](f), p.parameterStorage[k]) }
-                    }, otherwise: { try slowCall(fn, f) })
+                    }, otherwise: { fn in try slowCall(fn, f) })
                 }
             }
         }
@@ -315,11 +323,17 @@ extension Compiler {
     static func callScript(_ fn: Value, arity: Int, from f: Frame, at loc: SourceLocation,
                            fill: (Frame, FunctionProto) throws -> Void,
                            otherwise: () throws -> Value) throws -> Value {
-        guard case .closure(let c) = fn, c.proto.parameterCount == arity else { return try otherwise() }
-        let p = c.proto
-        let frame = p.takeFrame(captures: c.captures, context: f.contextRef)
-        try fill(frame, p)
-        return try p.run(frame, at: loc)
+        guard case .closure(let c) = fn else { return try otherwise() }
+        return try callClosure(c, arity: arity, from: f, at: loc, fill: fill, otherwise: otherwise)
     }
 
+    @inline(__always)
+    static func callClosure(_ c: Closure, arity: Int, from f: Frame, at loc: SourceLocation,
+                            fill: (Frame, FunctionProto) throws -> Void,
+                            otherwise: () throws -> Value) throws -> Value {
+        try c.protoRef._withUnsafeGuaranteedRef { p in
+            guard p.parameterCount == arity else { return try otherwise() }
+            return try p.call(captures: c.captures, context: f.contextRef, at: loc) { frame in try fill(frame, p) }
+        }
+    }
 }

@@ -291,12 +291,10 @@ extension Compiler {
         }
         let defaults: [Eval?] = d.parameters.map { p in p.defaultValue.map(compileExpr) }
         let name = d.name ?? "fn"
-        let proto = FunctionProto(name: name, parameters: d.parameters.map(\.name), parameterStorage: storage,
-                                  defaults: defaults, location: d.location)
+        let body: Eval
         // Body: a single expression (arrow functions, `{ x => x * 2 }`) needs no statement machinery.
         if d.body.count == 1, case .expression(let e) = d.body[0].kind {
-            let ev = compileExpr(e)
-            proto.body = ev
+            body = compileExpr(e)
         } else {
             var stmts = d.body
             var tail: Eval? = nil
@@ -310,14 +308,15 @@ extension Compiler {
                 tail = compileExprInBody(stmts, e)
             }
             if let tail {
-                proto.body = tail
+                body = tail
             } else {
                 let run = compileStatements(stmts)
-                proto.body = { f in _ = try run(f); return f.returnValue }
+                body = { f in _ = try run(f); return f.returnValue }
             }
         }
-        proto.slotCount = fs.slotCount
-        proto.cellCount = fs.cellCount
+        let proto = FunctionProto(name: name, parameters: d.parameters.map(\.name), parameterStorage: storage,
+                                  defaults: defaults, location: d.location,
+                                  slotCount: fs.slotCount, cellCount: fs.cellCount, body: body)
         scope = outer
         let sources = fs.captures.map(\.source)
         if sources.isEmpty { return { _ in .closure(Closure(proto: proto, captureCount: 0) { _ in }) } }
@@ -353,9 +352,14 @@ extension Compiler {
                 return try rest(f)
             }
         }
+        let loc = last.location
+        if stmts.isEmpty {
+            let tail = compileExpr(last)
+            return { f in try Compiler.locate(loc) { try tail(f) } }
+        }
+        // The statements first: they declare the names the last expression may read.
         let run = compileStatements(stmts)
         let tail = compileExpr(last)
-        let loc = last.location
         return { f in
             if try run(f) == .returned { return f.returnValue }
             return try Compiler.locate(loc) { try tail(f) }
