@@ -82,6 +82,15 @@ public enum Value {
         }
     }
 
+    /// Nil, a bool or a small int: no reference to release when it is overwritten.
+    @inline(__always)
+    var isPlainData: Bool {
+        switch self {
+        case .null, .bool, .int: return true
+        default: return false
+        }
+    }
+
     /// The value as an exact integer if it is an int (small or big).
     public var bigIntValue: BigInt? {
         switch self {
