@@ -35,18 +35,17 @@ struct UTF8Buffer {
         if count &+ 21 > buffer.count { flush() }
         let base = buffer.baseAddress!
         if i < 0 { base[count] = UInt8(ascii: "-"); count &+= 1 }
-        // Digits go backwards into the 20 bytes from `count`, then move to the front.
+        // Counted first, so the digits go straight to their places (last digit first).
         var m = i.magnitude
-        let end = base + (count &+ 20)
-        var p = end
+        var digits = 1, limit: UInt = 10
+        while digits < 20 && m >= limit { digits &+= 1; limit = limit &* 10 }
+        var p = base + (count &+ digits)
         repeat {
             let q = m / 10
             p -= 1
             p.pointee = UInt8(truncatingIfNeeded: m &- q &* 10) &+ UInt8(ascii: "0")
             m = q
         } while m != 0
-        let digits = end - p
-        UnsafeMutableRawPointer(base + count).copyMemory(from: p, byteCount: digits) // memmove: may overlap
         count &+= digits
     }
 
