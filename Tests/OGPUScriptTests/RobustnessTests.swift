@@ -28,14 +28,18 @@ final class RobustnessTests: XCTestCase {
         return session.runFile(source: source, path: name)
     }
 
+    // Sizes capped as the fuzzer caps them: a mutation like `p = p ** 10` in a loop must fail
+    // fast, not spend minutes multiplying million-bit numbers in a debug build.
     override func setUp() {
         Operators.maxStringBytes = 1 << 20
         Operators.maxListCount = 1 << 16
+        Operators.maxIntegerBits = 1 << 16
     }
 
     override func tearDown() {
         Operators.maxStringBytes = 1 << 30
         Operators.maxListCount = 1 << 27
+        Operators.maxIntegerBits = 64_000_000
     }
 
     func corpus() throws -> [String] {

@@ -34,6 +34,10 @@ extension Compiler {
         // A call of a top-level name reads its cell directly.
         var calleeCell: GlobalCell? = nil
         if case .name(let fname) = calleeExpr.kind, scope.resolve(fname) == nil { calleeCell = globals.cell(fname) }
+        // A call of a plain local (`let add = make_adder(1); add(x)`) borrows its function too:
+        // only the caller's own statements write its slots, and none runs during the call.
+        var calleeSlot: Int? = nil
+        if case .name(let fname) = calleeExpr.kind, case .slot(let i)? = scope.resolve(fname)?.0 { calleeSlot = i }
         let globals = self.globals
         let calleeLoc = calleeExpr.location
         if named.isEmpty {
@@ -57,6 +61,12 @@ extension Compiler {
             @inline(__always)
             func call(_ f: Frame, arity: Int, fill: (Frame, FunctionProto) throws -> Void,
                       otherwise: (Value) throws -> Value) throws -> Value {
+                if let slot = calleeSlot, let borrowed = Compiler.closureRef(f.slots[slot]) {
+                    return try borrowed._withUnsafeGuaranteedRef { c in
+                        try Compiler.callClosure(c, arity: arity, from: f, at: loc, fill: fill,
+                                                 otherwise: { try otherwise(.closure(c)) })
+                    }
+                }
                 if let borrowed = calleeCell?.borrowableClosure {
                     return try borrowed._withUnsafeGuaranteedRef { c in
                         try Compiler.callClosure(c, arity: arity, from: f, at: loc, fill: fill,
@@ -325,6 +335,13 @@ extension Compiler {
                            otherwise: () throws -> Value) throws -> Value {
         guard case .closure(let c) = fn else { return try otherwise() }
         return try callClosure(c, arity: arity, from: f, at: loc, fill: fill, otherwise: otherwise)
+    }
+
+    /// The closure `v` holds, unretained.
+    @inline(__always)
+    static func closureRef(_ v: Value) -> Unmanaged<Closure>? {
+        if case .closure(let c) = v { return .passUnretained(c) }
+        return nil
     }
 
     @inline(__always)

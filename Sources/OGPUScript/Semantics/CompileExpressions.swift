@@ -319,9 +319,9 @@ extension Compiler {
                                   slotCount: fs.slotCount, cellCount: fs.cellCount, body: body)
         scope = outer
         let sources = fs.captures.map(\.source)
-        if sources.isEmpty { return { _ in .closure(Closure(proto: proto, captureCount: 0) { _ in }) } }
+        if sources.isEmpty { return { _ in .closure(Closure.make(proto: proto, captureCount: 0) { _ in }) } }
         return { f in
-            let closure = Closure(proto: proto, captureCount: sources.count) { storage in
+            let closure = Closure.make(proto: proto, captureCount: sources.count) { storage in
                 for (k, s) in sources.enumerated() {
                     switch s {
                     case .cell(let i): (storage + k).initialize(to: f.cells[i])
