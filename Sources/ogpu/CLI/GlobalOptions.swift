@@ -30,5 +30,4 @@ struct GlobalOptions: ParsableArguments {
         CommandOptions(network: network, rpcURL: rpcURL, privateKey: privateKey, keystore: keystore,
                        dryRun: dryRun, json: json, noColor: noColor)
     }
-
 }
