@@ -203,3 +203,113 @@ def test_a_valid_key_is_not_echoed_by_usage_errors(ogpu_bin, home):
     assert r.returncode == 64 and KEY not in r.stderr + r.stdout
     r = run(ogpu_bin, home, "--private-key", "0x" + KEY, "--network", "moon")
     assert r.returncode == 64 and KEY not in r.stderr + r.stdout
+
+
+# `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` without options start without ArgumentParser
+# (Sources/ogpu/CLI/PlainCommandLine.swift); a line with any option of ours goes through it. The
+# tests below pin that both readings agree and that the plain one keeps LANGUAGE.md §7-§8.
+
+def test_plain_command_lines_read_as_argument_parser_reads_them(ogpu_bin, home, tmp_path):
+    # A leading --no-color sends the same line through ArgumentParser and changes nothing here:
+    # the output is a pipe and NO_COLOR is set.
+    show = tmp_path / "show.ogpu"
+    show.write_text('print "args", args\n')
+    boom = tmp_path / "boom.ogpu"
+    boom.write_text('print "before"\nthrow "boom"\n')
+    code = 'print "code", args'
+    lines = [
+        ["-e", code], ["-e", code, "a", "b"], ["-e", code, "a", "--json", "-e", "1", "--help"],
+        ["-e", code, "help"], ["-e", code, "check", "x"], ["-e", code, "journal"], ["-e", code, "-"],
+        ["-e", code, "--json"], ["-e", code, "a", "--", "--help", "---x"], ["-e", ""], ["-e", "-1"],
+        [str(show)], [str(show), "--network", "moon", "-h", "--version", "-vh", "-1", "--", "-x"],
+        [str(show), "help"], [str(show), "check", str(show)], [str(show), "-", ""],
+        # ArgumentParser splits every word up to `--`, even the script's: it rejects these two...
+        [str(show), "---x"], ["-e", code, "a", "-=x"],
+        # ...and acts on this one wherever it stands.
+        [str(show), "--generate-completion-script", "bash"],
+        [str(boom), "x"], [str(tmp_path / "nope.ogpu"), "x"], [str(tmp_path)],
+        ["-e", 'print "before"\nthrow "boom"'], ["-e", "let = 1"],
+    ]
+    for args in lines:
+        plain = run(ogpu_bin, home, *args)
+        parsed = run(ogpu_bin, home, "--no-color", *args)
+        assert (plain.returncode, plain.stdout, plain.stderr) == (parsed.returncode, parsed.stdout, parsed.stderr), args
+    for env in ({"OGPU_NETWORK": "moon"}, {"OGPU_RPC_URL": "ftp://x"}, {"CLIENT_PRIVATE_KEY": KEY[:10]}):
+        for args in (["-e", code, "a"], [str(show), "a"]):
+            plain = run(ogpu_bin, home, *args, **env)
+            parsed = run(ogpu_bin, home, "--no-color", *args, **env)
+            assert (plain.returncode, plain.stderr) == (parsed.returncode, parsed.stderr) != (0, ""), (env, args)
+
+
+def test_eval_passes_every_later_word_to_the_script(ogpu_bin, home):
+    r = run(ogpu_bin, home, "-e", "print args", "a", "--json", "-e", "1", "--", "-h")
+    assert (r.returncode, r.stdout, r.stderr) == (0, '["a", "--json", "-e", "1", "--", "-h"]\n', "")
+    r = run(ogpu_bin, home, "-e", "print args", "--json", "a")   # right after CODE, an option is ours
+    assert (r.returncode, r.stdout) == (0, '["a"]\n')
+
+
+def test_script_arguments_that_look_like_our_flags_stay_the_scripts(ogpu_bin, home, tmp_path):
+    script = tmp_path / "a.ogpu"
+    script.write_text("print args\n")
+    r = run(ogpu_bin, home, str(script), "--help", "-h", "-e", "1", "--network", "moon", "check")
+    assert (r.returncode, r.stdout, r.stderr) == (0, '["--help", "-h", "-e", "1", "--network", "moon", "check"]\n', "")
+
+
+def test_network_from_the_environment_without_flags(ogpu_bin, home, tmp_path):
+    script = tmp_path / "net.ogpu"
+    script.write_text("print network().name, network().rpc, args\n")
+    env = dict(OGPU_NETWORK="testnet", OGPU_RPC_URL="http://127.0.0.1:1")
+    r = run(ogpu_bin, home, str(script), "x", **env)
+    assert (r.returncode, r.stdout, r.stderr) == (0, 'testnet http://127.0.0.1:1 ["x"]\n', "")
+    r = run(ogpu_bin, home, "-e", "print network().name, network().rpc", **env)
+    assert (r.returncode, r.stdout) == (0, "testnet http://127.0.0.1:1\n")
+    r = run(ogpu_bin, home, "--network", "mainnet", "-e", "print network().name", **env)   # the flag wins
+    assert (r.returncode, r.stdout) == (0, "mainnet\n")
+
+
+def test_bad_environment_is_a_usage_error_before_anything_runs(ogpu_bin, home, tmp_path):
+    script = tmp_path / "a.ogpu"
+    script.write_text('print "ran"\n')
+    for args in ([str(script)], ["-e", 'print "ran"']):
+        r = run(ogpu_bin, home, *args, OGPU_NETWORK="moon")
+        assert (r.returncode, r.stdout) == (64, "")
+        assert r.stderr == "ogpu: unknown network 'moon': use mainnet, testnet, local, or an http(s):// RPC URL\n"
+        r = run(ogpu_bin, home, *args, CLIENT_PRIVATE_KEY=KEY[:60])
+        assert (r.returncode, r.stdout) == (64, "")
+        assert "CLIENT_PRIVATE_KEY" in r.stderr and KEY[:60] not in r.stderr
+
+
+def test_no_color_from_the_environment_without_flags(ogpu_bin, home, tmp_path):
+    # In a terminal errors are colored unless NO_COLOR is set or --no-color given.
+    script = tmp_path / "boom.ogpu"
+    script.write_text('throw "boom"\n')
+
+    def shown(args, **env):
+        child = pexpect.spawn(ogpu_bin, args, env=base_env(home, **env), encoding="utf-8", timeout=30)
+        child.expect(pexpect.EOF)
+        child.close()
+        return child.exitstatus, child.before
+
+    for args in ([str(script)], ["-e", 'throw "boom"']):
+        status, out = shown(args, NO_COLOR=None)
+        assert status == 70 and "\x1b[" in out and "boom" in out
+        status, out = shown(args, NO_COLOR="1")
+        assert status == 70 and "\x1b[" not in out and "error[user]: boom" in out
+        status, out = shown(["--no-color", *args], NO_COLOR=None)
+        assert status == 70 and "\x1b[" not in out and "error[user]: boom" in out
+
+
+def test_eval_errors_exit_with_the_language_codes(ogpu_bin, home):
+    r = run(ogpu_bin, home, "-e", 'print "before"\nthrow "boom"', "arg")
+    assert (r.returncode, r.stdout) == (70, "before\n")
+    assert "error[user]: boom" in r.stderr and "<-e>:2:7" in r.stderr
+    r = run(ogpu_bin, home, "-e", 'print "never"\nlet = 1\nlet y = (2', "arg")
+    assert (r.returncode, r.stdout) == (65, "")
+    assert r.stderr.count("error[syntax]") == 2 and "<-e>:2:5" in r.stderr
+
+
+def test_missing_script_with_arguments_is_66(ogpu_bin, home, tmp_path):
+    missing = tmp_path / "nope.ogpu"
+    r = run(ogpu_bin, home, str(missing), "a", "--json")
+    assert (r.returncode, r.stdout) == (66, "")
+    assert r.stderr == f"ogpu: cannot open '{missing}': no such readable file\n"

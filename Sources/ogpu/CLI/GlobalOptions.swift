@@ -24,44 +24,10 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "Plain output without colors (also when NO_COLOR is set).")
     var noColor = false
 
-    /// Flags first, then environment, then defaults; signing key: --keystore, --private-key,
-    /// CLIENT_PRIVATE_KEY. Secrets are wrapped at once and never appear in messages.
-    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment,
-                       askPassword: (String) throws -> Secret = PasswordPrompt.read) throws -> CLIConfiguration {
-        var config = CLIConfiguration()
-        if let name = network ?? nonEmpty(environment["OGPU_NETWORK"]) {
-            config.network = try CLIConfiguration.parseNetwork(name)
-        }
-        if let url = rpcURL ?? nonEmpty(environment["OGPU_RPC_URL"]) {
-            guard CLIConfiguration.isHTTPURL(url) else {
-                throw CommandFailure(message: "--rpc-url must be an http:// or https:// URL, not '\(url)'", exitCode: ExitStatus.usage)
-            }
-            config.rpcURL = url
-        }
-        if let path = keystore {
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw CommandFailure(message: "cannot open keystore '\(path)': no such readable file", exitCode: ExitStatus.fileNotFound)
-            }
-            let password: Secret
-            if let fromEnvironment = environment["OGPU_PASSWORD"] {
-                password = Secret(fromEnvironment)
-            } else {
-                password = try askPassword("Password for \((path as NSString).lastPathComponent): ")
-            }
-            config.signer = .keystore(path: path, password: password)
-        } else if let key = privateKey {
-            config.signer = .privateKey(try CLIConfiguration.validatePrivateKey(key, origin: "--private-key"), origin: "--private-key")
-        } else if let key = nonEmpty(environment["CLIENT_PRIVATE_KEY"]) {
-            config.signer = .privateKey(try CLIConfiguration.validatePrivateKey(key, origin: "CLIENT_PRIVATE_KEY"), origin: "CLIENT_PRIVATE_KEY")
-        }
-        config.dryRun = dryRun
-        config.json = json
-        config.color = !noColor && nonEmpty(environment["NO_COLOR"]) == nil && Terminal.stdoutIsTerminal
-        return config
-    }
-
-    private func nonEmpty(_ s: String?) -> String? {
-        guard let s, !s.isEmpty else { return nil }
-        return s
+    /// These flags as plain values (the rest of the command's options unset); `CommandOptions`
+    /// turns them and the environment into a `CLIConfiguration`.
+    var commandOptions: CommandOptions {
+        CommandOptions(network: network, rpcURL: rpcURL, privateKey: privateKey, keystore: keystore,
+                       dryRun: dryRun, json: json, noColor: noColor)
     }
 }

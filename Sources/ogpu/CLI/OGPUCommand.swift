@@ -40,6 +40,7 @@ struct OGPUCommand: ParsableCommand {
         subcommands: [CheckCommand.self, JournalCommand.self])
 
     /// `check` and `journal` are dispatched by hand: ArgumentParser would take them for the FILE positional.
+    /// Plain `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` skip ArgumentParser (see `PlainCommandLine`).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "help", arguments.dropFirst().first == "check" {
@@ -53,6 +54,16 @@ struct OGPUCommand: ParsableCommand {
         }
         if arguments.first == "journal" {
             JournalCommand.main(Array(arguments.dropFirst()))
+        }
+        if let options = PlainCommandLine.parse(arguments) {
+            let status: Int32
+            do {
+                status = try options.run()
+            } catch {
+                Self.exit(withError: error)   // as ArgumentParser's `main` reports it
+            }
+            // ArgumentParser ends a run that throws `ExitCode` with exit() and prints nothing.
+            Foundation.exit(status)
         }
         Self.main(arguments)
     }
@@ -71,48 +82,13 @@ struct OGPUCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments for the script (its `args` list).", valueName: "args"))
     var scriptArguments: [String] = []
 
-    private var scriptAndArguments: [String] { (script.map { [$0] } ?? []) + scriptArguments }
-
     func run() throws {
-        let config: CLIConfiguration
-        do {
-            config = try options.configuration()
-        } catch let failure as CommandFailure {
-            throw report(failure)
-        }
-        if options.privateKey != nil {
-            Terminal.writeError("ogpu: warning: --private-key is visible to other users of this machine; prefer CLIENT_PRIVATE_KEY or --keystore\n")
-        }
-        let style = Style(enabled: config.color)
-        if !config.dryRun, let hint = JournalCommand.startupHint(network: config.network) {
-            Terminal.writeError(hint)
-        }
-        let runner = ScriptRunner(configuration: config, style: style)
-
-        if let code {
-            throw ExitCode(runner.run(source: code, path: "<-e>", arguments: scriptAndArguments))
-        }
-        if let path = scriptAndArguments.first {
-            let arguments = Array(scriptAndArguments.dropFirst())
-            if path == "-" {
-                throw ExitCode(runner.run(source: readStandardInput(), path: "<stdin>", arguments: arguments))
-            }
-            throw ExitCode(runner.runFile(path: path, arguments: arguments))
-        }
-        if !Terminal.stdinIsTerminal {
-            throw ExitCode(runner.run(source: readStandardInput(), path: "<stdin>", arguments: []))
-        }
-        let repl = REPL(configuration: config, style: style, prelude: prelude)
-        throw ExitCode(repl.run())
-    }
-
-    private func report(_ failure: CommandFailure) -> ExitCode {
-        Terminal.writeError("ogpu: \(failure.message)\n")
-        return ExitCode(failure.exitCode)
-    }
-
-    private func readStandardInput() -> String {
-        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        var options = options.commandOptions
+        options.code = code
+        options.prelude = prelude
+        options.script = script
+        options.scriptArguments = scriptArguments
+        throw ExitCode(try options.run())
     }
 }
 
