@@ -76,6 +76,26 @@ extension Compiler {
                 let fn = try function(f)
                 return try Compiler.callScript(fn, arity: arity, from: f, at: loc, fill: fill, otherwise: { try otherwise(fn) })
             }
+            // `len(s)` and the other one-argument built-ins with a quick form, called by their
+            // own name: straight to the quick form while the name still holds that built-in.
+            if n == 1, let cell = calleeCell, case .builtin(let b)? = cell.value, let quick = b.quickUnary {
+                let a0 = a0, identity = ObjectIdentifier(b)
+                return { f in
+                    guard cell.builtinIdentity == identity else {
+                        return try call(f, arity: 1, fill: { frame, p in
+                            frame.bind(try a0(f), p.parameterStorage[0])
+                        }, otherwise: { fn in
+                            guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
+                            let x = try a0(f)
+                            if let r = quick(x) { return r }
+                            return try f.context.call(fn, [x], at: loc)
+                        })
+                    }
+                    let x = try a0(f)
+                    if let r = quick(x) { return r }
+                    return try f.context.call(.builtin(b), [x], at: loc)
+                }
+            }
             switch n {
             case 0:
                 return { f in

@@ -5,8 +5,12 @@ final class GlobalCell {
     var value: Value? {
         didSet {
             if case .closure(let c)? = value { closureRef = .passUnretained(c) } else { closureRef = nil }
+            if case .builtin(let b)? = value { builtinIdentity = ObjectIdentifier(b) } else { builtinIdentity = nil }
         }
     }
+    /// Which built-in the cell holds, if any: a call site compiled for one built-in checks it
+    /// is still there without copying the value out.
+    private(set) var builtinIdentity: ObjectIdentifier?
     var isConstant = false
     /// The closure the cell holds, without a reference count of its own.
     private var closureRef: Unmanaged<Closure>?
@@ -23,6 +27,7 @@ final class GlobalCell {
         self.name = name
         self.value = value
         if case .closure(let c)? = value { closureRef = .passUnretained(c) }
+        if case .builtin(let b)? = value { builtinIdentity = ObjectIdentifier(b) }
     }
 }
 
