@@ -52,7 +52,7 @@ final class CycleBreaker {
             for i in 0..<c.captureCount { c.captures[i].value = .null }
         }
         for g in namespaces {
-            for cell in g.cells.values { cell.value = nil }
+            for cell in g.cells.values { cell.clear() }
         }
     }
 }

@@ -3,11 +3,25 @@
 final class GlobalCell {
     let name: String
     var value: Value? {
+        willSet {
+            // A call may be running the function this constant holds (an `import` inside it can
+            // rebind the name): the old function stays alive until the session ends.
+            if isConstant, closureRef != nil, let old = value { retired.append(old) }
+        }
         didSet {
             if case .closure(let c)? = value { closureRef = .passUnretained(c) } else { closureRef = nil }
             if case .builtin(let b)? = value { builtinIdentity = ObjectIdentifier(b) } else { builtinIdentity = nil }
         }
     }
+    /// Functions this constant held before its current value (see `value`).
+    private var retired: [Value] = []
+
+    /// Empties the cell, and what it held before (the end of its session).
+    func clear() {
+        value = nil
+        retired = []
+    }
+
     /// Which built-in the cell holds, if any: a call site compiled for one built-in checks it
     /// is still there without copying the value out.
     private(set) var builtinIdentity: ObjectIdentifier?
@@ -16,9 +30,10 @@ final class GlobalCell {
     private var closureRef: Unmanaged<Closure>?
 
     /// The function a call of this name may borrow for the call's length: only a constant's
-    /// (`fn`, `let`), whose value only top-level code sets, and top-level code never runs inside
-    /// a call. (A `var` can be reassigned by the very function it holds.) Borrowing saves a
-    /// retain, a release and two copies of the value per call.
+    /// (`fn`, `let`). A constant's function is never freed while its session runs, even when the
+    /// name is rebound (REPL redefinition, `import` inside a function): see `retired`. A `var`
+    /// can be reassigned, and its function freed, by the very function it holds. Borrowing saves
+    /// a retain, a release and two copies of the value per call.
     @inline(__always)
     var borrowableClosure: Unmanaged<Closure>? { isConstant ? closureRef : nil }
     /// Declared by a top-level `let`/`var`/`fn` somewhere (or a built-in / import) — for `check` warnings.
