@@ -135,31 +135,12 @@ final class Compiler {
                     throw e
                 }
             }
-        case 4:
-            let s0 = steps[0].run, s1 = steps[1].run, s2 = steps[2].run, s3 = steps[3].run
-            let l0 = steps[0].location, l1 = steps[1].location, l2 = steps[2].location, l3 = steps[3].location
-            return { f in
-                var at = l0
-                do {
-                    var r = try s0(f)
-                    if r != .normal { return r }
-                    at = l1
-                    r = try s1(f)
-                    if r != .normal { return r }
-                    at = l2
-                    r = try s2(f)
-                    if r != .normal { return r }
-                    at = l3
-                    return try s3(f)
-                } catch var e as ScriptError {
-                    if e.location == nil { e.location = at }
-                    throw e
-                }
-            }
         default:
-            // Longer bodies: runs of four, each unrolled (a statement loaded out of an array is
-            // retained and released around its run, every time).
-            let head = sequence(Array(steps.prefix(4))), rest = sequence(Array(steps.dropFirst(4)))
+            // Longer bodies: halves, down to unrolled runs of at most three (a statement loaded
+            // out of an array is retained and released around its run, every time). Halving keeps
+            // the nesting shallow for long files.
+            let half = steps.count / 2
+            let head = sequence(Array(steps.prefix(half))), rest = sequence(Array(steps.dropFirst(half)))
             return { f in
                 let r = try head(f)
                 if r != .normal { return r }
