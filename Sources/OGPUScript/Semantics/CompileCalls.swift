@@ -57,17 +57,12 @@ extension Compiler {
                 for ev in positional { values.append(try ev(f)) }
                 return try f.context.call(fn, values, at: loc)
             }
-            // A constant global's function is borrowed for the call (see `borrowableClosure`).
+            // A plain local's or a constant global's function is borrowed for the call (see
+            // `calleeSlot`, `borrowableClosure`); any other callee is copied out first.
             @inline(__always)
             func call(_ f: Frame, arity: Int, fill: (Frame, FunctionProto) throws -> Void,
                       otherwise: (Value) throws -> Value) throws -> Value {
-                if let slot = calleeSlot, let borrowed = Compiler.closureRef(f.slots[slot]) {
-                    return try borrowed._withUnsafeGuaranteedRef { c in
-                        try Compiler.callClosure(c, arity: arity, from: f, at: loc, fill: fill,
-                                                 otherwise: { try otherwise(.closure(c)) })
-                    }
-                }
-                if let borrowed = calleeCell?.borrowableClosure {
+                if let borrowed = calleeSlot.flatMap({ Compiler.closureRef(f.slots[$0]) }) ?? calleeCell?.borrowableClosure {
                     return try borrowed._withUnsafeGuaranteedRef { c in
                         try Compiler.callClosure(c, arity: arity, from: f, at: loc, fill: fill,
                                                  otherwise: { try otherwise(.closure(c)) })
@@ -76,26 +71,6 @@ extension Compiler {
                 let fn = try function(f)
                 return try Compiler.callScript(fn, arity: arity, from: f, at: loc, fill: fill, otherwise: { try otherwise(fn) })
             }
-            // `len(s)` and the other one-argument built-ins with a quick form, called by their
-            // own name: straight to the quick form while the name still holds that built-in.
-            if n == 1, let cell = calleeCell, case .builtin(let b)? = cell.value, let quick = b.quickUnary {
-                let a0 = a0, identity = ObjectIdentifier(b)
-                return { f in
-                    guard cell.builtinIdentity == identity else {
-                        return try call(f, arity: 1, fill: { frame, p in
-                            frame.bind(try a0(f), p.parameterStorage[0])
-                        }, otherwise: { fn in
-                            guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
-                            let x = try a0(f)
-                            if let r = quick(x) { return r }
-                            return try f.context.call(fn, [x], at: loc)
-                        })
-                    }
-                    let x = try a0(f)
-                    if let r = quick(x) { return r }
-                    return try f.context.call(.builtin(b), [x], at: loc)
-                }
-            }
             switch n {
             case 0:
                 return { f in
@@ -103,7 +78,7 @@ extension Compiler {
                 }
             case 1:
                 let a0 = a0
-                return { f in
+                let general: Eval = { f in
                     try call(f, arity: 1, fill: { frame, p in
                         let v = try a0(f)
                         if p.simpleParameters { frame.slots[0] = v } else { frame.bind(v, p.parameterStorage[0]) }
@@ -114,6 +89,16 @@ extension Compiler {
                         if let r = quick(x) { return r }
                         return try f.context.call(fn, [x], at: loc)
                     })
+                }
+                // `len(s)` and the other quick built-ins called by their own name: straight to the
+                // quick form while the name still holds that built-in.
+                guard let cell = calleeCell, case .builtin(let b)? = cell.value, let quick = b.quickUnary else { return general }
+                let identity = ObjectIdentifier(b)
+                return { f in
+                    guard cell.builtinIdentity == identity else { return try general(f) }
+                    let x = try a0(f)
+                    if let r = quick(x) { return r }
+                    return try f.context.call(.builtin(b), [x], at: loc)
                 }
             case 2:
                 let a0 = a0, a1 = a1
