@@ -1,11 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: ogpu (CLI, REPL) → OGPUScript (language) → OGPUKit (client core).
+// Data flows one way: ogpu (CLI, REPL) → OGPUScript (language) → OGPUKit (network client) →
+// OGPUPrimitives (addresses, units, hashing, RLP, ABI, keys and signing: no transport).
 let package = Package(
     name: "ogpu",
     products: [
         .executable(name: "ogpu", targets: ["ogpu"]),
+        .library(name: "OGPUPrimitives", targets: ["OGPUPrimitives"]),
         .library(name: "OGPUKit", targets: ["OGPUKit"]),
         .library(name: "OGPUScript", targets: ["OGPUScript"]),
     ],
@@ -23,13 +25,20 @@ let package = Package(
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
 
-        .target(name: "OGPUKit", dependencies: [
-            "CSecp256k1", "CCurl",
+        // What the parser and a signer need, with no network code: a script that only computes
+        // addresses, amounts and hashes links nothing of the transport.
+        .target(name: "OGPUPrimitives", dependencies: [
+            "CSecp256k1",
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
-        ]),
-        .target(name: "OGPUScript", dependencies: ["OGPUKit", .product(name: "BigInt", package: "BigInt")],
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        // The network client: JSON-RPC over libcurl, the send journal, IPFS, the OpenGPU contracts.
+        .target(name: "OGPUKit", dependencies: [
+            "OGPUPrimitives", "CCurl",
+            .product(name: "BigInt", package: "BigInt"),
+        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "OGPUScript", dependencies: ["OGPUKit", "OGPUPrimitives", .product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [
                     // The evaluator's hot paths touch class fields (frames, cells, depth) millions of
                     // times; its accesses never overlap, so release builds skip the dynamic checks.
@@ -41,7 +50,7 @@ let package = Package(
                     .unsafeFlags(["-Xfrontend", "-assume-single-threaded"]),
                 ]),
         .executableTarget(name: "ogpu", dependencies: [
-            "OGPUScript", "OGPUKit", "CEditLine",
+            "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: [
             // Compiled against the static Foundation too, so this module's autolink entries name
@@ -56,11 +65,13 @@ let package = Package(
         ]),
 
         // Benchmarks (scripts/bench): `ogpu-bench <name>` prints figures against named peers.
-        .executableTarget(name: "ogpu-bench", dependencies: ["OGPUKit", "CSecp256k1"], path: "bench/OGPUBench"),
+        .executableTarget(name: "ogpu-bench", dependencies: ["OGPUKit", "OGPUPrimitives", "CSecp256k1"], path: "bench/OGPUBench"),
 
-        .testTarget(name: "OGPUKitTests", dependencies: ["OGPUKit"]),
-        .testTarget(name: "OGPUScriptTests", dependencies: ["OGPUScript", "ogpu"]),
+        .testTarget(name: "OGPUKitTests", dependencies: ["OGPUKit", "OGPUPrimitives"]),
+        .testTarget(name: "OGPUScriptTests", dependencies: ["OGPUScript", "ogpu", "OGPUKit", "OGPUPrimitives"]),
     ],
+    // The language and the command stay in the Swift 5 mode: the evaluator is single-threaded by
+    // contract (-assume-single-threaded) and its globals are per-process tables.
     swiftLanguageModes: [.v5]
 )
 
@@ -69,5 +80,5 @@ let package = Package(
 // could not link it.
 if Context.environment["OGPU_FUZZ"] == "1" {
     package.products.append(.executable(name: "ogpu-fuzz", targets: ["ogpu-fuzz"]))
-    package.targets.append(.executableTarget(name: "ogpu-fuzz", dependencies: ["OGPUScript"], path: "Fuzz/OGPUScriptFuzz"))
+    package.targets.append(.executableTarget(name: "ogpu-fuzz", dependencies: ["OGPUScript", "OGPUPrimitives"], path: "Fuzz/OGPUScriptFuzz"))
 }

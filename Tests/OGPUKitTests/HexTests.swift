@@ -1,5 +1,6 @@
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class HexTests: XCTestCase {
     func testRoundTrip() throws {

@@ -1,5 +1,6 @@
 import BigInt
 import OGPUKit
+import OGPUPrimitives
 import XCTest
 @testable import OGPUScript
 

@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 import XCTest
 
 /// The OpenGPU built-ins end to end: the real `ogpu` binary runs `Tests/Scripts/network/*.ogpu`

@@ -1,6 +1,7 @@
 import BigInt
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 // `ogpu-bench abi`: the contract ABI codec against Python eth-abi (what web3.py and the official SDK use),
 // on the same work in the same run:

@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 // Keccak-256 against OpenSSL's SHA3-256 (same Keccak-f[1600] permutation and rate, different padding byte),
 // measured in the same process run so both see the same machine load.

@@ -1,6 +1,7 @@
 import BigInt
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// `ogpu-bench publish RPC_URL N [SDK_PYTHON SDK_SCRIPT] [--rounds R]`: publishes N tasks on the devnet
 /// three ways — the official Python SDK (`SDK_SCRIPT`, bench/publish/sdk_publish.py, run by `SDK_PYTHON`),

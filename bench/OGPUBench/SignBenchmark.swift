@@ -2,6 +2,7 @@ import BigInt
 import CSecp256k1
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 // `ogpu-bench sign`: build + sign + serialize a publishTask EIP-1559 transaction, against
 //   • bare libsecp256k1 (`secp256k1_ecdsa_sign_recoverable` on a fixed 32-byte hash), the floor;

@@ -1,5 +1,7 @@
+import OGPUPrimitives
 /// Pinning-service upload (multipart, exactly as the official SDK posts it) and bounded gateway
 /// fetches for task configs and response payloads (PROTOCOL.md §8.2).
+/// Sendable: no state changes after set-up (`timeout`, `uploadAttempts`, `backoff` and `maxFetchBytes` are settings, set before the client is shared); the transport is Sendable.
 public final class IPFSClient: @unchecked Sendable {
     public let uploadURL: String
     /// Gateway used to resolve `ipfs://CID` URIs, when known.

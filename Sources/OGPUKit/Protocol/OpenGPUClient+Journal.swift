@@ -1,4 +1,5 @@
 import Foundation
+import OGPUPrimitives
 
 /// Recovery after an interrupted session (Ctrl-C, crash, lost network): what the send journal
 /// says may be on this network's chain, settled against the node, with the task each mined

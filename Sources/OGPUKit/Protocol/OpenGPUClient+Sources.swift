@@ -1,4 +1,5 @@
 import BigInt
+import OGPUPrimitives
 
 extension OpenGPUClient {
     // MARK: - Sources

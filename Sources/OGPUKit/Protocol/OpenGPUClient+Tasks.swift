@@ -1,5 +1,6 @@
 import Foundation
 import BigInt
+import OGPUPrimitives
 
 extension OpenGPUClient {
     private var controller: Address { network.contracts.controller }
@@ -308,7 +309,7 @@ extension OpenGPUClient {
 
 /// Incremental event polling: each `poll()` returns the task's events since the last one
 /// (`eth_getLogs` from the last seen block + 1 to latest), as PROTOCOL.md §12 recommends.
-public final class TaskEventPoller: @unchecked Sendable {
+public final class TaskEventPoller {
     public let client: OpenGPUClient
     public let task: Address
     public private(set) var nextBlock: UInt64

@@ -1,4 +1,5 @@
 import Foundation
+import OGPUPrimitives
 
 /// How waiting for a task ended (PROTOCOL.md §9.5).
 public enum TaskWaitOutcome: Sendable {

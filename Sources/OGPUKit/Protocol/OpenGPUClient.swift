@@ -1,8 +1,10 @@
 import BigInt
 import Foundation
+import OGPUPrimitives
 
 /// The client side of OpenGPU on one network: reads through batched `eth_call`s, writes through
 /// `TransactionSender` (journaled, exactly once), configs and payloads through `IPFSClient`.
+/// Sendable: the one mutable field, `verifiedSender`, is read and written under `lock`; `onBroadcast` is a setting, set before the client is shared.
 public final class OpenGPUClient: @unchecked Sendable {
     public let network: Network
     public let eth: EthClient

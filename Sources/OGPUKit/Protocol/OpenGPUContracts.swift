@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// Every OpenGPU contract function and event this client uses, as human-readable signatures
 /// (PROTOCOL.md §5–6, Appendix A). A test checks each against `shared/protocol/abi/`.
 public enum OpenGPUContracts {

@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// The SDK's error families for contract reverts (PROTOCOL.md §11.3), recognised from the
 /// decoded revert's name or message so callers can react without string matching.
 public enum OpenGPUErrorKind: String, Sendable, CaseIterable {

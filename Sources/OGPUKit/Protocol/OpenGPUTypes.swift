@@ -1,4 +1,5 @@
 import BigInt
+import OGPUPrimitives
 
 /// On-chain enums (PROTOCOL.md §4); all `uint8`.
 public enum TaskStatus: UInt8, Sendable, CaseIterable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// The off-chain task config a client pins before publishing (PROTOCOL.md §8.1):
 /// `{"function_name": …, "data": …, <extras in order>}`, serialised byte-for-byte like the
 /// official SDK's `json.dumps(task_input.to_dict())` so the same input pins to the same CID.

@@ -1,7 +1,9 @@
 import Foundation
+import OGPUPrimitives
 
 /// A flag a caller (a REPL's Ctrl-C handler, a script's deadline) sets to stop in-flight work.
 /// Transfers poll it from libcurl's progress callback; waits poll it between sleeps.
+/// Sendable: `cancelled` is read and written under `lock`; the linked `InterruptFlag` is itself thread-safe.
 public final class CancellationToken: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false

@@ -1,4 +1,5 @@
 import Foundation
+import OGPUPrimitives
 
 /// A contract refused an operation. Carries the decoded revert (custom error with arguments,
 /// `Error(string)`, `Panic`), where it was detected, and — for mined reverts — the transaction.

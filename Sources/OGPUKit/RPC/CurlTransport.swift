@@ -1,8 +1,10 @@
 import CCurl
 import Foundation
+import OGPUPrimitives
 
 /// HTTP over libcurl. Easy handles are pooled and reused, so consecutive requests to a node share a
 /// kept-alive connection; each handle is used by one thread at a time (the pool lock hands them out).
+/// Sendable: the idle handle pool is touched only under `lock`, and a handle taken from it belongs to one request (one thread) until it is checked back in.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [UnsafeMutableRawPointer] = []
@@ -144,8 +146,10 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
 /// libcurl's entry points, opened once, on the first request (see Sources/CCurl/shim.h for why it
 /// is not linked). A machine without libcurl fails each request with the loader's reason.
-struct LibCurl {
-    struct LoadFailure: Error, CustomStringConvertible {
+/// Sendable: every field is a C function pointer or the table they came from, written once before
+/// `loaded` is published (Swift runs a static's initialiser once, under a lock) and never mutated.
+struct LibCurl: @unchecked Sendable {
+    struct LoadFailure: Error, CustomStringConvertible, Sendable {
         let reason: String
         var description: String { "cannot load libcurl (\(reason)); install it with: apt-get install libcurl4" }
     }

@@ -1,7 +1,9 @@
 import BigInt
+import OGPUPrimitives
 
 /// Typed `eth_*` calls over a `JSONRPCClient`. Thin on purpose: policy (nonces, fees, journaling)
 /// lives in the sender; this layer only shapes requests and validates answers.
+/// Sendable: stateless apart from `rpc`, which is Sendable itself.
 public final class EthClient: @unchecked Sendable {
     public let rpc: JSONRPCClient
 

@@ -1,4 +1,5 @@
 import BigInt
+import OGPUPrimitives
 
 /// Decoding of the node's JSON shapes into typed values, with errors that say which field was bad.
 public struct EthDecodingError: Error, Sendable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import BigInt
 import Foundation
+import OGPUPrimitives
 
 /// What a transaction will pay per gas.
 public enum FeeQuote: Sendable, Equatable {
@@ -19,6 +20,7 @@ public enum FeeQuote: Sendable, Equatable {
 /// margin: EIP-1559 when the latest block has a base fee, priority from `eth_maxPriorityFeePerGas`
 /// (falling back to `eth_feeHistory`), `maxFee = priority + 2·baseFee`; legacy `eth_gasPrice`
 /// otherwise. Quotes are cached briefly so a batch of publishes costs one lookup.
+/// Sendable: the cached quote is read and written under `lock`; `gasMargin` and `cacheSeconds` are settings, set before the oracle is shared.
 public final class FeeOracle: @unchecked Sendable {
     public let eth: EthClient
     /// Gas limit = estimate × (1 + margin), so state changes between estimate and inclusion don't run out of gas.

@@ -1,9 +1,11 @@
 import Foundation
+import OGPUPrimitives
 
 /// Remembers the last gas estimate per call *shape* — target, 4-byte selector, calldata length,
 /// and whether value is sent — so the next call of that shape (the next task publish, whose calldata
 /// differs only in the config URL) starts from a known limit. The limit is only a starting point:
 /// `TransactionSender.gasLimit(for:)` proves it with an `eth_call` before anything is signed.
+/// Sendable: the estimates table is read and written under `lock` only.
 public final class GasPlan: @unchecked Sendable {
     struct Shape: Hashable {
         let to: Address

@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// What the HTTP layer reports. Kept separate from libcurl so the JSON-RPC client can be tested
 /// against any transport.
 public struct HTTPResponse: Sendable {

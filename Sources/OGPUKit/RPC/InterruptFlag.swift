@@ -1,4 +1,5 @@
 import Synchronization
+import OGPUPrimitives
 
 /// A flag that any thread may raise at any moment (a Ctrl-C handler) and the working thread polls.
 ///
@@ -6,6 +7,8 @@ import Synchronization
 /// count: the script evaluator is compiled with non-atomic reference counting (it runs on one
 /// thread), so an object that another thread retains at the same time could have its count
 /// corrupted. The owner allocates it once and deallocates it after the last reader is gone.
+/// Sendable: its only state is the `Atomic<Bool>` in its cell, which the owner keeps allocated
+/// while any thread may use the flag.
 public struct InterruptFlag: @unchecked Sendable {
     private let cell: UnsafeMutablePointer<Atomic<Bool>>
 

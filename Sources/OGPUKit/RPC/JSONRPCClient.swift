@@ -1,4 +1,5 @@
 import Foundation
+import OGPUPrimitives
 
 /// One JSON-RPC 2.0 call in a batch.
 public struct RPCCall: Sendable {
@@ -12,6 +13,7 @@ public struct RPCCall: Sendable {
 
 /// JSON-RPC 2.0 over an `HTTPTransport`: single calls and batches, response validation, and
 /// automatic retries (jittered backoff) for failures `RetryPolicy` deems safe.
+/// Sendable: request ids come from `nextID` under `idLock`; `retry` and `options` are settings, set before the client is shared; the transport is Sendable.
 public final class JSONRPCClient: @unchecked Sendable {
     public let url: String
     public let transport: HTTPTransport

@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// Serialises `JSONValue` in two byte forms: compact (what we send to nodes) and the form Python's
 /// `json.dumps(obj)` produces with its defaults (`", "`/`": "` separators, `ensure_ascii=True`),
 /// which is what the official SDK pins as a task config.

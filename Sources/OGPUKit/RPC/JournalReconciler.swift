@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// Settles what an interrupted session left in the send journal: every transaction that was
 /// signed but has no final state is looked up by hash and recorded as mined or reverted. One that
 /// no node knows can be re-broadcast — the *same signed bytes*, so it lands at most once — or,

@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// The singleton OpenGPU contracts of one chain (PROTOCOL.md §1–2).
 public struct ContractAddresses: Sendable, Equatable {
     public var nexus: Address

@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// Finds out which OpenGPU network an RPC URL serves: `eth_chainId` first, then the devnet's
 /// `ogpu_manifest` (contract addresses, IPFS endpoints, dev accounts). Known chain ids without a
 /// manifest map to the built-in mainnet/testnet constants, reached through that URL.

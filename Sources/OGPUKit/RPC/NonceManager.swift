@@ -1,4 +1,5 @@
 import Foundation
+import OGPUPrimitives
 
 /// Hands out nonces per sender locally, so many transactions can be in flight without a round
 /// trip each, and without two of them ever getting the same nonce (the SDK bug fixed in 0.2.2).
@@ -11,6 +12,7 @@ import Foundation
 /// When the node says a nonce was wrong ("nonce too low", "replacement transaction underpriced")
 /// the sender calls `resync`, which trusts the node again but never goes backwards past a nonce
 /// known to be taken.
+/// Sendable: `next` and `lastUse` are read and written under `lock` only.
 public final class NonceManager: @unchecked Sendable {
     private let lock = NSLock()
     private var next: [Address: UInt64] = [:]

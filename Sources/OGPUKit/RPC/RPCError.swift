@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// Everything that can go wrong with one JSON-RPC call, typed so callers can decide what to do
 /// (retry, check by hash, decode a revert, show the user) without parsing message text.
 public enum RPCError: Error, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import OGPUPrimitives
 /// Which failures may be repeated, and how long to wait between attempts.
 ///
 /// Only *idempotent* methods are retried after the request may have reached the node: repeating a

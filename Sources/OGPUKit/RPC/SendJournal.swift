@@ -1,4 +1,5 @@
 import Foundation
+import OGPUPrimitives
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +8,7 @@ import Glibc
 /// broadcast, then updated as the transaction progresses. After a crash or a dropped connection the
 /// journal says exactly which transactions may be on chain, so an interrupted publish is recovered
 /// (look the hash up) instead of repeated. One JSON object per line (`journal.jsonl`).
+/// Sendable: every append and read of the file happens under `lock` (and an flock for other processes); `path` is immutable.
 public final class SendJournal: @unchecked Sendable {
     public enum State: String, Sendable {
         /// Signed and durably recorded; may or may not have reached a node.

@@ -1,5 +1,6 @@
 import BigInt
 import Foundation
+import OGPUPrimitives
 
 /// A contract call to turn into a transaction.
 public struct TransactionRequest: Sendable {
@@ -76,6 +77,7 @@ public enum SendError: Error, Sendable, CustomStringConvertible {
 /// signed bytes are re-broadcast (same hash, so never a second transaction) after checking by hash;
 /// a different transaction is signed only when the node proves the first can never be mined
 /// ("nonce too low", "replacement transaction underpriced").
+/// Sendable: its shared state lives in the nonce manager, journal, fee oracle and gas plan, each of which locks; `receiptTimeout`, `broadcastAttempts` and `onBroadcast` are settings, set before the sender is shared (a batch uses it from one thread).
 public final class TransactionSender: @unchecked Sendable {
     public let eth: EthClient
     public let signer: PrivateKey

@@ -1,4 +1,5 @@
 import OGPUKit
+import OGPUPrimitives
 /// Where a script's output goes. The CLI implements it over stdout/stderr; tests capture it.
 public protocol ScriptHost: AnyObject {
     func write(_ text: String)

@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 public enum ScriptOutcome {
     case ok(Value?)

@@ -1,5 +1,6 @@
 import BigInt
 import OGPUKit
+import OGPUPrimitives
 
 /// Every value a script can hold (LANGUAGE.md §2).
 ///

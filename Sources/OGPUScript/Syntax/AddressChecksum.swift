@@ -1,4 +1,5 @@
 import OGPUKit
+import OGPUPrimitives
 
 /// EIP-55 validation of address text (§2: a mixed-case literal must pass the checksum, or it
 /// is a syntax error). Returns nil when fine, else a message that names the expected form.

@@ -1,5 +1,6 @@
 import BigInt
 import OGPUKit
+import OGPUPrimitives
 
 /// Primary expressions: numbers, durations, addresses, strings with interpolation, lists, maps,
 /// names and parenthesised expressions.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// `ogpu journal`: what the send journal holds, and recovery after an interrupted session.
 ///

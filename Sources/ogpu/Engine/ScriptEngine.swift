@@ -1,4 +1,5 @@
 import OGPUKit
+import OGPUPrimitives
 import OGPUScript
 
 /// Where scripts' `print` and warnings go: the process's stdout and stderr.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class AddressTests: XCTestCase {
     func testEIP55Vectors() throws {

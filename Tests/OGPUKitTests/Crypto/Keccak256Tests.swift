@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class Keccak256Tests: XCTestCase {
     private struct Case {

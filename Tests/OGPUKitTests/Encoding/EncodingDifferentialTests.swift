@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Differential tests against the Python reference libraries Ethereum tooling is built on: pycryptodome's
 /// Keccak, pyrlp (strict decoding) and eth-utils' EIP-55 checksums and wei conversions. Random inputs, fixed

@@ -1,6 +1,7 @@
 import BigInt
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Edge cases and error reporting beyond the conformance vectors.
 final class RLPTests: XCTestCase {

@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Conformance against ethereum-tests' RLPTests and ethers' rlp.json.
 final class RLPVectorTests: XCTestCase {

@@ -1,6 +1,7 @@
 import BigInt
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class UnitsTests: XCTestCase {
     private static let unitDecimals = [

@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Nonces under concurrency and races, journal recovery after an interrupted publish, Vault,
 /// sources and agents against the devnet.

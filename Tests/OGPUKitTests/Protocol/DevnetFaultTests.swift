@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Publishing through a proxy that breaks the connection in every way we know. Each publish must
 /// either succeed exactly once or fail with a clear error; the chain never holds a duplicate task,

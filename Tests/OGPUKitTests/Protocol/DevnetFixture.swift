@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Shared setup for tests against the devnet that `scripts/test` starts (URL in `OGPU_DEVNET_RPC`).
 /// Each test gets a fresh account funded by the devnet deployer, so tests never share nonces or

@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// On the devnet: a batch proves every item before anything is signed, and an interrupted publish
 /// is recovered from the send journal by hash — never re-signed, never duplicated.

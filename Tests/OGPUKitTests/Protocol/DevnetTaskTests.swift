@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// The client lifecycle against the devnet: publish, provider answer, read, confirm, cancel, expiry,
 /// and the typed errors for an empty Vault and an inactive source.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Every function and event the client declares by hand must exist, with the same canonical
 /// signature, outputs and mutability, in the SDK's ABI files (both networks).

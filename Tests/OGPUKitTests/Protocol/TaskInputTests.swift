@@ -1,5 +1,6 @@
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// The pinned config must be byte-identical to the official SDK's upload for the same input.
 final class TaskInputTests: XCTestCase {

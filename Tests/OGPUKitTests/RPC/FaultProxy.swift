@@ -1,5 +1,6 @@
 import Foundation
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// A loopback JSON-RPC proxy in front of the devnet that injects faults on chosen methods:
 /// delays, HTTP 5xx, connections dropped *after* the request was forwarded (the node acted, the

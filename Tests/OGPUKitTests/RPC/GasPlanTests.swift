@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// The sender pays for one `eth_estimateGas` per call shape, then proves each later call of that
 /// shape with one `eth_call` at the exact gas limit it signs — and falls back to a full estimate

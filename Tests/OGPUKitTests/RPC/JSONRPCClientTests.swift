@@ -1,5 +1,6 @@
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// A scripted node: answers each request with the next planned action (then the fallback).
 final class ScriptedNode: @unchecked Sendable {

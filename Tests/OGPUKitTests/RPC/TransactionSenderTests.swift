@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// A fake node: answers each JSON-RPC method from a script, records what it was sent.
 final class FakeNode: @unchecked Sendable {

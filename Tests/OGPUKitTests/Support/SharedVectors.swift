@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Reads the shared conformance data that lives beside the repository root (`<repo>/../shared`),
 /// found from this file's path so it works from any checkout or worktree; it is never copied in.

@@ -2,6 +2,7 @@ import CryptoExtras
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class KeystoreTests: XCTestCase {
     private func secretHex(_ key: PrivateKey) -> String { key.withUnsafeBytes { Hex.encode($0, prefix: false) } }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class PrivateKeyTests: XCTestCase {
     private func checkAddresses(_ file: String, key: String, address: String, list: [[String: Any]]) throws -> Int {

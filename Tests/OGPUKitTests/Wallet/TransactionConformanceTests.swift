@@ -1,5 +1,6 @@
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// ethereum-tests TransactionTests: every test gives raw bytes and, per fork, either the sender and
 /// hash or the exception a node raises. We implement the newest rules, so each test is judged by the

@@ -1,6 +1,7 @@
 import BigInt
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Targeted malformed inputs, checking that each fails with the error that names the problem.
 final class TransactionDecodingTests: XCTestCase {

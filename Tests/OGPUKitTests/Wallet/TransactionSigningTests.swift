@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Our signed bytes must equal other implementations' byte for byte (RFC 6979 makes signing
 /// deterministic), and decoding them must give back the same transaction and sender.

@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Differential tests against Python eth-account (the official SDK's signer), run from the venv that
 /// scripts/eth-account-venv creates: random transactions of every type must sign to identical bytes,

@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Reads the wallet vectors' fields: hex byte strings and integers written as JSON numbers,
 /// decimal strings or 0x-hex strings (files are loaded by `SharedVectors`).

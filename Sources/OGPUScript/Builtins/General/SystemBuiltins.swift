@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// `env`, `address`, `now`, `time`, `sleep`, `error`, `retry`, `help` (§5).
 enum SystemBuiltins {

@@ -1,5 +1,6 @@
 import BigInt
 import OGPUKit
+import OGPUPrimitives
 
 /// `task(...)` (§6): an unpublished task draft. It is an ordinary map — keys `source`, `fn`,
 /// `data`, `payment`, `expiry`, then any extras — so it prints, indexes and `json`s like one;

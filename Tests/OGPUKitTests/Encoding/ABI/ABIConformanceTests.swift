@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Encoding must equal, and decoding must invert, the encodings of three independent implementations:
 /// ethereum/tests, eth-abi (reference/abi.json) and ethers + solc (ethers/abi.json, produced by running

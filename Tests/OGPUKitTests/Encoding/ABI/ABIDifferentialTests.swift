@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Differential tests against Python eth-abi (the codec under web3.py and the official SDK), run from the
 /// venv scripts/eth-abi-venv creates. Random nested types and values must encode to identical bytes, and

@@ -1,6 +1,7 @@
 import BigInt
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class ABIEncoderTests: XCTestCase {
     private func assertEncodeError(_ values: [ABIValue], _ types: [String], _ expected: ABIEncodingError,

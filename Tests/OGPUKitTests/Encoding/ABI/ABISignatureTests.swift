@@ -1,6 +1,7 @@
 import BigInt
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class ABISignatureTests: XCTestCase {
     func testFunctionSignaturesAndWellKnownSelectors() throws {

@@ -1,6 +1,7 @@
 import BigInt
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Hostile or sloppy encodings are rejected with a typed error that says where, never a crash,
 /// a hang or a huge allocation.

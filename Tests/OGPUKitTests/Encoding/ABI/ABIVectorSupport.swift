@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Turning the shared ABI vectors' JSON values into `ABIValue`s, and loading the OpenGPU contract ABIs.
 enum ABIVectors {

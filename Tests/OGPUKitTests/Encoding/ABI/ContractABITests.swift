@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class ContractABITests: XCTestCase {
     static let contracts = ["Controller", "Manager", "Nexus", "Response", "Source", "Task", "Terminal", "Vault"]

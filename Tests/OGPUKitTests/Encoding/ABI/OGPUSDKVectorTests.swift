@@ -2,6 +2,7 @@ import BigInt
 import Foundation
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 /// Calldata and event facts captured from the official Python SDK (ogpu 0.2.3, testnet ABIs):
 /// what we send must be byte-identical to what it sends, and we must read its events the same way.

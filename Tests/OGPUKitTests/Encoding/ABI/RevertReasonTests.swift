@@ -1,6 +1,7 @@
 import BigInt
 import XCTest
 @testable import OGPUKit
+@testable import OGPUPrimitives
 
 final class RevertReasonTests: XCTestCase {
     /// `revert("Not enough Ether provided.")`, as printed in the Solidity documentation.

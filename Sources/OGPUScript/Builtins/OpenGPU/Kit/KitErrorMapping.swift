@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// Turns OGPUKit's typed failures into the `GatewayError` kinds scripts catch (§6, §7):
 /// contract reverts → "revert" (named after the contract error, arguments as data), node and

@@ -1,4 +1,5 @@
 import OGPUKit
+import OGPUPrimitives
 
 /// Ctrl-C during a network call: the clients' cancellation token is linked to the session's
 /// interrupt flag, so a transfer or receipt wait stops at its next poll (instead of after a 30 s

@@ -1,6 +1,7 @@
 import BigInt
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// The OpenGPU operations of `KitGateway`: script-level requests converted to OGPUKit calls and
 /// their results back to the gateway's plain data.

@@ -1,6 +1,7 @@
 import BigInt
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// `OpenGPUGateway` over OGPUKit: the network is resolved on first use (so a script that never
 /// touches the chain never needs one), reads go through `OpenGPUClient`'s batched `eth_call`s,

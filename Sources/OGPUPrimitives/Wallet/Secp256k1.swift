@@ -31,6 +31,7 @@ public enum Secp256k1 {
         0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
     ]
 
+    /// Sendable: libsecp256k1 documents a context as safe for concurrent use once created and randomized, which happens in `init` before it is published.
     private final class Context: @unchecked Sendable {
         let pointer: OpaquePointer
         init() {

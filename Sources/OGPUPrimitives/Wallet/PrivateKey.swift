@@ -8,6 +8,7 @@ import Darwin
 /// string interpolation and errors print only a redacted form with the address. The 32 bytes live in
 /// their own allocation, which is wiped when the key is released (Swift cannot promise no copy was
 /// ever made elsewhere, e.g. in the caller's hex string, but the key itself leaves nothing behind).
+/// Sendable: the key bytes are written once in `init` and only read (then wiped in `deinit`, when no other reference exists).
 public final class PrivateKey: @unchecked Sendable {
     public enum Error: Swift.Error, Equatable, CustomStringConvertible {
         case wrongLength(Int)
