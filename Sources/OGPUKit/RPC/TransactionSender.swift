@@ -92,6 +92,9 @@ public final class TransactionSender: @unchecked Sendable {
     /// Told the moment a node has a transaction (label, hash), before its receipt: a person waiting
     /// on a slow chain sees the hash at once and can look it up.
     public var onBroadcast: ((_ label: String, _ hash: String) -> Void)?
+    /// Checked just before every signature (spending caps, endpoint, mainnet confirmation); nil
+    /// signs anything.
+    public var policy: SpendingPolicy?
 
     public init(eth: EthClient, signer: PrivateKey, chainId: UInt64, journal: SendJournal, nonces: NonceManager = NonceManager(),
                 fees: FeeOracle? = nil, cancellation: CancellationToken? = nil) {
@@ -178,7 +181,7 @@ public final class TransactionSender: @unchecked Sendable {
             let nonce = try nonces.reserve(for: address, using: eth)
             let signed: SignedTransaction
             do {
-                signed = try build(request, nonce: nonce, gasLimit: gasLimit, fee: fee).sign(with: signer)
+                signed = try sign(build(request, nonce: nonce, gasLimit: gasLimit, fee: fee), for: request)
                 try journal.recordSigned(hash: Hex.encode(signed.hash), raw: signed.rawBytes, from: address, nonce: nonce,
                                          chainId: chainId, to: request.to, label: request.label, meta: request.journalMeta)
             } catch {
@@ -206,6 +209,13 @@ public final class TransactionSender: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The one place a transaction of this sender is signed: the spending policy first.
+    public func sign(_ tx: Transaction, for request: TransactionRequest, dryRun: Bool = false) throws -> SignedTransaction {
+        let payment = request.journalMeta.first { $0.0 == "payment" }?.1.stringValue.flatMap { BigUInt($0) }
+        try policy?.authorize(tx, label: request.label, from: address, payment: payment, dryRun: dryRun)
+        return try tx.sign(with: signer)
     }
 
     public func build(_ r: TransactionRequest, nonce: UInt64, gasLimit: UInt64, fee: FeeQuote) -> Transaction {
