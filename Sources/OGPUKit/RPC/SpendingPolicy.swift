@@ -77,7 +77,7 @@ public enum SpendingRefusal: Error, Sendable, CustomStringConvertible, Equatable
         case .costAboveCap(let l, let cost, let c):
             return "\(l): not signed: it may cost up to \(Units.format(cost)) OGPU (gas limit × max fee + value), above the cap of \(Units.format(c)) OGPU per transaction; raise it with --max-tx-cost OGPU, OGPU_MAX_TX_COST or max_cost: ogpu(…)"
         case .insecureEndpoint(let l, let url):
-            return "\(l): not signed: \(url) is plain http:// to another machine, where anyone on the path can read and change what the node answers; use https://, or pass --allow-insecure-rpc to accept that"
+            return "\(l.isEmpty ? "" : l + ": ")not signed: \(url) is plain http:// to another machine, where anyone on the path can read and change what the node answers; use https://, or pass --allow-insecure-rpc to accept that"
         case .confirmationNeeded(let l):
             return "\(l): not signed: transactions on mainnet are confirmed at a terminal, and there is none to ask on; pass --yes to send from a script"
         case .declined(let l):
@@ -127,11 +127,18 @@ public final class SpendingPolicy: @unchecked Sendable {
         return try body()
     }
 
-    /// Throws `SpendingRefusal` unless `tx` may be signed.
-    public func authorize(_ tx: Transaction, label: String, from: Address, payment: BigUInt?, dryRun: Bool) throws {
+    /// Refuses a plain-http endpoint on another machine (unless allowed): its fee quotes, nonces
+    /// and estimates can be changed by anyone on the way. Also checked when a signing session
+    /// starts, so the refusal comes before any request is made.
+    public func checkEndpoint(label: String) throws {
         if !allowInsecureRPC, !HTTPEndpoint.isConfidential(rpcURL) {
             throw SpendingRefusal.insecureEndpoint(label: label, url: HTTPRedaction.redact(rpcURL))
         }
+    }
+
+    /// Throws `SpendingRefusal` unless `tx` may be signed.
+    public func authorize(_ tx: Transaction, label: String, from: Address, payment: BigUInt?, dryRun: Bool) throws {
+        try checkEndpoint(label: label)
         let feePerGas = tx.maxFeePerGas ?? tx.gasPrice ?? 0
         if feePerGas > caps.maxFeePerGas {
             throw SpendingRefusal.feePerGasAboveCap(label: label, quoted: feePerGas, cap: caps.maxFeePerGas)

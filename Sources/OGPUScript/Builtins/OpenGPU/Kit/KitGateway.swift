@@ -89,11 +89,12 @@ public final class KitGateway: OpenGPUGateway {
         if net.isMainnet, target != "mainnet" {
             throw GatewayError(.key, "\(HTTPRedaction.redact(net.rpcURL)) serves OpenGPU mainnet (chain id \(net.chainId)), which was not chosen; nothing was signed. To sign on mainnet choose it by name: --network mainnet (with --rpc-url URL for this endpoint) or network(\"mainnet\")")
         }
-        let k = try signingKey(net)
-        let c = OpenGPUClient(network: net, signer: k, journal: journal, cancellation: cancellation)
         let p = SpendingPolicy(caps: configuration.caps, networkName: net.name, rpcURL: net.rpcURL,
                                confirmSigning: net.isMainnet, assumeYes: configuration.assumeYes,
                                allowInsecureRPC: configuration.allowInsecureRPC, confirm: configuration.confirm)
+        try kit { try p.checkEndpoint(label: "") }
+        let k = try signingKey(net)
+        let c = OpenGPUClient(network: net, signer: k, journal: journal, cancellation: cancellation)
         c.spendingPolicy = p
         policy = p
         if let progress = configuration.progress {
