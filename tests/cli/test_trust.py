@@ -216,6 +216,19 @@ def test_the_key_leaves_the_environment_and_core_dumps_are_off(ogpu_bin, home):
         child.wait(timeout=20)
 
 
+def test_a_private_key_flag_is_overwritten_in_the_process_arguments(ogpu_bin, home):
+    child = subprocess.Popen([ogpu_bin, "--private-key", TEST_KEY, "-e", "sleep(3s)"], env=base_env(home),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+        cmdline = open(f"/proc/{child.pid}/cmdline", "rb").read().split(b"\0")
+        assert TEST_KEY.encode() not in cmdline and TEST_KEY[2:].encode() not in b"".join(cmdline)
+        assert cmdline[2] == b"x" * len(TEST_KEY)
+    finally:
+        _, err = child.communicate(timeout=20)
+    assert "visible to other users" in err and TEST_KEY[2:] not in err
+
+
 def test_save_writes_owner_only_and_leaves_out_what_history_refuses(repl, home, tmp_path):
     r = repl()
     r.run("let a = 1")

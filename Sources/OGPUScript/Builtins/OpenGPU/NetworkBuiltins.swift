@@ -66,7 +66,9 @@ enum NetworkBuiltins {
         waits for the receipt and returns the new task's handle. publish([d1, d2]) sends all \
         transactions first, then collects the receipts: handles in the same order, failures as \
         error values in place. publish(draft, dry_run: true) returns the signed transaction \
-        (to, data, raw, hash, nonce, gas, chain_id, max_fee, max_priority_fee) without sending it.
+        (to, data, raw, hash, nonce, gas, chain_id, max_fee, max_priority_fee) without sending it. \
+        max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call \
+        (as for every built-in that sends).
         """) { args, ctx in
         try args.allowNamed(capNames.union(["dry_run"])); try args.expectCount(1, 1)
         let dryRun = args.named("dry_run")?.isTruthy ?? false
