@@ -263,7 +263,7 @@ def test_rpc_credentials_never_show(repl, node, ogpu_bin, home):
     history = (home / ".ogpu_history").read_text() if (home / ".ogpu_history").exists() else ""
     assert "s3cretpw" not in history
     # Prompt and --json too.
-    r2 = repl("--network", secret_url, expect_prompt=f"ogpu(127.0.0.1)> ")
+    r2 = repl("--network", secret_url, expect_prompt=f"ogpu(127.0.0.1:{n.server.server_address[1]})> ")
     r2.close()
     res = run(ogpu_bin, home, "--network", secret_url, "--json", "-e", "network()")
     assert "APIKEY0123" not in res.stdout and "s3cretpw" not in res.stdout

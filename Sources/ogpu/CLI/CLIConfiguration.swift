@@ -8,12 +8,17 @@ struct CLIConfiguration: CustomStringConvertible {
         case named(String)   // "mainnet", "testnet", "local"
         case url(String)
 
-        /// The short form the REPL prompt shows: the name, or the host of a URL (never its
+        /// The short form the REPL prompt shows: the name, or host[:port] of a URL (never its
         /// credentials or path, which may hold an API key).
         var promptLabel: String {
             switch self {
             case .named(let name): return name
-            case .url(let url): return HTTPEndpoint.host(of: url) ?? "custom"
+            case .url(let url):
+                // host[:port] from the redacted form: no credentials, no path.
+                var shown = HTTPRedaction.redact(url)
+                if let scheme = shown.range(of: "://") { shown = String(shown[scheme.upperBound...]) }
+                if shown.hasSuffix("/…") { shown.removeLast(2) }
+                return shown.isEmpty ? "custom" : shown
             }
         }
 
