@@ -229,6 +229,15 @@ def test_a_private_key_flag_is_overwritten_in_the_process_arguments(ogpu_bin, ho
     assert "visible to other users" in err and TEST_KEY[2:] not in err
 
 
+def test_the_key_survives_reset_after_its_secret_is_wiped(repl, node):
+    n = node(chain_id=1337)
+    r = repl("--rpc-url", n.url, CLIENT_PRIVATE_KEY=TEST_KEY)
+    first = r.run("me()").strip()
+    assert first.startswith("0x") and len(first) == 42
+    r.run(":reset")
+    assert r.run("me()").strip() == first  # the loaded key is kept; its hex text was wiped
+
+
 def test_save_writes_owner_only_and_leaves_out_what_history_refuses(repl, home, tmp_path):
     r = repl()
     r.run("let a = 1")
