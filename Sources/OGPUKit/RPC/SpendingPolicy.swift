@@ -105,7 +105,9 @@ public final class SpendingPolicy: @unchecked Sendable {
     public var allowInsecureRPC: Bool
     /// Asks a person; nil when there is nobody to ask (no terminal). Returns true to sign.
     public var confirm: ((SigningSummary) -> Bool)?
-    /// The last approval, so re-signing the same call (a nonce retry) at no higher cost asks once.
+    /// The last approval, so a retry of the same call (its nonce was taken) at no higher cost is
+    /// not asked again. A new call is always asked, even with the same calldata (the same draft
+    /// published twice is two tasks).
     private var approved: (data: [UInt8], to: Address, value: BigUInt, cost: BigUInt)?
 
     public init(caps: SpendingCaps = SpendingCaps(), networkName: String, rpcURL: String, confirmSigning: Bool = false,
@@ -137,7 +139,8 @@ public final class SpendingPolicy: @unchecked Sendable {
     }
 
     /// Throws `SpendingRefusal` unless `tx` may be signed.
-    public func authorize(_ tx: Transaction, label: String, from: Address, payment: BigUInt?, dryRun: Bool) throws {
+    public func authorize(_ tx: Transaction, label: String, from: Address, payment: BigUInt?, dryRun: Bool,
+                          retry: Bool = false) throws {
         try checkEndpoint(label: label)
         let feePerGas = tx.maxFeePerGas ?? tx.gasPrice ?? 0
         if feePerGas > caps.maxFeePerGas {
@@ -150,7 +153,9 @@ public final class SpendingPolicy: @unchecked Sendable {
             throw SpendingRefusal.costAboveCap(label: label, cost: summary.maxCost, cap: caps.maxTransactionCost)
         }
         guard confirmSigning, !assumeYes else { return }
-        if let a = approved, a.data == tx.data, a.to == summary.contract, a.value == tx.value, summary.maxCost <= a.cost { return }
+        if retry, let a = approved, a.data == tx.data, a.to == summary.contract, a.value == tx.value, summary.maxCost <= a.cost {
+            return
+        }
         guard let confirm else { throw SpendingRefusal.confirmationNeeded(label: label) }
         guard confirm(summary) else { throw SpendingRefusal.declined(label: label) }
         approved = (tx.data, summary.contract, tx.value, summary.maxCost)

@@ -181,7 +181,7 @@ public final class TransactionSender: @unchecked Sendable {
             let nonce = try nonces.reserve(for: address, using: eth)
             let signed: SignedTransaction
             do {
-                signed = try sign(build(request, nonce: nonce, gasLimit: gasLimit, fee: fee), for: request)
+                signed = try sign(build(request, nonce: nonce, gasLimit: gasLimit, fee: fee), for: request, retry: attempts > 1)
                 try journal.recordSigned(hash: Hex.encode(signed.hash), raw: signed.rawBytes, from: address, nonce: nonce,
                                          chainId: chainId, to: request.to, label: request.label, meta: request.journalMeta)
             } catch {
@@ -211,10 +211,11 @@ public final class TransactionSender: @unchecked Sendable {
         }
     }
 
-    /// The one place a transaction of this sender is signed: the spending policy first.
-    public func sign(_ tx: Transaction, for request: TransactionRequest, dryRun: Bool = false) throws -> SignedTransaction {
+    /// The one place a transaction of this sender is signed: the spending policy first. `retry`:
+    /// the same request signed again because its nonce was taken.
+    public func sign(_ tx: Transaction, for request: TransactionRequest, dryRun: Bool = false, retry: Bool = false) throws -> SignedTransaction {
         let payment = request.journalMeta.first { $0.0 == "payment" }?.1.stringValue.flatMap { BigUInt($0) }
-        try policy?.authorize(tx, label: request.label, from: address, payment: payment, dryRun: dryRun)
+        try policy?.authorize(tx, label: request.label, from: address, payment: payment, dryRun: dryRun, retry: retry)
         return try tx.sign(with: signer)
     }
 

@@ -86,12 +86,15 @@ final class SpendingPolicyTests: XCTestCase {
         }
         answer = true
         XCTAssertNil(refusal { try p.authorize(t, label: "C.p", from: self.key.address, payment: nil, dryRun: false) })
-        // The same call re-signed at no higher cost (a nonce retry) is not asked again; a dearer one is.
-        XCTAssertNil(refusal { try p.authorize(t, label: "C.p", from: self.key.address, payment: nil, dryRun: false) })
+        // A retry of the same call at no higher cost (its nonce was taken) is not asked again; a
+        // dearer retry is, and so is the same call made again (the same draft published twice).
+        XCTAssertNil(refusal { try p.authorize(t, label: "C.p", from: self.key.address, payment: nil, dryRun: false, retry: true) })
         XCTAssertEqual(asked.count, 2)
         XCTAssertNil(refusal { try p.authorize(self.tx(maxFee: 4 * self.gwei, gas: 240_000), label: "C.p", from: self.key.address,
-                                                payment: nil, dryRun: false) })
+                                                payment: nil, dryRun: false, retry: true) })
         XCTAssertEqual(asked.count, 3)
+        XCTAssertNil(refusal { try p.authorize(t, label: "C.p", from: self.key.address, payment: nil, dryRun: false) })
+        XCTAssertEqual(asked.count, 4)
 
         let script = policy(mainnet: true)
         XCTAssertEqual(refusal { try script.authorize(t, label: "C.p", from: self.key.address, payment: nil, dryRun: true) },
