@@ -223,7 +223,6 @@ public final class KitGateway: OpenGPUGateway {
             let fee = try s.fees.quote()
             let onChain = try c.eth.transactionCount(of: s.address, at: .pending)
             let nonce = max(onChain, nextDryRunNonce ?? 0)
-            nextDryRunNonce = nonce + 1
             let tx: Transaction
             switch fee {
             case .eip1559(let maxFee, let priority):
@@ -234,6 +233,7 @@ public final class KitGateway: OpenGPUGateway {
                              value: request.value, data: request.data)
             }
             let signed = try s.sign(tx, for: request, dryRun: true)
+            nextDryRunNonce = nonce + 1  // only once signed: a refused one leaves its nonce to the next
             var fees: (BigUInt?, BigUInt?, BigUInt?) = (nil, nil, nil)
             switch fee {
             case .eip1559(let maxFee, let priority): fees = (maxFee, priority, nil)
