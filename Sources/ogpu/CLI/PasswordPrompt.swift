@@ -29,10 +29,11 @@ enum PasswordPrompt {
         if haveTermios {
             promptSavedSettings = original
             promptTerminal = fd
-            let restoreAndDie: @convention(c) (Int32) -> Void = { signal in
+            let restoreAndDie: @convention(c) (Int32) -> Void = { number in
+                // Async-signal-safe calls only: tcsetattr, signal, raise.
                 if promptTerminal >= 0 { tcsetattr(promptTerminal, TCSANOW, &promptSavedSettings) }
-                Glibc.signal(signal, SIG_DFL)
-                raise(signal)
+                signal(number, SIG_DFL)
+                raise(number)
             }
             signal(SIGTERM, restoreAndDie)
             signal(SIGHUP, restoreAndDie)
