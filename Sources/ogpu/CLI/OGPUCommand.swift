@@ -23,7 +23,7 @@ struct OGPUCommand: ParsableCommand {
               ogpu --network testnet --keystore key.json publish.ogpu
               ogpu check examples/*.ogpu    syntax-check scripts (exit 65 on errors)
               ogpu journal --check          after a crash or Ctrl-C: what became of each sent transaction
-              ogpu --network mainnet --keystore key.json    every transaction is shown and confirmed [y/N]
+              ogpu --network mainnet x.ogpu asks [y/N] before each transaction (-y: never)
               echo 'print 1 + 2' | ogpu     a script on stdin
 
             ENVIRONMENT
