@@ -79,8 +79,12 @@ enum NetworkBuiltins {
             _ = try TaskBuiltins.request(from: args.positional[0])
         }
         let g = try Gateway.from(ctx, "publish")
-        return try withCaps(args, g) {
-        switch args.positional[0] {
+        return try withCaps(args, g) { try publishDrafts(args.positional[0], dryRun: dryRun, g) }
+    }
+
+    /// `publish`'s work once its arguments are checked: one draft or a list, sent or dry-run signed.
+    static func publishDrafts(_ drafts: Value, dryRun: Bool, _ g: OpenGPUGateway) throws -> Value {
+        switch drafts {
         case .list(let drafts):
             let requests = try drafts.map(TaskBuiltins.request(from:))
             if dryRun { return .list(try requests.map { r in try signed(try Gateway.run { try g.signPublishTask(r) }) }) }
@@ -97,7 +101,6 @@ enum NetworkBuiltins {
             if dryRun { return try signed(try Gateway.run { try g.signPublishTask(request) }) }
             let t = try Gateway.run { try g.publishTask(request) }
             return .handle(TaskHandle(address: t.address, transactionHash: t.transactionHash, gateway: g))
-        }
         }
     }
 
