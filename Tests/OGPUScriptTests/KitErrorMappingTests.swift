@@ -59,7 +59,7 @@ final class KitErrorMappingTests: XCTestCase {
     /// The key source never prints its secret, whichever way Swift prints it.
     func testKeySourceIsRedacted() {
         let secret = "806380b8c971e856ddf8d7970048aec57a665fe3d4320c6651434d8be9e7590d"
-        let sources: [KitGatewayConfiguration.KeySource] = [.privateKey(hex: secret), .keystore(path: "/k.json", password: secret)]
+        let sources: [KitGatewayConfiguration.KeySource] = [.privateKey(Secret(secret)), .keystore(path: "/k.json", password: Secret(secret))]
         for s in sources {
             var dumped = ""
             dump(s, to: &dumped)

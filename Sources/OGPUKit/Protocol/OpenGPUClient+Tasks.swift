@@ -121,8 +121,7 @@ extension OpenGPUClient {
         let request = try publishRequest(draft, configURL: configURL)
         let gas = s.fees.gasLimit(forEstimate: try s.estimateGas(request))
         let nonce = try eth.transactionCount(of: s.address, at: .pending)
-        guard let signer else { throw OpenGPUClientError.noSigner }
-        return try s.build(request, nonce: nonce, gasLimit: gas, fee: try s.fees.quote()).sign(with: signer)
+        return try s.sign(s.build(request, nonce: nonce, gasLimit: gas, fee: try s.fees.quote()), for: request, dryRun: true)
     }
 
     private func validate(_ d: TaskDraft) throws {

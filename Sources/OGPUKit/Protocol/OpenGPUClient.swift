@@ -17,6 +17,8 @@ public final class OpenGPUClient: @unchecked Sendable {
     private var verifiedSender: TransactionSender?
     /// Passed on to the sender: called as each transaction reaches a node, before its receipt.
     public var onBroadcast: ((_ label: String, _ hash: String) -> Void)?
+    /// Passed on to the sender: checked before every signature.
+    public var spendingPolicy: SpendingPolicy?
 
     public init(network: Network, signer: PrivateKey? = nil, journal: SendJournal = SendJournal(),
                 transport: HTTPTransport = CurlTransport(), nonces: NonceManager = NonceManager(),
@@ -44,6 +46,7 @@ public final class OpenGPUClient: @unchecked Sendable {
         let s = TransactionSender(eth: eth, signer: signer, chainId: actual, journal: journal, nonces: nonces,
                                   cancellation: cancellation)
         s.onBroadcast = onBroadcast
+        s.policy = spendingPolicy
         lock.lock(); defer { lock.unlock() }
         if verifiedSender == nil { verifiedSender = s }
         return verifiedSender!

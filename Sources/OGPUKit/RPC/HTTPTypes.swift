@@ -90,3 +90,32 @@ public enum HTTPRedaction {
         return String(url[..<schemeEnd.upperBound]) + host + (hasMore ? "/…" : "")
     }
 }
+
+/// What a URL says about the connection it makes.
+public enum HTTPEndpoint {
+    /// The host, without userinfo, port or brackets (lowercased); nil when there is none.
+    public static func host(of url: String) -> String? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
+        }
+        let host = authority.prefix { $0 != ":" }
+        return host.isEmpty ? nil : host.lowercased()
+    }
+
+    /// True for this machine's own addresses: `localhost`, 127.0.0.0/8 and `::1`.
+    public static func isLoopback(_ url: String) -> Bool {
+        guard let host = host(of: url) else { return false }
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// True when nobody between here and the server can read or change the traffic: `https://`, or
+    /// plain `http://` that never leaves this machine.
+    public static func isConfidential(_ url: String) -> Bool {
+        url.lowercased().hasPrefix("https://") || (url.lowercased().hasPrefix("http://") && isLoopback(url))
+    }
+}

@@ -87,6 +87,20 @@ public struct Network: Sendable {
 
     public static let localDefaultRPC = "http://127.0.0.1:8545"
 
+    /// The built-in network with this chain id (mainnet or testnet), whatever a node says about it.
+    public static func builtIn(chainId: UInt64) -> Network? {
+        switch chainId {
+        case mainnetChainId: return mainnet
+        case testnetChainId: return testnet
+        default: return nil
+        }
+    }
+
+    /// True on the public OpenGPU chains, whose identity is fixed by the built-in constants.
+    public var isPublic: Bool { Network.builtIn(chainId: chainId) != nil }
+    /// True on mainnet's chain id (real money).
+    public var isMainnet: Bool { chainId == Network.mainnetChainId }
+
     /// Built-in network by name (`mainnet`, `testnet`); `local` and URLs need discovery.
     public static func named(_ name: String) -> Network? {
         switch name.lowercased() {

@@ -1,7 +1,9 @@
 import OGPUPrimitives
-/// Finds out which OpenGPU network an RPC URL serves: `eth_chainId` first, then the devnet's
-/// `ogpu_manifest` (contract addresses, IPFS endpoints, dev accounts). Known chain ids without a
-/// manifest map to the built-in mainnet/testnet constants, reached through that URL.
+/// Finds out which OpenGPU network an RPC URL serves: `eth_chainId` first. The mainnet and testnet
+/// chain ids always map to the built-in constants (contracts, IPFS endpoints, name), reached through
+/// that URL: what a node says about itself never decides where real money goes, so a node answering
+/// with those chain ids is not even asked for a manifest. Any other chain id needs the devnet's
+/// `ogpu_manifest` (contract addresses, IPFS endpoints, dev accounts).
 public enum NetworkDiscovery {
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case unknownChain(chainId: UInt64, url: String)
@@ -40,6 +42,8 @@ public enum NetworkDiscovery {
         } catch {
             throw Failure.unreachable(url: HTTPRedaction.redact(url), reason: "\(error)")
         }
+        // Ours, not the node's: a manifest naming other contracts is never asked for on these ids.
+        if let builtIn = Network.builtIn(chainId: chainId) { return builtIn.withRPC(url) }
         let manifest: JSONValue?
         do {
             manifest = try rpc.call("ogpu_manifest")
@@ -50,8 +54,6 @@ public enum NetworkDiscovery {
         if let manifest, !manifest.isNull {
             return try fromManifest(manifest, url: url, chainId: chainId, name: name)
         }
-        if chainId == Network.mainnetChainId { return Network.mainnet.withRPC(url) }
-        if chainId == Network.testnetChainId { return Network.testnet.withRPC(url) }
         throw Failure.unknownChain(chainId: chainId, url: HTTPRedaction.redact(url))
     }
 
@@ -109,7 +111,10 @@ public enum NetworkDiscovery {
                 sources.append(.init(name: n, address: a, deliveryMethod: field(v, "deliveryMethod", "delivery_method")?.intValue))
             }
         }
-        return Network(name: field(m, "name")?.stringValue ?? name, chainId: chainId, rpcURL: rpcURL, contracts: contracts,
+        // A manifest may name its chain, but never with the name of a public network.
+        var chosenName = name
+        if let declared = field(m, "name")?.stringValue, Network.named(declared) == nil, !declared.isEmpty { chosenName = declared }
+        return Network(name: chosenName, chainId: chainId, rpcURL: rpcURL, contracts: contracts,
                        explorer: nil, ipfsUploadURL: upload, ipfsGateway: gateway, abiFlavor: "testnet",
                        manifest: DevnetManifest(accounts: accounts, sources: sources, raw: m))
     }

@@ -94,6 +94,9 @@ public final class TransactionSender: @unchecked Sendable {
     /// Told the moment a node has a transaction (label, hash), before its receipt: a person waiting
     /// on a slow chain sees the hash at once and can look it up.
     public var onBroadcast: ((_ label: String, _ hash: String) -> Void)?
+    /// Checked just before every signature (spending caps, endpoint, mainnet confirmation); nil
+    /// signs anything.
+    public var policy: SpendingPolicy?
 
     public init(eth: EthClient, signer: PrivateKey, chainId: UInt64, journal: SendJournal, nonces: NonceManager = NonceManager(),
                 fees: FeeOracle? = nil, cancellation: CancellationToken? = nil) {
@@ -180,7 +183,7 @@ public final class TransactionSender: @unchecked Sendable {
             let nonce = try nonces.reserve(for: address, using: eth)
             let signed: SignedTransaction
             do {
-                signed = try build(request, nonce: nonce, gasLimit: gasLimit, fee: fee).sign(with: signer)
+                signed = try sign(build(request, nonce: nonce, gasLimit: gasLimit, fee: fee), for: request, retry: attempts > 1)
                 try journal.recordSigned(hash: Hex.encode(signed.hash), raw: signed.rawBytes, from: address, nonce: nonce,
                                          chainId: chainId, to: request.to, label: request.label, meta: request.journalMeta)
             } catch {
@@ -208,6 +211,14 @@ public final class TransactionSender: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The one place a transaction of this sender is signed: the spending policy first. `retry`:
+    /// the same request signed again because its nonce was taken.
+    public func sign(_ tx: Transaction, for request: TransactionRequest, dryRun: Bool = false, retry: Bool = false) throws -> SignedTransaction {
+        let payment = request.journalMeta.first { $0.0 == "payment" }?.1.stringValue.flatMap { BigUInt($0) }
+        try policy?.authorize(tx, label: request.label, from: address, payment: payment, dryRun: dryRun, retry: retry)
+        return try tx.sign(with: signer)
     }
 
     public func build(_ r: TransactionRequest, nonce: UInt64, gasLimit: UInt64, fee: FeeQuote) -> Transaction {

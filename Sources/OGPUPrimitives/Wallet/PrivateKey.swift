@@ -55,6 +55,11 @@ public final class PrivateKey: @unchecked Sendable {
     public convenience init(hex: String) throws {
         var utf8 = Array(hex.utf8)
         defer { PrivateKey.wipe(&utf8) }
+        try self.init(hexDigits: utf8)
+    }
+
+    /// `init(hex:)` over the text's UTF-8 bytes (the caller wipes them).
+    convenience init(hexDigits utf8: [UInt8]) throws {
         let isSpace = { (c: UInt8) in c == 0x20 || c == 0x09 || c == 0x0a || c == 0x0d }
         var start = utf8.firstIndex { !isSpace($0) } ?? utf8.count
         let end = (utf8.lastIndex { !isSpace($0) } ?? -1) + 1

@@ -1,4 +1,5 @@
 import Foundation
+import OGPUKit
 
 /// Every option and argument of the `ogpu` command as plain values (LANGUAGE.md §8). ArgumentParser
 /// fills it from `OGPUCommand`; `PlainCommandLine` fills it for the common plain command lines
@@ -9,6 +10,10 @@ struct CommandOptions {
     var privateKey: String? = nil
     var keystore: String? = nil
     var dryRun = false
+    var maxFeePerGas: String? = nil
+    var maxTransactionCost: String? = nil
+    var yes = false
+    var allowInsecureRPC = false
     var json = false
     var noColor = false
     var code: String? = nil
@@ -17,9 +22,15 @@ struct CommandOptions {
     var scriptArguments: [String] = []
 
     /// Flags first, then environment, then defaults; signing key: --keystore, --private-key,
-    /// CLIENT_PRIVATE_KEY. Secrets are wrapped at once and never appear in messages.
-    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment,
+    /// CLIENT_PRIVATE_KEY. Secrets are wrapped at once and never appear in messages. The secret
+    /// variables (`secretVariables`) are taken out of the environment first, as bytes, before
+    /// anything copies the environment into Swift strings: a script's `env()` and any child
+    /// process never see them.
+    func configuration(environment given: [String: String]? = nil,
                        askPassword: (String) throws -> Secret = PasswordPrompt.read) throws -> CLIConfiguration {
+        let environmentKey = Secret.takeEnvironment("CLIENT_PRIVATE_KEY")
+        let environmentPassword = Secret.takeEnvironment("OGPU_PASSWORD")
+        let environment = given ?? ProcessInfo.processInfo.environment
         var config = CLIConfiguration()
         if let name = network ?? nonEmpty(environment["OGPU_NETWORK"]) {
             config.network = try CLIConfiguration.parseNetwork(name)
@@ -35,18 +46,30 @@ struct CommandOptions {
                 throw CommandFailure(message: "cannot open keystore '\(path)': no such readable file", exitCode: ExitStatus.fileNotFound)
             }
             let password: Secret
-            if let fromEnvironment = environment["OGPU_PASSWORD"] {
-                password = Secret(fromEnvironment)
+            if let fromEnvironment = environmentPassword ?? given?["OGPU_PASSWORD"].map(Secret.init) {
+                password = fromEnvironment
             } else {
                 password = try askPassword("Password for \((path as NSString).lastPathComponent): ")
             }
             config.signer = .keystore(path: path, password: password)
         } else if let key = privateKey {
-            config.signer = .privateKey(try CLIConfiguration.validatePrivateKey(key, origin: "--private-key"), origin: "--private-key")
-        } else if let key = nonEmpty(environment["CLIENT_PRIVATE_KEY"]) {
+            config.signer = .privateKey(try CLIConfiguration.validatePrivateKey(Secret(key), origin: "--private-key"), origin: "--private-key")
+        } else if let key = environmentKey ?? nonEmpty(given?["CLIENT_PRIVATE_KEY"]).map(Secret.init) {
             config.signer = .privateKey(try CLIConfiguration.validatePrivateKey(key, origin: "CLIENT_PRIVATE_KEY"), origin: "CLIENT_PRIVATE_KEY")
         }
         config.dryRun = dryRun
+        if let text = maxFeePerGas ?? nonEmpty(environment["OGPU_MAX_FEE_PER_GAS"]) {
+            config.caps.maxFeePerGas = try Self.amount(option: "--max-fee-per-gas", text, unit: "gwei") {
+                try Units.parse($0, decimals: Units.gweiDecimals)
+            }
+        }
+        if let text = maxTransactionCost ?? nonEmpty(environment["OGPU_MAX_TX_COST"]) {
+            config.caps.maxTransactionCost = try Self.amount(option: "--max-tx-cost", text, unit: "OGPU") {
+                try Units.parse($0, decimals: Units.etherDecimals)
+            }
+        }
+        config.assumeYes = yes
+        config.allowInsecureRPC = allowInsecureRPC
         config.json = json
         config.color = !noColor && nonEmpty(environment["NO_COLOR"]) == nil && Terminal.stdoutIsTerminal
         return config
@@ -63,6 +86,7 @@ struct CommandOptions {
             return failure.exitCode
         }
         if privateKey != nil {
+            Self.scrubPrivateKeyArgument()
             Terminal.writeError("ogpu: warning: --private-key is visible to other users of this machine; prefer CLIENT_PRIVATE_KEY or --keystore\n")
         }
         let style = Style(enabled: config.color)
@@ -87,6 +111,35 @@ struct CommandOptions {
         }
         let repl = REPL(configuration: config, style: style, prelude: prelude)
         return repl.run()
+    }
+
+    /// A cap given as a plain decimal number of `unit` (`1000`, `0.5`), exactly converted to wei.
+    private static func amount<Wei>(option: String, _ text: String, unit: String, _ parse: (String) throws -> Wei) throws -> Wei {
+        do {
+            return try parse(text.trimmingCharacters(in: .whitespaces))
+        } catch {
+            throw CommandFailure(message: "\(option) takes a number of \(unit) such as 1000 or 0.5, not '\(text)'", exitCode: ExitStatus.usage)
+        }
+    }
+
+    /// Overwrites the `--private-key` value in the process's own argument memory (what `ps` and
+    /// /proc/PID/cmdline show from then on). It was visible until now, as the warning says.
+    private static func scrubPrivateKeyArgument() {
+        let argv = CommandLine.unsafeArgv
+        var i = 1
+        while i < Int(CommandLine.argc) {
+            guard let word = argv[i] else { break }
+            let text = String(cString: word)
+            if text == "--" { break }
+            if text == "--private-key", i + 1 < Int(CommandLine.argc), let value = argv[i + 1] {
+                memset(value, Int32(UInt8(ascii: "x")), strlen(value))
+                i += 1
+            } else if text.hasPrefix("--private-key=") {
+                let start = word + "--private-key=".utf8.count
+                memset(start, Int32(UInt8(ascii: "x")), strlen(start))
+            }
+            i += 1
+        }
     }
 
     private static func readStandardInput() -> String {

@@ -18,6 +18,18 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .customLong("dry-run"), help: "Build and sign every transaction and print it; send nothing.")
     var dryRun = false
 
+    @Option(name: .customLong("max-fee-per-gas"), help: ArgumentHelp("Refuse to sign above this fee per gas, in gwei (env OGPU_MAX_FEE_PER_GAS; default 1000).", valueName: "gwei"))
+    var maxFeePerGas: String?
+
+    @Option(name: .customLong("max-tx-cost"), help: ArgumentHelp("Refuse to sign a transaction that may cost more than this (gas limit × max fee + value), in OGPU (env OGPU_MAX_TX_COST; default 100).", valueName: "ogpu"))
+    var maxTransactionCost: String?
+
+    @Flag(name: [.customShort("y"), .long], help: "Sign on mainnet without asking (a script needs it to send there).")
+    var yes = false
+
+    @Flag(name: .customLong("allow-insecure-rpc"), help: "Sign even when the RPC endpoint is plain http:// on another machine.")
+    var allowInsecureRPC = false
+
     @Flag(name: .long, help: "Print results as JSON lines.")
     var json = false
 
@@ -28,6 +40,7 @@ struct GlobalOptions: ParsableArguments {
     /// turns them and the environment into a `CLIConfiguration`.
     var commandOptions: CommandOptions {
         CommandOptions(network: network, rpcURL: rpcURL, privateKey: privateKey, keystore: keystore,
-                       dryRun: dryRun, json: json, noColor: noColor)
+                       dryRun: dryRun, maxFeePerGas: maxFeePerGas, maxTransactionCost: maxTransactionCost, yes: yes,
+                       allowInsecureRPC: allowInsecureRPC, json: json, noColor: noColor)
     }
 }

@@ -23,12 +23,15 @@ struct OGPUCommand: ParsableCommand {
               ogpu --network testnet --keystore key.json publish.ogpu
               ogpu check examples/*.ogpu    syntax-check scripts (exit 65 on errors)
               ogpu journal --check          after a crash or Ctrl-C: what became of each sent transaction
+              ogpu --network mainnet x.ogpu asks [y/N] before each transaction (-y: never)
               echo 'print 1 + 2' | ogpu     a script on stdin
 
             ENVIRONMENT
               OGPU_NETWORK, OGPU_RPC_URL    defaults for --network and --rpc-url
               CLIENT_PRIVATE_KEY            signing key without --keystore/--private-key
               OGPU_PASSWORD                 keystore password (else asked, without echo)
+              OGPU_MAX_FEE_PER_GAS          default for --max-fee-per-gas (gwei)
+              OGPU_MAX_TX_COST              default for --max-tx-cost (OGPU)
               NO_COLOR                      plain output, as --no-color
               OGPU_HISTORY                  REPL history file (default ~/.ogpu_history)
               OGPU_JOURNAL                  send journal (default ~/.ogpu/journal.jsonl)

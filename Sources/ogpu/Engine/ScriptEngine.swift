@@ -119,34 +119,45 @@ final class ScriptEngine {
 }
 
 extension ScriptEngine {
-    /// `:network` with no argument.
+    /// The network as the session knows it, without asking the node (nil before the first call).
+    private var knownNetwork: NetworkInfo? { (session.gateway as? KitGateway)?.knownNetwork }
+
+    /// What the REPL prompt names: a public chain by its own name once the node has been asked
+    /// (`local` or a URL that serves mainnet shows "mainnet"), else what was chosen.
+    var networkLabel: String {
+        if let n = knownNetwork, n.name == "mainnet" || n.name == "testnet" { return n.name }
+        return configuration.network.promptLabel
+    }
+
+    /// `:network` with no argument. URLs are shown redacted (scheme and host: paths and
+    /// credentials often hold API keys).
     func networkDescription() -> String {
-        "network \(configuration.network.argument)" + (configuration.rpcURL.map { " via \($0)" } ?? "")
+        if let n = knownNetwork { return Self.describe(n) }
+        return "network \(configuration.network.shown)" + (configuration.rpcURL.map { " via \(HTTPRedaction.redact($0))" } ?? "")
+            + " (not contacted yet)"
+    }
+
+    private static func describe(_ n: NetworkInfo) -> String {
+        "network \(n.name) (chain id \(n.chainID)) via \(n.rpc)"
     }
 
     /// `:network NAME|URL`: selects the network for the rest of the session — through the
     /// `network()` built-in when a network client is installed (so the chain is asked and a bad
     /// URL fails here), else by recording it in the configuration.
     func selectNetwork(_ network: CLIConfiguration.Network) -> RunResult {
-        if session.gateway != nil {
-            let result = evaluate("network(\(Self.stringLiteral(network.argument)))")
-            guard case .success = result else { return result }
+        if let gateway = session.gateway {
+            // The gateway directly, not `network("…")` code: an error report would quote that
+            // code, URL and API key included.
+            do {
+                _ = try gateway.selectNetwork(network.argument)
+            } catch let e as GatewayError {
+                return .failure(message: "error[\(e.kind.rawValue)]: \(e.message)\n", exitCode: ExitStatus.runtimeError)
+            } catch {
+                return .failure(message: "error[rpc]: \(error)\n", exitCode: ExitStatus.runtimeError)
+            }
         }
         configuration.network = network
         configuration.rpcURL = nil
-        return .success(echo: "network \(network.argument)")
-    }
-
-    /// An ogpu string literal for `text` (quotes, backslashes and interpolation braces escaped).
-    static func stringLiteral(_ text: String) -> String {
-        var out = "\""
-        for c in text {
-            switch c {
-            case "\\", "\"", "{": out += "\\" + String(c)
-            case "\n": out += "\\n"
-            default: out.append(c)
-            }
-        }
-        return out + "\""
+        return .success(echo: knownNetwork.map(Self.describe) ?? "network \(network.shown)")
     }
 }

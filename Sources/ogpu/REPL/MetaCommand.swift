@@ -11,7 +11,7 @@ struct MetaCommand {
         MetaCommand(name: ":vars", aliases: [], usage: ":vars", summary: "the names this session has defined, with their values"),
         MetaCommand(name: ":load", aliases: [], usage: ":load FILE", summary: "run a script file in this session, keeping its names"),
         MetaCommand(name: ":save", aliases: [], usage: ":save FILE",
-                    summary: "write this session's successful inputs as a script (lines with secrets are left out)"),
+                    summary: "write this session's successful inputs as a script, owner-only (lines with secrets are left out)"),
         MetaCommand(name: ":reset", aliases: [], usage: ":reset", summary: "forget every name defined in this session"),
         MetaCommand(name: ":network", aliases: [], usage: ":network [name|url]",
                     summary: "show the network, or switch to mainnet, testnet, local or an RPC URL"),

@@ -40,7 +40,7 @@ final class REPL {
 
         var pending = ""
         while true {
-            let prompt = pending.isEmpty ? "ogpu(\(configuration.network.promptLabel))> " : "... "
+            let prompt = pending.isEmpty ? "ogpu(\(engine.networkLabel))> " : "... "
             switch editor.read(prompt: prompt) {
             case .endOfInput:
                 Terminal.write("\n")
@@ -68,7 +68,7 @@ final class REPL {
 
     /// History skips secrets and lines the user marked private with a leading space.
     private func remember(_ input: String) {
-        guard !input.hasPrefix(" "), !SecretDetector.containsSecret(input) else { return }
+        guard Self.mayBeStored(input) else { return }
         editor.addToHistory(input)
     }
 
@@ -170,26 +170,34 @@ final class REPL {
         return "no help for '\(name)'. :help lists the REPL commands; Tab lists names.\n"
     }
 
+    /// Writes the session's inputs, owner-only (0600: a session can hold addresses and amounts
+    /// nobody else needs to read), leaving out every input the history would refuse.
     private func save(to path: String, shownAs shown: String) {
         var omitted = 0
         var lines: [String] = []
         for input in savedInputs {
-            if SecretDetector.containsSecret(input) {
+            if !Self.mayBeStored(input) {
                 omitted += 1
-                lines.append("# (an input holding a key or password was left out)")
+                lines.append("# (an input holding a key or password, or marked private with a leading space, was left out)")
             } else {
                 lines.append(input)
             }
         }
         let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            var message = "saved \(savedInputs.count) input\(savedInputs.count == 1 ? "" : "s") to \(shown)"
-            if omitted > 0 { message += " (\(omitted) with secrets left out)" }
+            try PrivateFile.write(text, to: path)
+            var message = "saved \(savedInputs.count - omitted) input\(savedInputs.count - omitted == 1 ? "" : "s") to \(shown)"
+            if omitted > 0 { message += " (\(omitted) left out: secrets or private lines)" }
             Terminal.write(message + "\n")
         } catch {
-            Terminal.writeError("cannot write '\(shown)': \(error.localizedDescription)\n")
+            Terminal.writeError("cannot write '\(shown)': \(error)\n")
         }
+    }
+
+    /// What the history and `:save` keep: not a line marked private with a leading space, not one
+    /// holding a secret.
+    static func mayBeStored(_ input: String) -> Bool {
+        !input.hasPrefix(" ") && !SecretDetector.containsSecret(input)
     }
 
     private func switchNetwork(_ argument: String) {

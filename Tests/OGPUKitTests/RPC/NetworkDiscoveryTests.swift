@@ -13,6 +13,48 @@ final class NetworkDiscoveryTests: XCTestCase {
         XCTAssertEqual(n.contracts, Network.mainnet.contracts)
     }
 
+    /// A hostile node answering a public chain id with a manifest that names its own contracts:
+    /// the built-in network wins, and the node is not even asked for the manifest.
+    func testPublicChainIdsIgnoreTheNodesManifest() throws {
+        let node = try FakeNode()
+        defer { node.server.stop() }
+        let attacker = "0x" + String(repeating: "ab", count: 20)
+        node.on("ogpu_manifest", #"""
+        {"name": "local", "contracts": {"nexus": "\#(attacker)", "controller": "\#(attacker)", "terminal": "\#(attacker)", "vault": "\#(attacker)"},
+         "ipfs": {"upload": "http://127.0.0.1:9/file/create"},
+         "accounts": [{"label": "client", "address": "\#(attacker)", "privateKey": "0x\#(String(repeating: "01", count: 32))"}]}
+        """#)
+        for (chainId, builtIn) in [(Network.mainnetChainId, Network.mainnet), (Network.testnetChainId, Network.testnet)] {
+            node.on("eth_chainId", "\"0x\(String(chainId, radix: 16))\"")
+            for n in [try NetworkDiscovery.resolve("local", rpcOverride: node.server.url), try NetworkDiscovery.resolve(node.server.url)] {
+                XCTAssertEqual(n.name, builtIn.name)
+                XCTAssertEqual(n.contracts, builtIn.contracts)
+                XCTAssertEqual(n.ipfsUploadURL, builtIn.ipfsUploadURL)
+                XCTAssertNil(n.manifest, "no dev account from a node on a public chain")
+                XCTAssertEqual(n.rpcURL, node.server.url)
+                XCTAssertTrue(n.isPublic)
+            }
+        }
+        XCTAssertEqual(node.count("ogpu_manifest"), 0)
+    }
+
+    /// On a devnet chain id the manifest is honoured, but may not call itself mainnet or testnet.
+    func testAManifestCannotTakeAPublicNetworksName() throws {
+        let node = try FakeNode()
+        defer { node.server.stop() }
+        let a = "0x" + String(repeating: "ab", count: 20)
+        node.on("eth_chainId", #""0x539""#)
+        for (declared, expected) in [("mainnet", "local"), ("TESTNET", "local"), ("my-devnet", "my-devnet")] {
+            node.on("ogpu_manifest", #"""
+            {"name": "\#(declared)", "contracts": {"nexus": "\#(a)", "controller": "\#(a)", "terminal": "\#(a)", "vault": "\#(a)"},
+             "ipfs": {"upload": "http://127.0.0.1:9/file/create"}}
+            """#)
+            let n = try NetworkDiscovery.local(url: node.server.url)
+            XCTAssertEqual(n.name, expected)
+            XCTAssertFalse(n.isPublic)
+        }
+    }
+
     func testUnknownChainWithoutManifestIsAClearError() throws {
         let node = try FakeNode()
         defer { node.server.stop() }

@@ -7,11 +7,25 @@ enum SystemBuiltins {
     static let all: [BuiltinFunction] = [env, address, now, time, sleep, error, retry, help]
 
     static let env = BuiltinFunction("env", doc: """
-        env("NAME") is the environment variable NAME as a string, or nil when it is not set.
+        env("NAME") is the environment variable NAME as a string, or nil when it is not set. \
+        Variables that hold keys or passwords (CLIENT_PRIVATE_KEY, OGPU_PASSWORD, and any name \
+        containing PRIVATE_KEY, PASSWORD, PASSPHRASE or MNEMONIC) are refused with a "key" error.
         """) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         let name = try args.string(0, "name")
-        return ProcessInfo.processInfo.environment[name].map { .string($0) } ?? .null
+        if isSecretVariable(name) {
+            throw ScriptError(.key, "env(\"\(name)\") is refused: that variable holds a key or password, which a script must never read (it could send it anywhere); ogpu hands the key to the signer itself")
+        }
+        guard !name.isEmpty, !name.contains("="), let value = getenv(name) else { return .null }
+        return .string(String(cString: value))
+    }
+
+    /// The secrets ogpu reads from the environment, and names that announce one. Matched without
+    /// regard to case, as the variables of some systems are.
+    static func isSecretVariable(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        if ["CLIENT_PRIVATE_KEY", "OGPU_PASSWORD"].contains(upper) { return true }
+        return ["PRIVATE_KEY", "PRIVATEKEY", "PASSWORD", "PASSWD", "PASSPHRASE", "MNEMONIC"].contains { upper.contains($0) }
     }
 
     static let address = BuiltinFunction("address", doc: """

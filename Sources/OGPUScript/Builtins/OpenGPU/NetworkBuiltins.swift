@@ -11,6 +11,20 @@ enum NetworkBuiltins {
         return try AddressArgument.convert(v, parameter: parameter, callee: callee).description
     }
 
+    /// The named arguments every sending built-in takes: caps for its own transactions.
+    static let capNames: Set<String> = ["max_fee_per_gas", "max_cost"]
+
+    /// Runs `body` (which sends) under the call's `max_fee_per_gas:` / `max_cost:` caps, if given.
+    static func withCaps<T>(_ args: Arguments, _ g: OpenGPUGateway, _ body: () throws -> T) throws -> T {
+        func amount(_ name: String, _ example: String) throws -> BigUInt? {
+            guard let v = args.named(name) else { return nil }
+            guard case .amount(let w) = v else { throw args.typeError(name, expected: "an amount like \(example)", got: v) }
+            return w
+        }
+        let fee = try amount("max_fee_per_gas", "gwei(2000)"), cost = try amount("max_cost", "ogpu(200)")
+        return try Gateway.run { try g.withSpendingCaps(maxFeePerGas: fee, maxCost: cost, body) }
+    }
+
     static func networkMap(_ n: NetworkInfo) -> Value {
         GatewayValues.map([("name", .string(n.name)), ("chain_id", .int(n.chainID)), ("rpc", .string(n.rpc)),
                            ("explorer", n.explorer.map { .string($0) } ?? .null)])
@@ -52,9 +66,11 @@ enum NetworkBuiltins {
         waits for the receipt and returns the new task's handle. publish([d1, d2]) sends all \
         transactions first, then collects the receipts: handles in the same order, failures as \
         error values in place. publish(draft, dry_run: true) returns the signed transaction \
-        (to, data, raw, hash, nonce, gas, chain_id, max_fee, max_priority_fee) without sending it.
+        (to, data, raw, hash, nonce, gas, chain_id, max_fee, max_priority_fee) without sending it. \
+        max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call \
+        (as for every built-in that sends).
         """) { args, ctx in
-        try args.allowNamed(["dry_run"]); try args.expectCount(1, 1)
+        try args.allowNamed(capNames.union(["dry_run"])); try args.expectCount(1, 1)
         let dryRun = args.named("dry_run")?.isTruthy ?? false
         // Validate every draft before touching the network: a bad draft never half-publishes a batch.
         if case .list(let drafts) = args.positional[0] {
@@ -63,7 +79,12 @@ enum NetworkBuiltins {
             _ = try TaskBuiltins.request(from: args.positional[0])
         }
         let g = try Gateway.from(ctx, "publish")
-        switch args.positional[0] {
+        return try withCaps(args, g) { try publishDrafts(args.positional[0], dryRun: dryRun, g) }
+    }
+
+    /// `publish`'s work once its arguments are checked: one draft or a list, sent or dry-run signed.
+    static func publishDrafts(_ drafts: Value, dryRun: Bool, _ g: OpenGPUGateway) throws -> Value {
+        switch drafts {
         case .list(let drafts):
             let requests = try drafts.map(TaskBuiltins.request(from:))
             if dryRun { return .list(try requests.map { r in try signed(try Gateway.run { try g.signPublishTask(r) }) }) }
@@ -184,23 +205,23 @@ enum NetworkBuiltins {
         confirm(response) accepts a response (Controller.confirmResponse), paying its provider; \
         returns the transaction hash.
         """) { args, ctx in
-        try args.noNamed(); try args.expectCount(1, 1)
+        try args.allowNamed(capNames); try args.expectCount(1, 1)
         if case .handle(let h) = args.positional[0], h.typeName != "response" {
             throw ScriptError(.type, "confirm() expects a response, got a \(h.typeName)")
         }
         let r = try addressText(args.positional[0], "response", "confirm")
         let g = try Gateway.from(ctx, "confirm")
-        return .string(try Gateway.run { try g.confirm(response: r) })
+        return .string(try withCaps(args, g) { try g.confirm(response: r) })
     }
 
     static let cancel = BuiltinFunction("cancel", doc: """
         cancel(task) cancels a task nobody has attempted yet (Controller.cancelTask), returning \
         its payment to your vault; returns the transaction hash.
         """) { args, ctx in
-        try args.noNamed(); try args.expectCount(1, 1)
+        try args.allowNamed(capNames); try args.expectCount(1, 1)
         let t = try taskAddress(args.positional[0], "cancel")
         let g = try Gateway.from(ctx, "cancel")
-        return .string(try Gateway.run { try g.cancel(task: t) })
+        return .string(try withCaps(args, g) { try g.cancel(task: t) })
     }
 
     static let sourceAt = BuiltinFunction("source_at", doc: """
@@ -226,7 +247,7 @@ enum NetworkBuiltins {
         """) { args, ctx in
         try args.expectCount(0, 0)
         let names = ["name", "description", "logo", "cpu", "nvidia", "amd", "min_payment", "min_lockup", "max_expiry", "delivery"]
-        try args.allowNamed(Set(names))
+        try args.allowNamed(Set(names).union(capNames))
         func text(_ n: String, required: Bool = false) throws -> String {
             guard let v = args.named(n), !v.isNilValue else {
                 if required { throw ScriptError(.value, "publish_source(): `\(n)` is required") }
@@ -260,7 +281,7 @@ enum NetworkBuiltins {
                                     cpu: cpu, nvidia: nvidia, amd: amd, minPayment: try amount("min_payment"),
                                     minLockup: try amount("min_lockup"), maxExpirySeconds: maxExpiry, delivery: delivery)
         let g = try Gateway.from(ctx, "publish_source")
-        let address = try Gateway.run { try g.publishSource(request) }
+        let address = try withCaps(args, g) { try g.publishSource(request) }
         return .handle(SourceHandle(try Gateway.run { try g.source(at: address) }))
     }
 
@@ -285,7 +306,7 @@ enum NetworkBuiltins {
             .claim: "claim() collects stake whose unbonding period is over; returns the transaction hash.",
         ]
         return BuiltinFunction(action.rawValue, doc: docs[action]!) { args, ctx in
-            try args.noNamed()
+            try args.allowNamed(capNames)
             var amount: BigUInt? = nil
             if action == .claim {
                 try args.expectCount(0, 0)
@@ -298,7 +319,7 @@ enum NetworkBuiltins {
                 amount = w
             }
             let g = try Gateway.from(ctx, action.rawValue)
-            return .string(try Gateway.run { try g.vaultAction(action, amount: amount) })
+            return .string(try withCaps(args, g) { try g.vaultAction(action, amount: amount) })
         }
     }
 

@@ -53,6 +53,17 @@ public protocol OpenGPUGateway: AnyObject {
     func ipfsPut(_ text: String, contentType: String) throws -> String
     /// Fetches a URL's body as text.
     func ipfsGet(_ url: String) throws -> String
+
+    /// Runs `body` with other spending caps for the transactions it signs (a sending built-in's
+    /// `max_fee_per_gas:` and `max_cost:`); nil keeps the session's cap.
+    func withSpendingCaps<T>(maxFeePerGas: BigUInt?, maxCost: BigUInt?, _ body: () throws -> T) throws -> T
+}
+
+extension OpenGPUGateway {
+    /// A gateway without spending caps runs `body` as it is.
+    public func withSpendingCaps<T>(maxFeePerGas: BigUInt?, maxCost: BigUInt?, _ body: () throws -> T) throws -> T {
+        try body()
+    }
 }
 
 public struct NetworkInfo: Equatable {

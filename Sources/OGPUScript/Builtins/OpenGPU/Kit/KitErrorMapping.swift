@@ -55,6 +55,7 @@ enum KitErrorMapping {
             return GatewayError(.rpc, e.description)
         case let e as NetworkDiscovery.Failure: return GatewayError(.rpc, e.description)
         case let e as JournalError: return GatewayError(.io, e.description)
+        case let e as SpendingRefusal: return GatewayError(.value, e.description)
         case let e as AddressError: return GatewayError(.value, "\(e)")
         default: return GatewayError(.rpc, "\(error)")
         }

@@ -98,7 +98,7 @@ extension KitGateway {
         let params = ABIValue.tuple([.address(d.source), .string(configURL), .uint(BigUInt(d.expiryTime)), .uint(d.payment)])
         return TransactionRequest(to: net.contracts.controller,
                                   data: try kit { try OpenGPUContracts.Controller.publishTask.encodeCall([params]) },
-                                  label: "Controller.publishTask")
+                                  label: "Controller.publishTask", journalMeta: [("payment", .string(String(d.payment)))])
     }
 
     private func announce(_ c: OpenGPUClient) {

@@ -23,6 +23,8 @@ public final class KitGateway: OpenGPUGateway {
     private var reader: OpenGPUClient?
     private var writer: OpenGPUClient?
     private var key: PrivateKey?
+    /// The checks before every signature on the current network (made with the signing client).
+    private var policy: SpendingPolicy?
     private var usingDevnetAccount = false
     private var announcedSigner = false
     /// Next nonce for dry-run signing, so several dry-run transactions in one session get consecutive nonces.
@@ -79,12 +81,23 @@ public final class KitGateway: OpenGPUGateway {
         return c
     }
 
-    /// The client that signs; loading the key on first use.
+    /// The client that signs; loading the key on first use. Mainnet is signed for only when it
+    /// was chosen by name: an endpoint reached as `local` or by URL that turns out to serve
+    /// mainnet is named so, but not signed for (its answers were never what the user meant).
     func signingClient() throws -> OpenGPUClient {
         if let w = writer { return w }
         let net = try resolvedNetwork()
+        if net.isMainnet, target != "mainnet" {
+            throw GatewayError(.key, "\(HTTPRedaction.redact(net.rpcURL)) serves OpenGPU mainnet (chain id \(net.chainId)), which was not chosen; nothing was signed. To sign on mainnet choose it by name: --network mainnet (with --rpc-url URL for this endpoint) or network(\"mainnet\")")
+        }
+        let p = SpendingPolicy(caps: configuration.caps, networkName: net.name, rpcURL: net.rpcURL,
+                               confirmSigning: net.isMainnet, assumeYes: configuration.assumeYes,
+                               allowInsecureRPC: configuration.allowInsecureRPC, confirm: configuration.confirm)
+        try kit { try p.checkEndpoint(label: "") }
         let k = try signingKey(net)
         let c = OpenGPUClient(network: net, signer: k, journal: journal, cancellation: cancellation)
+        c.spendingPolicy = p
+        policy = p
         if let progress = configuration.progress {
             c.onBroadcast = { label, hash in progress("sent \(label) \(hash), waiting for its receipt…\n") }
         }
@@ -97,12 +110,18 @@ public final class KitGateway: OpenGPUGateway {
         let k: PrivateKey
         switch configuration.key {
         case .privateKey(let hex):
+            if let loaded = Self.loadedKeys.key(from: hex) { k = loaded; break }
             k = try kit { try PrivateKey(hex: hex) }
+            Self.loadedKeys.keep(k, from: hex)
         case .keystore(let path, let password):
+            if let loaded = Self.loadedKeys.key(from: password) { k = loaded; break }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw GatewayError(.key, "cannot read keystore '\(path)'")
             }
-            k = try kit { try Keystore.decrypt(json: data, password: Array(password.utf8)) }
+            var bytes = password.withBytes { Array($0) }
+            defer { bytes.withUnsafeMutableBytes { if let b = $0.baseAddress { explicit_bzero(b, $0.count) } } }
+            k = try kit { try Keystore.decrypt(json: data, password: bytes) }
+            Self.loadedKeys.keep(k, from: password)
         case .none:
             // Only a devnet publishes its funded accounts' keys (in ogpu_manifest).
             guard let hex = net.manifest?.account("client")?.privateKeyHex else {
@@ -111,6 +130,7 @@ public final class KitGateway: OpenGPUGateway {
             k = try kit { try PrivateKey(hex: hex) }
             usingDevnetAccount = true
         }
+        ProcessHardening.protectSecrets()
         key = k
         return k
     }
@@ -128,25 +148,44 @@ public final class KitGateway: OpenGPUGateway {
         guard ["mainnet", "testnet", "local"].contains(lower) || lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
             throw GatewayError(.value, "unknown network '\(wanted)': use \"mainnet\", \"testnet\", \"local\" or an http(s):// RPC URL")
         }
-        let previous = (target, rpcOverride, network, reader, writer, key, usingDevnetAccount)
+        let previous = (target, rpcOverride, network, reader, writer, key, usingDevnetAccount, policy)
         target = ["mainnet", "testnet", "local"].contains(lower) ? lower : wanted
         rpcOverride = nil
-        network = nil; reader = nil; writer = nil; nextDryRunNonce = nil
+        network = nil; reader = nil; writer = nil; nextDryRunNonce = nil; policy = nil
         if configuration.key.isNone { key = nil; usingDevnetAccount = false }
         do {
             // Named public networks are constants; local and URLs are asked now, so a bad one fails here.
             _ = try resolvedNetwork()
         } catch {
-            (target, rpcOverride, network, reader, writer, key, usingDevnetAccount) = previous
+            (target, rpcOverride, network, reader, writer, key, usingDevnetAccount, policy) = previous
             throw error
         }
         return try currentNetwork()
     }
 
     public func currentNetwork() throws -> NetworkInfo {
-        let n = try resolvedNetwork()
-        return NetworkInfo(name: targetIsLocal ? "local" : n.name, chainID: Int(n.chainId), rpc: HTTPRedaction.redact(n.rpcURL),
-                           explorer: n.explorer)
+        info(try resolvedNetwork())
+    }
+
+    /// The network as far as it is known without asking the node (nil before the first network call).
+    public var knownNetwork: NetworkInfo? { network.map(info) }
+
+    /// The public chains are named by their chain id, whatever the user typed (`local` or a URL
+    /// serving mainnet is "mainnet"); a devnet reached as `local` stays "local".
+    private func info(_ n: Network) -> NetworkInfo {
+        let name = n.isPublic || !targetIsLocal ? n.name : "local"
+        return NetworkInfo(name: name, chainID: Int(n.chainId), rpc: HTTPRedaction.redact(n.rpcURL), explorer: n.explorer)
+    }
+
+    /// Runs `body` with other spending caps for its transactions (a sending built-in's named
+    /// arguments); the session's caps fill in what is not given.
+    public func withSpendingCaps<T>(maxFeePerGas: BigUInt?, maxCost: BigUInt?, _ body: () throws -> T) throws -> T {
+        guard maxFeePerGas != nil || maxCost != nil else { return try body() }
+        var caps = policy?.caps ?? configuration.caps
+        if let f = maxFeePerGas { caps.maxFeePerGas = f }
+        if let c = maxCost { caps.maxTransactionCost = c }
+        _ = try signingClient()  // makes the policy
+        return try policy!.withCaps(caps, body)
     }
 
     public func signerAddress() throws -> String {
@@ -185,7 +224,6 @@ public final class KitGateway: OpenGPUGateway {
             let fee = try s.fees.quote()
             let onChain = try c.eth.transactionCount(of: s.address, at: .pending)
             let nonce = max(onChain, nextDryRunNonce ?? 0)
-            nextDryRunNonce = nonce + 1
             let tx: Transaction
             switch fee {
             case .eip1559(let maxFee, let priority):
@@ -195,7 +233,8 @@ public final class KitGateway: OpenGPUGateway {
                 tx = .legacy(chainId: s.chainId, nonce: nonce, gasPrice: price, gasLimit: gas, to: request.to,
                              value: request.value, data: request.data)
             }
-            let signed = try tx.sign(with: s.signer)
+            let signed = try s.sign(tx, for: request, dryRun: true)
+            nextDryRunNonce = nonce + 1  // only once signed: a refused one leaves its nonce to the next
             var fees: (BigUInt?, BigUInt?, BigUInt?) = (nil, nil, nil)
             switch fee {
             case .eip1559(let maxFee, let priority): fees = (maxFee, priority, nil)
@@ -227,6 +266,27 @@ public final class KitGateway: OpenGPUGateway {
         if let h = hit?.hash { publishTransactions[task.lowercased()] = h }
         return hit?.hash
     }
+}
+
+/// Keys already loaded, by the secret they came from. Once a key is loaded its secret (hex text or
+/// keystore password) is wiped; a later gateway made from the same configuration (the REPL's
+/// `:reset`) finds the key here instead of in the wiped secret.
+final class LoadedKeys: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [(source: Secret, key: PrivateKey)] = []
+
+    func key(from source: Secret) -> PrivateKey? {
+        lock.withLock { keys.first { $0.source === source }?.key }
+    }
+
+    func keep(_ key: PrivateKey, from source: Secret) {
+        source.wipe()
+        lock.withLock { keys.append((source, key)) }
+    }
+}
+
+extension KitGateway {
+    static let loadedKeys = LoadedKeys()
 }
 
 private extension KitGatewayConfiguration.KeySource {

@@ -1,15 +1,18 @@
 import Foundation
+import OGPUKit
 
 /// How a `KitGateway` reaches the network and signs (LANGUAGE.md §8), as the command line and
 /// environment decided. The key material stays inside `KeySource`, which never prints it.
 public struct KitGatewayConfiguration {
-    /// Where the signing key comes from. Its descriptions never contain the key or password.
+    /// Where the signing key comes from. Its descriptions never contain the key or password; the
+    /// gateway wipes the secret once the key is loaded.
     public enum KeySource: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         /// No key given: on a devnet (a network with an `ogpu_manifest`) its funded `client`
         /// account signs; elsewhere the first call that signs is a `"key"` error.
         case none
-        case privateKey(hex: String)
-        case keystore(path: String, password: String)
+        /// The key as hex text.
+        case privateKey(Secret)
+        case keystore(path: String, password: Secret)
 
         public var description: String {
             switch self {
@@ -39,9 +42,22 @@ public struct KitGatewayConfiguration {
     /// nobody is watching, so scripts' output stays clean.
     public var progress: ((String) -> Void)?
 
+    /// The session's spending caps (`--max-fee-per-gas`, `--max-tx-cost`); a sending built-in's
+    /// named arguments override them for its own call.
+    public var caps: SpendingCaps
+    /// `--yes`: sign on mainnet without asking.
+    public var assumeYes: Bool
+    /// `--allow-insecure-rpc`: sign with fees and nonces from a plain-http endpoint on another machine.
+    public var allowInsecureRPC: Bool
+    /// Shows a mainnet transaction to a person and asks whether to sign it (true: sign). nil when
+    /// there is nobody to ask (no terminal): mainnet then needs `assumeYes`.
+    public var confirm: ((SigningSummary) -> Bool)?
+
     public init(network: String = "local", rpcURL: String? = nil, key: KeySource = .none, dryRun: Bool = false,
                 journalPath: String? = nil, notice: @escaping (String) -> Void = { _ in },
-                output: @escaping (String) -> Void = { _ in }, progress: ((String) -> Void)? = nil) {
+                output: @escaping (String) -> Void = { _ in }, progress: ((String) -> Void)? = nil,
+                caps: SpendingCaps = SpendingCaps(), assumeYes: Bool = false, allowInsecureRPC: Bool = false,
+                confirm: ((SigningSummary) -> Bool)? = nil) {
         self.network = network
         self.rpcURL = rpcURL
         self.key = key
@@ -50,5 +66,9 @@ public struct KitGatewayConfiguration {
         self.notice = notice
         self.output = output
         self.progress = progress
+        self.caps = caps
+        self.assumeYes = assumeYes
+        self.allowInsecureRPC = allowInsecureRPC
+        self.confirm = confirm
     }
 }
