@@ -1,3 +1,4 @@
+import OGPUPrimitives
 import BigInt
 
 /// The most one transaction may cost: a hostile or broken node quotes the fees and estimates the

@@ -1,4 +1,5 @@
 import OGPUKit
+import OGPUPrimitives
 import OGPUScript
 
 /// Converts the command line's configuration (`CLIConfiguration`) into the network client the

@@ -1,3 +1,4 @@
+import OGPUPrimitives
 import ArgumentParser
 import Foundation
 

@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// The mainnet confirmation, as a hardware wallet shows it: what will be signed (call, contract,
 /// payment, value, maximum fee), then `[y/N]` on the controlling terminal. Only `y`/`yes` signs;
