@@ -49,6 +49,8 @@ let package = Package(
                     // has no reference count. Debug builds too, so tests run what users run.
                     .unsafeFlags(["-Xfrontend", "-assume-single-threaded"]),
                 ]),
+        // `ogpu --version`: the version and the commit, written before each build (Plugins/BuildInfo).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(name: "ogpu", dependencies: [
             "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -62,7 +64,7 @@ let package = Package(
             // the interpreter's calls into the runtime (retain/release) skip the PLT, so
             // bench/lang/strings ran 68 -> 49 ms. The system C libraries stay shared.
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
-        ]),
+        ], plugins: ["BuildInfo"]),
 
         // Benchmarks (scripts/bench): `ogpu-bench <name>` prints figures against named peers.
         .executableTarget(name: "ogpu-bench", dependencies: ["OGPUKit", "OGPUPrimitives", "CSecp256k1"], path: "bench/OGPUBench"),

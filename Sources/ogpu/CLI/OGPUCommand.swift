@@ -40,6 +40,7 @@ struct OGPUCommand: ParsableCommand {
               0 success, 64 usage error, 65 syntax error, 66 file not found,
               70 runtime error, 130 interrupted
             """,
+        version: "ogpu \(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [CheckCommand.self, JournalCommand.self])
 
     /// `check` and `journal` are dispatched by hand: ArgumentParser would take them for the FILE positional.

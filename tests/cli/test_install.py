@@ -1,0 +1,75 @@
+"""scripts/install from a fresh clone into a temporary prefix, used as a person would afterwards:
+the binary runs and names its commit, `man -l` shows the page generated from its help, and the
+bash completion completes its flags. One release build from scratch (several minutes)."""
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, timeout=kw.pop("timeout", 120), **kw)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    work = tmp_path_factory.mktemp("install")
+    clone, prefix = work / "ogpu", work / "prefix"
+    r = run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)])
+    assert r.returncode == 0, r.stderr
+    head = run(["git", "-C", str(clone), "rev-parse", "--short=12", "HEAD"]).stdout.strip()
+    r = run([str(clone / "scripts" / "install"), str(prefix)], timeout=2400)
+    assert r.returncode == 0, r.stdout + r.stderr
+    yield {"prefix": prefix, "head": head, "stdout": r.stdout}
+    shutil.rmtree(clone / ".build", ignore_errors=True)
+
+
+def test_the_installed_binary_runs_and_names_the_commit_it_was_built_from(installed):
+    ogpu = installed["prefix"] / "bin" / "ogpu"
+    r = run([str(ogpu), "-e", "print 1 + 2"])
+    assert (r.returncode, r.stdout) == (0, "3\n"), r.stderr
+    version = run([str(ogpu), "--version"]).stdout.strip()
+    assert version.startswith("ogpu ") and f"(commit {installed['head']})" in version, version
+    assert f"installed {version} in {installed['prefix']}" in installed["stdout"]
+
+
+def test_the_man_page_is_generated_from_the_commands_own_help(installed):
+    page = installed["prefix"] / "share" / "man" / "man1" / "ogpu.1"
+    r = run(["man", "-l", str(page)], env={**os.environ, "MANWIDTH": "100", "MAN_KEEP_FORMATTING": "0"})
+    assert r.returncode == 0, r.stderr
+    assert "warning" not in r.stderr, r.stderr
+    text = r.stdout.replace("\u2010\n", "").replace("\u2010", "-")
+    assert "OpenGPU network" in text
+    # Every long option of `ogpu --help` is in the page.
+    help_text = run([str(installed["prefix"] / "bin" / "ogpu"), "--help"]).stdout
+    options = {w.rstrip(",") for w in help_text.split() if w.startswith("--") and len(w) > 3}
+    assert options, help_text
+    missing = [o for o in options if o not in text]
+    assert not missing, f"options in --help but not in the man page: {missing}"
+
+
+def test_bash_completion_completes_the_flags(installed):
+    script = installed["prefix"] / "share" / "bash-completion" / "completions" / "ogpu"
+    # What bash does on `ogpu --net<Tab>`: call the registered function with the line split into words.
+    probe = f"""
+        source {script}
+        fn=$(complete -p ogpu | sed -E 's/.*-F ([^ ]+).*/\\1/')
+        COMP_WORDS=(ogpu --net); COMP_CWORD=1; COMP_LINE="ogpu --net"; COMP_POINT=${{#COMP_LINE}}
+        "$fn" ogpu --net ogpu
+        printf '%s\\n' "${{COMPREPLY[@]}}"
+    """
+    r = run(["bash", "-c", probe])
+    assert r.returncode == 0, r.stderr
+    assert "--network" in r.stdout.split(), r.stdout + r.stderr
+
+
+def test_zsh_and_fish_completions_are_installed_where_those_shells_look(installed):
+    share = installed["prefix"] / "share"
+    zsh = (share / "zsh" / "site-functions" / "_ogpu").read_text()
+    fish = (share / "fish" / "vendor_completions.d" / "ogpu.fish").read_text()
+    assert zsh.startswith("#compdef ogpu"), zsh[:80]
+    assert "--network" in zsh and "network" in fish and "complete -c ogpu" in fish
