@@ -52,10 +52,14 @@ enum NetworkBuiltins {
         waits for the receipt and returns the new task's handle. publish([d1, d2]) sends all \
         transactions first, then collects the receipts: handles in the same order, failures as \
         error values in place. publish(draft, dry_run: true) returns the signed transaction \
-        (to, data, raw, hash, nonce, gas, chain_id, max_fee, max_priority_fee) without sending it.
+        (to, data, raw, hash, nonce, gas, chain_id, max_fee, max_priority_fee) without sending it. \
+        A draft the send journal shows already published (still unresolved, or its task not yet \
+        expired) is not sent again: its task is returned, or a "pending" error names the earlier \
+        transaction; publish(draft, again: true) publishes another task anyway.
         """) { args, ctx in
-        try args.allowNamed(["dry_run"]); try args.expectCount(1, 1)
+        try args.allowNamed(["dry_run", "again"]); try args.expectCount(1, 1)
         let dryRun = args.named("dry_run")?.isTruthy ?? false
+        let again = args.named("again")?.isTruthy ?? false
         // Validate every draft before touching the network: a bad draft never half-publishes a batch.
         if case .list(let drafts) = args.positional[0] {
             _ = try drafts.map(TaskBuiltins.request(from:))
@@ -65,7 +69,7 @@ enum NetworkBuiltins {
         let g = try Gateway.from(ctx, "publish")
         switch args.positional[0] {
         case .list(let drafts):
-            let requests = try drafts.map(TaskBuiltins.request(from:))
+            let requests = try drafts.map { var r = try TaskBuiltins.request(from: $0); r.again = again; return r }
             if dryRun { return .list(try requests.map { r in try signed(try Gateway.run { try g.signPublishTask(r) }) }) }
             return .list(g.publishTasks(requests).map { result in
                 switch result {
@@ -76,7 +80,8 @@ enum NetworkBuiltins {
                 }
             })
         case let draft:
-            let request = try TaskBuiltins.request(from: draft)
+            var request = try TaskBuiltins.request(from: draft)
+            request.again = again
             if dryRun { return try signed(try Gateway.run { try g.signPublishTask(request) }) }
             let t = try Gateway.run { try g.publishTask(request) }
             return .handle(TaskHandle(address: t.address, transactionHash: t.transactionHash, gateway: g))
