@@ -49,18 +49,28 @@ extension OpenGPUClient {
     }
 
     /// The latest journaled publish of `identity` that still stands for it: unresolved (it may
-    /// land), or mined with its task not yet expired. A rejected or reverted publish created no
-    /// task, and an expired task is over, so neither stops a new publish.
+    /// land), or mined with a task that is still live — not past its expiry time, not canceled
+    /// or expired on chain (a finalized task stands: its answer is what a re-run wants). A
+    /// rejected or reverted publish created no task, and a canceled or expired task will give no
+    /// answer, so none of those stops a new publish.
     func earlierPublish(of identity: PublishIdentity) throws -> SendJournal.Entry? {
         let now = Self.now()
-        return try journal.entries().last { e in
-            guard e.label == Self.publishLabel, e.chainId == network.chainId,
-                  e.signed.fields["meta"]?["draft"]?.stringValue == identity.hex else { return false }
-            if e.latest.isUnresolved { return true }
-            guard e.latest == .mined else { return false }
-            let expiry = e.signed.fields["meta"]?["expiry"]?.intValue.map { UInt64(max(0, $0)) } ?? 0
-            return expiry > now
+        let matching = try journal.entries().filter { e in
+            e.label == Self.publishLabel && e.chainId == network.chainId
+                && e.signed.fields["meta"]?["draft"]?.stringValue == identity.hex
         }
+        for e in matching.reversed() {
+            if e.latest.isUnresolved { return e }
+            guard e.latest == .mined else { continue }
+            let expiry = e.signed.fields["meta"]?["expiry"]?.intValue.map { UInt64(max(0, $0)) } ?? 0
+            guard expiry > now else { continue }
+            if let t = e.task.flatMap({ try? Address(hex: $0) }), let info = try? task(t),
+               info.status == .canceled || info.status == .expired {
+                continue
+            }
+            return e
+        }
+        return nil
     }
 
     /// The task an earlier publish of the same draft created, settled now if it was left open

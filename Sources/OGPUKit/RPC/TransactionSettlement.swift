@@ -14,10 +14,12 @@ extension TransactionSender {
     /// transaction underpriced"): is `pending` itself on chain (an earlier attempt whose answer
     /// was lost, with the node's receipt index lagging behind), or is it displaced for good?
     ///
-    /// Absent only when the account's mined nonce count has passed `pending.nonce` and neither
-    /// its receipt nor the transaction is found in at least three lookups that span a new block
-    /// or `absenceWindow` seconds — one failed lookup proves nothing. It is recorded `rejected`
-    /// only then. If neither is shown within `receiptTimeout`, the journal keeps it unresolved
+    /// Absent only when the account's mined nonce count has passed `pending.nonce` and the block
+    /// that used the nonce (found by bisecting the account's nonce over past blocks) holds
+    /// another transaction — block contents, not a lookup index that can lag. Where that history
+    /// cannot be read, absent only when neither its receipt nor the transaction is found in at
+    /// least three lookups that span a new block or `absenceWindow` seconds — one failed lookup
+    /// proves nothing. It is recorded `rejected` only then. If neither is shown within `receiptTimeout`, the journal keeps it unresolved
     /// and `deliveryUncertain` is thrown: nothing is re-signed.
     func settleDisplaced(_ pending: PendingTransaction, message: String) throws -> Displacement {
         let label = pending.request.label
@@ -32,6 +34,18 @@ extension TransactionSender {
                 return .found
             }
             if known == false, let used = try? eth.transactionCount(of: pending.from, at: .latest), used > pending.nonce {
+                // Best proof: the block that used the nonce, read by its contents (indexes can lag).
+                if let (number, hashes) = try? eth.blockThatUsed(nonce: pending.nonce, of: pending.from) {
+                    if hashes.contains(pending.hash.lowercased()) {
+                        try? journal.record(.sent, hash: pending.hash, [("via", .string("found in block \(number)"))])
+                        return .found
+                    }
+                    try? journal.record(.rejected, hash: pending.hash, [
+                        ("reason", .string("nonce \(pending.nonce) used by another transaction in block \(number) (\(message))")),
+                    ])
+                    return .absent
+                }
+                // No history to read: only repeated misses across a new block (or a while) count.
                 let block = try? eth.blockNumber()
                 if firstMiss == nil { firstMiss = (Date(), block) }
                 misses += 1
@@ -106,5 +120,35 @@ extension TransactionSender {
         try? journal.record(receipt.succeeded ? .mined : .reverted, hash: pending.hash,
                             [("block", .int(receipt.blockNumber)), ("via", "settle")])
         return receipt.succeeded ? .mined(receipt) : .reverted
+    }
+}
+
+extension EthClient {
+    /// The block in which `from`'s nonce `nonce` was used, with its transaction hashes
+    /// (lowercase): found by bisecting `eth_getTransactionCount` over past blocks (searching back
+    /// from the head in doubling steps, so a recent use costs a few calls). nil when the nonce is
+    /// not used yet. Throws when the node cannot answer for past blocks (pruned state).
+    public func blockThatUsed(nonce: UInt64, of from: Address) throws -> (number: UInt64, transactions: [String])? {
+        func used(_ b: UInt64) throws -> Bool { try transactionCount(of: from, at: .number(b)) > nonce }
+        let head = try blockNumber()
+        guard try used(head) else { return nil }
+        var hi = head  // used(hi)
+        var lo: UInt64?  // !used(lo)
+        var step: UInt64 = 1
+        while lo == nil && hi > 0 {
+            let candidate = hi > step ? hi - step : 0
+            if try used(candidate) { hi = candidate; step *= 2 } else { lo = candidate }
+        }
+        if var l = lo {
+            while hi - l > 1 {
+                let m = l + (hi - l) / 2
+                if try used(m) { hi = m } else { l = m }
+            }
+        }
+        let block = try rpc.call("eth_getBlockByNumber", [BlockTag.number(hi).json, false])
+        guard let txs = block["transactions"]?.arrayValue else {
+            throw RPCError.invalidResponse("block \(hi) without a transaction list", method: "eth_getBlockByNumber")
+        }
+        return (hi, txs.compactMap { ($0.stringValue ?? $0["hash"]?.stringValue)?.lowercased() })
     }
 }

@@ -185,16 +185,7 @@ public final class KitGateway: OpenGPUGateway {
             let onChain = try c.eth.transactionCount(of: s.address, at: .pending)
             let nonce = max(onChain, nextDryRunNonce ?? 0)
             nextDryRunNonce = nonce + 1
-            let tx: Transaction
-            switch fee {
-            case .eip1559(let maxFee, let priority):
-                tx = .dynamicFee(chainId: s.chainId, nonce: nonce, maxPriorityFeePerGas: priority, maxFeePerGas: maxFee,
-                                 gasLimit: gas, to: request.to, value: request.value, data: request.data)
-            case .legacy(let price):
-                tx = .legacy(chainId: s.chainId, nonce: nonce, gasPrice: price, gasLimit: gas, to: request.to,
-                             value: request.value, data: request.data)
-            }
-            let signed = try tx.sign(with: s.signer)
+            let signed = try s.build(request, nonce: nonce, gasLimit: gas, fee: fee).sign(with: s.signer)
             var fees: (BigUInt?, BigUInt?, BigUInt?) = (nil, nil, nil)
             switch fee {
             case .eip1559(let maxFee, let priority): fees = (maxFee, priority, nil)
