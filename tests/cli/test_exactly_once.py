@@ -97,8 +97,9 @@ class Cell:
         self.before = set()  # transactions signed while preparing, not by the action under test
 
     def env(self, via_proxy=True, **extra):
+        settings = {"OGPU_RECEIPT_TIMEOUT": "4", **extra}
         return base_env(self.home, OGPU_RPC_URL=self.proxy.url if via_proxy else self.url, CLIENT_PRIVATE_KEY=self.key,
-                        OGPU_RECEIPT_TIMEOUT="4", **extra)
+                        **settings)
 
     def run(self, script, *args, via_proxy=True, timeout=120):
         return subprocess.run([self.ogpu, "-e", script, *args], capture_output=True, text=True,
@@ -275,6 +276,37 @@ def test_exactly_once(ogpu_bin, home, devnet_url, action, fault):
                 assert len(cell.signed_hashes(LABEL[action])) == expected, "one signed transaction per action"
 
         assert cell.mined_count() - before == expected, "exactly one on-chain effect per intended action"
+        cell.assert_journal_accounts_for_everything()
+    finally:
+        cell.proxy.stop()
+
+
+def test_ctrl_c_after_broadcast_names_the_transaction_and_a_rerun_settles_it(ogpu_bin, home, devnet_url):
+    """Ctrl-C while waiting for a publish's receipt: the script stops ("interrupted", exit 130),
+    the message names the transaction and how to resume; the re-run signs nothing new."""
+    cell = Cell(ogpu_bin, home, devnet_url)
+    try:
+        prepare(cell, "publish")
+        before = cell.mined_count()
+        cell.before = set(cell.journal())
+        cell.proxy.always_for("eth_getTransactionReceipt", "null")
+        p = subprocess.Popen([ogpu_bin, "-e", SCRIPTS["publish"]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=cell.env(OGPU_RECEIPT_TIMEOUT="60"))
+        cell.wait_for_signed("Controller.publishTask")
+        tx = cell.signed_hashes("Controller.publishTask")[0]
+        deadline = time.time() + 30
+        while rpc(cell.url, "eth_getTransactionReceipt", [tx]) is None and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+        assert p.returncode == 130, err
+        assert "error[interrupted]" in err and tx in err and "run the same publish again" in err, err
+        cell.proxy.clear()
+        r = cell.run(SCRIPTS["publish"])
+        assert r.returncode == 0 and "already published in transaction " + tx in r.stderr, r.stderr
+        assert cell.mined_count() - before == 1
+        assert cell.signed_hashes("Controller.publishTask") == [tx]
         cell.assert_journal_accounts_for_everything()
     finally:
         cell.proxy.stop()
