@@ -72,7 +72,8 @@ public final class AccountLock: @unchecked Sendable {
             if !told {
                 told = true
                 let holder = Self.read(f).trimmingCharacters(in: .whitespacesAndNewlines)
-                onWait?("ogpu: account \(account) is in use by another ogpu process"
+                let who = holder.hasPrefix("pid \(getpid()) ") ? "another client in this process" : "another ogpu process"
+                onWait?("ogpu: account \(account) is in use by \(who)"
                         + (holder.isEmpty ? "" : " (\(holder))") + "; waiting for it to finish its transactions…\n")
             }
             guard CancellationToken.sleep(0.1, token: cancellation) else {
