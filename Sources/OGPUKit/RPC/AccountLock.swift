@@ -12,6 +12,9 @@ import Glibc
 /// The kernel drops a `flock` when its holder dies, so a crashed process never leaves the account
 /// locked. Within one process the lock is re-entrant (threads of one sender share its
 /// `NonceManager`, which already keeps their nonces apart).
+///
+/// `@unchecked Sendable`: its mutable state (`fd`, `depth`, `lastStamp`) is only touched under
+/// `mutex`; `onWait` is set once, before the lock is first used.
 public final class AccountLock: @unchecked Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case io(path: String, errno: Int32)
