@@ -44,7 +44,26 @@ final class KitErrorMappingTests: XCTestCase {
         let slow = RPCError.transport(TransportError(kind: .timedOut, url: "https://node.example", detail: "30 s",
                                                      requestSent: true), method: "eth_call")
         XCTAssertEqual(map(slow).kind, .timeout)
-        XCTAssertEqual(map(SendError.receiptTimeout(label: "Vault.deposit", hash: "0x1", seconds: 120)).kind, .timeout)
+    }
+
+    /// Whatever may have reached a node is "pending" with the hash in `.data.tx` — never "rpc"
+    /// or "timeout", which a script would retry (and pay twice).
+    func testUnknownOutcomesArePendingWithTheirHash() {
+        let cases: [SendError] = [
+            .receiptTimeout(label: "Vault.deposit", hash: "0x1", seconds: 120),
+            .deliveryUncertain(label: "Controller.publishTask", hash: "0x1", underlying: "connection dropped"),
+            .cancelled(label: "Controller.confirmResponse", hash: "0x1"),
+        ]
+        for e in cases {
+            let g = map(e)
+            XCTAssertEqual(g.kind, .pending, "\(e)")
+            XCTAssertEqual(g.details.first { $0.0 == "tx" }?.1, "0x1")
+            XCTAssertTrue(g.message.contains("ogpu journal --check"), g.message)
+        }
+        XCTAssertTrue(map(cases[1]).message.contains("run the same publish again"))
+        // Nothing signed yet: an ordinary failure.
+        XCTAssertEqual(map(SendError.cancelled(label: "x", hash: nil)).kind, .rpc)
+        XCTAssertEqual(map(SendError.rejected(label: "x", message: "bad")).kind, .rpc)
         XCTAssertEqual(map(RPCError.httpStatus(502, body: "bad gateway", method: "eth_call")).kind, .rpc)
     }
 

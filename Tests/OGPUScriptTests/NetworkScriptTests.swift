@@ -12,6 +12,9 @@ final class NetworkScriptTests: XCTestCase {
     typealias Outcome = ScriptProgram.Outcome
 
     static var networkDir: URL { Repository.root.appendingPathComponent("Tests/Scripts/network") }
+    /// One HOME (send journal) per test run: a journal left by an earlier run would hold the same
+    /// drafts as published, and `publish` would rightly return those tasks instead.
+    static let home = NSTemporaryDirectory() + "ogpu-network-tests-home-\(UUID().uuidString)"
 
     func binary() throws -> URL {
         try XCTUnwrap(OgpuBinary.find(), "the ogpu binary was not found; run `swift build` first")
@@ -29,7 +32,7 @@ final class NetworkScriptTests: XCTestCase {
         var env = ProcessInfo.processInfo.environment
         for k in ["CLIENT_PRIVATE_KEY", "OGPU_PASSWORD", "OGPU_NETWORK", "OGPU_RPC_URL"] { env.removeValue(forKey: k) }
         env["NO_COLOR"] = "1"
-        env["HOME"] = NSTemporaryDirectory() + "ogpu-network-tests-home"  // the send journal lands here
+        env["HOME"] = Self.home  // the send journal lands here
         for (k, v) in extra { env[k] = v }
         return try OgpuBinary.run(try binary(), arguments, environment: env, cwd: cwd, limit: limit)
     }

@@ -16,6 +16,8 @@ final class OpenGPUBuiltinTests: XCTestCase {
         var respondAfterPolls = 2
         var confirmed = false
         var failPublishOf: String? = nil
+        /// Every publish ends with its outcome unknown (as after a receipt timeout).
+        var publishOutcomeUnknown = false
         var status: TaskStatus = .new
 
         func selectNetwork(_ nameOrURL: String) throws -> NetworkInfo { NetworkInfo(name: nameOrURL, chainID: 1337, rpc: "http://127.0.0.1:8545", explorer: nil) }
@@ -27,6 +29,10 @@ final class OpenGPUBuiltinTests: XCTestCase {
                 throw GatewayError(.revert, "InsufficientBalance", details: [("needed", "10000000000000000")])
             }
             published.append(request)
+            if publishOutcomeUnknown {
+                throw GatewayError(.pending, "outcome unknown: Controller.publishTask: transaction 0xfeed was broadcast but not mined",
+                                   details: [("tx", "0xfeed"), ("operation", "Controller.publishTask")])
+            }
             return PublishedTask(address: OpenGPUBuiltinTests.taskA, transactionHash: "0x" + String(repeating: "ab", count: 32))
         }
         func publishTasks(_ requests: [TaskRequest]) -> [Result<PublishedTask, Error>] {
@@ -107,6 +113,22 @@ final class OpenGPUBuiltinTests: XCTestCase {
             """, gateway: g)
         XCTAssertNil(e)
         XCTAssertEqual(out, "task error revert InsufficientBalance 10000000000000000\n")
+    }
+
+    /// A publish whose outcome is unknown raises "pending" with its hash; `retry` raises it at once
+    /// (one publish, not three); `again: true` reaches the gateway.
+    func testPendingPublishIsNeverRetried() throws {
+        let g = FakeGateway()
+        g.publishOutcomeUnknown = true
+        let d = #"task("\#(Self.source)", "text2text", {prompt: "hi"})"#
+        let (_, e) = run("retry(3, backoff: 1ms) { publish \(d) }", gateway: g)
+        XCTAssertEqual(e?.kind, "pending")
+        XCTAssertEqual(g.published.count, 1, "retry did not run the block again")
+        let (out, _) = run("try { publish \(d) } catch e { print e.kind, e.data.tx }", gateway: g)
+        XCTAssertEqual(out, "pending 0xfeed\n")
+        g.publishOutcomeUnknown = false
+        _ = run("publish(\(d), again: true)\npublish([\(d)], again: true)\npublish \(d)", gateway: g)
+        XCTAssertEqual(g.published.suffix(3).map(\.again), [true, true, false])
     }
 
     func testDryRunReturnsTheSignedTransaction() {

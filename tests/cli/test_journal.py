@@ -117,14 +117,16 @@ def test_a_session_hints_at_unresolved_transactions_of_its_network(ogpu_bin, hom
     r = run(ogpu_bin, home, "-e", "print 1")
     assert r.stdout == "1\n"
     assert r.stderr == ("ogpu: the send journal has 1 transaction from an earlier session with no known outcome "
-                        "on this network; `ogpu journal --check` looks it up\n")
+                        "on this network (publishing the same draft settles it instead of sending again); "
+                        "`ogpu journal --check` looks it up\n")
     # Another chain's transactions are not this network's business.
     assert run(ogpu_bin, home, "--network", "testnet", "-e", "print 1").stderr == ""
 
 
-def test_no_hint_for_a_transaction_another_session_may_still_be_sending(ogpu_bin, home):
-    sample(home, age=5)
-    assert run(ogpu_bin, home, "-e", "print 1").stderr == ""
+def test_the_hint_comes_at_once_after_an_interrupted_session(ogpu_bin, home):
+    # Ctrl-C and an immediate re-run is when a second publish would happen: no grace period.
+    sample(home, age=1)
+    assert "1 transaction from an earlier session" in run(ogpu_bin, home, "-e", "print 1").stderr
 
 
 def rpc(url, method, params=()):

@@ -10,12 +10,27 @@ extension OpenGPUClient {
     /// Pins the config, sends `Controller.publishTask`, and returns the new task from the Nexus
     /// `TaskPublished` log. Reverts found by gas estimation (inactive source, short Vault balance…)
     /// throw `ContractError` before anything is signed.
-    public func publish(_ draft: TaskDraft) throws -> PublishedTask {
+    ///
+    /// Idempotent: when the journal holds a publish of the same draft (`PublishIdentity`) that is
+    /// unresolved, or mined with its task not yet expired, nothing is signed — that transaction is
+    /// settled by hash and its task returned (`isEarlierPublish`), or its unknown outcome thrown.
+    /// `again: true` publishes a new task regardless.
+    public func publish(_ draft: TaskDraft, expiry: ExpirySpec = .absolute, again: Bool = false) throws -> PublishedTask {
         try validate(draft)
-        let url = try ipfs.upload(draft.configBytes, filename: "taskConfig.json", cancellation: cancellation)
-        let request = try publishRequest(draft, configURL: url)
-        let receipt = try sender().send(request)
-        return try published(receipt, configURL: url)
+        let s = try sender()
+        let identity = identities([draft], expiries: [expiry], signer: s.address)[0]
+        // The account's turn covers the journal check and the signing: another process cannot
+        // publish the same draft in between.
+        return try s.withAccountLock {
+            if !again, let earlier = try earlierPublish(of: identity), var task = try settleEarlierPublish(earlier, sender: s) {
+                task.isEarlierPublish = true
+                return task
+            }
+            let url = try ipfs.upload(draft.configBytes, filename: "taskConfig.json", cancellation: cancellation)
+            let request = try publishRequest(draft, configURL: url, identity: identity)
+            let receipt = try s.send(request)
+            return try published(receipt, configURL: url)
+        }
     }
 
     /// Publishes many tasks pipelined: all configs pinned, every draft proven on the latest state,
@@ -24,31 +39,41 @@ extension OpenGPUClient {
     ///
     /// Nothing is signed for a draft until it is proven (see `provenGasLimits`): a draft that would
     /// revert fails in its slot with `ContractError(phase: .beforeSending)`, never journaled, never
-    /// sent, no gas spent.
-    public func publishBatch(_ drafts: [TaskDraft]) throws -> [Result<PublishedTask, Error>] {
+    /// sent, no gas spent. Idempotent per item, as `publish` is (identical drafts of one batch are
+    /// distinct items).
+    public func publishBatch(_ drafts: [TaskDraft], expiries: [ExpirySpec]? = nil, again: Bool = false) throws
+        -> [Result<PublishedTask, Error>] {
         let s = try sender()
-        var results = [Result<PublishedTask, Error>?](repeating: nil, count: drafts.count)
-        var requests = [Int: (TransactionRequest, String)]()
-        for (i, d) in drafts.enumerated() {
-            do {
-                try validate(d)
-                let url = try ipfs.upload(d.configBytes, filename: "taskConfig.json", cancellation: cancellation)
-                requests[i] = (try publishRequest(d, configURL: url), url)
-            } catch { results[i] = .failure(error) }
+        let ids = identities(drafts, expiries: expiries ?? drafts.map { _ in .absolute }, signer: s.address)
+        return try s.withAccountLock {
+            var results = [Result<PublishedTask, Error>?](repeating: nil, count: drafts.count)
+            var requests = [Int: (TransactionRequest, String)]()
+            for (i, d) in drafts.enumerated() {
+                do {
+                    try validate(d)
+                    if !again, let earlier = try earlierPublish(of: ids[i]), var task = try settleEarlierPublish(earlier, sender: s) {
+                        task.isEarlierPublish = true
+                        results[i] = .success(task)
+                        continue
+                    }
+                    let url = try ipfs.upload(d.configBytes, filename: "taskConfig.json", cancellation: cancellation)
+                    requests[i] = (try publishRequest(d, configURL: url, identity: ids[i]), url)
+                } catch { results[i] = .failure(error) }
+            }
+            let order = requests.keys.sorted()
+            let limits = try provenGasLimits(order.map { (draft: drafts[$0], request: requests[$0]!.0) }, sender: s)
+            var pendings = [(Int, PendingTransaction)]()
+            for (k, i) in order.enumerated() {
+                do {
+                    pendings.append((i, try s.submit(requests[i]!.0, gasLimit: try limits[k].get())))
+                } catch { results[i] = .failure(error) }
+            }
+            let receipts = try s.waitForReceipts(pendings.map(\.1))
+            for ((i, _), r) in zip(pendings, receipts) {
+                results[i] = Result { try published(r.get(), configURL: requests[i]!.1) }
+            }
+            return results.map { $0! }
         }
-        let order = requests.keys.sorted()
-        let limits = try provenGasLimits(order.map { (draft: drafts[$0], request: requests[$0]!.0) }, sender: s)
-        var pendings = [(Int, PendingTransaction)]()
-        for (k, i) in order.enumerated() {
-            do {
-                pendings.append((i, try s.submit(requests[i]!.0, gasLimit: try limits[k].get())))
-            } catch { results[i] = .failure(error) }
-        }
-        let receipts = try s.waitForReceipts(pendings.map(\.1))
-        for ((i, _), r) in zip(pendings, receipts) {
-            results[i] = Result { try published(r.get(), configURL: requests[i]!.1) }
-        }
-        return results.map { $0! }
     }
 
     /// For each publish of a batch, the gas limit it will be sent with — or why it would revert —
@@ -130,15 +155,18 @@ extension OpenGPUClient {
         guard d.payment > 0 else { throw TaskDraftError.zeroPayment }
     }
 
-    func publishRequest(_ d: TaskDraft, configURL: String) throws -> TransactionRequest {
+    /// The `Controller.publishTask` call for `d`, with what recovery needs in the journal's meta
+    /// (and the draft's identity, when it has one: see `PublishIdentity`).
+    public func publishRequest(_ d: TaskDraft, configURL: String, identity: PublishIdentity? = nil) throws -> TransactionRequest {
         let params = ABIValue.tuple([.address(d.source), .string(configURL), .uint(BigUInt(d.expiryTime)), .uint(d.payment)])
+        var meta: [(String, JSONValue)] = [("source", .string(d.source.checksummed)), ("config", .string(configURL)),
+                                           ("payment", .string(String(d.payment))), ("expiry", .int(d.expiryTime))]
+        if let identity { meta.append(("draft", .string(identity.hex))) }
         return TransactionRequest(to: controller, data: try OpenGPUContracts.Controller.publishTask.encodeCall([params]),
-                                  label: "Controller.publishTask",
-                                  journalMeta: [("source", .string(d.source.checksummed)), ("config", .string(configURL)),
-                                                ("payment", .string(String(d.payment))), ("expiry", .int(d.expiryTime))])
+                                  label: "Controller.publishTask", journalMeta: meta)
     }
 
-    private func published(_ receipt: TransactionReceipt, configURL: String) throws -> PublishedTask {
+    func published(_ receipt: TransactionReceipt, configURL: String) throws -> PublishedTask {
         let event = try nexusEvent(OpenGPUContracts.Nexus.taskPublished, in: receipt)
         guard let task = event["task"]?.addressValue else { throw OpenGPUReadError.malformed("TaskPublished log") }
         try? journal.record(.mined, hash: receipt.transactionHash, [("task", .string(task.checksummed))])

@@ -62,6 +62,8 @@ public struct PublishedTask: Sendable {
     public let transactionHash: String
     public let blockNumber: UInt64
     public let configURL: String
+    /// The task of an earlier journaled publish of the same draft: nothing new was signed.
+    public var isEarlierPublish = false
 }
 
 public struct TaskInfo: Sendable {

@@ -1,4 +1,6 @@
+import Foundation
 import OGPUPrimitives
+
 /// Settles what an interrupted session left in the send journal: every transaction that was
 /// signed but has no final state is looked up by hash and recorded as mined or reverted. One that
 /// no node knows can be re-broadcast — the *same signed bytes*, so it lands at most once — or,
@@ -12,7 +14,8 @@ public struct JournalReconciler {
         /// No node knew it and its nonce was still free: the same signed bytes (same hash) were
         /// broadcast again. Check again later for the outcome.
         case rebroadcast
-        /// Its nonce was consumed by another transaction: it can never be mined.
+        /// Its nonce was consumed by another transaction (it stayed unfound over several lookups):
+        /// it can never be mined.
         case superseded
         /// Not known to the node and not re-broadcast (rebroadcast disabled or no raw bytes).
         case unknown
@@ -23,6 +26,10 @@ public struct JournalReconciler {
     public let eth: EthClient
     public let journal: SendJournal
     public let chainId: UInt64
+    /// A transaction whose nonce is used and that is not found is looked up this many more times,
+    /// `absencePause` seconds apart, before it is recorded as superseded.
+    public var absenceLookups = 2
+    public var absencePause = 1.0
 
     public init(eth: EthClient, journal: SendJournal, chainId: UInt64) {
         self.eth = eth
@@ -49,6 +56,23 @@ public struct JournalReconciler {
         guard let from = record.from.flatMap({ try? Address(hex: $0) }), let nonce = record.nonce else { return .unknown }
         let mined = try eth.transactionCount(of: from, at: .latest)
         if nonce < mined {
+            // Its nonce is used — by it, if the node's indexes lag, or by another transaction. The
+            // block that used the nonce says which; without history, look again before recording
+            // it as never mined: one failed lookup proves nothing.
+            if let (_, hashes) = try? eth.blockThatUsed(nonce: nonce, of: from) {
+                if hashes.contains(record.hash.lowercased()) { return .pending }  // mined; its receipt is not indexed yet
+                try journal.record(.rejected, hash: record.hash, [("reason", "nonce used by another transaction"), ("via", "reconcile")])
+                return .superseded
+            }
+            for _ in 0..<absenceLookups {
+                Thread.sleep(forTimeInterval: absencePause)
+                if let receipt = try eth.receipt(record.hash) {
+                    try journal.record(receipt.succeeded ? .mined : .reverted, hash: record.hash,
+                                       [("block", .int(receipt.blockNumber)), ("via", "reconcile")])
+                    return receipt.succeeded ? .mined(block: receipt.blockNumber) : .reverted(block: receipt.blockNumber)
+                }
+                if try eth.transactionKnown(record.hash) { return .pending }
+            }
             try journal.record(.rejected, hash: record.hash, [("reason", "nonce used by another transaction"), ("via", "reconcile")])
             return .superseded
         }

@@ -88,8 +88,14 @@ public final class TransactionSender: @unchecked Sendable {
     /// Estimates already paid for, by call shape: a later call of the same shape is checked with
     /// one `eth_call` at the gas limit it will be sent with instead of a fresh estimate.
     public let gasPlan = GasPlan()
-    public var receiptTimeout: Double = 120
+    /// Seconds to wait for a receipt: 120, or `OGPU_RECEIPT_TIMEOUT` when set (tests, slow chains).
+    public var receiptTimeout: Double = TransactionSender.defaultReceiptTimeout
     public var broadcastAttempts = 4
+    /// How long a displaced transaction (its nonce used, itself not found) must stay unfound, if
+    /// no new block arrives sooner, before it is taken as never mined (see `settleDisplaced`).
+    public var absenceWindow: Double = 10
+    /// Makes ogpu processes sending from this account take turns (see `AccountLock`).
+    public let accountLock: AccountLock
     public let cancellation: CancellationToken?
     /// Told the moment a node has a transaction (label, hash), before its receipt: a person waiting
     /// on a slow chain sees the hash at once and can look it up.
@@ -107,6 +113,18 @@ public final class TransactionSender: @unchecked Sendable {
         self.nonces = nonces
         self.fees = fees ?? FeeOracle(eth: eth)
         self.cancellation = cancellation
+        accountLock = AccountLock(journalPath: journal.path, account: signer.address)
+        accountLock.onWait = { FileHandle.standardError.write(Data($0.utf8)) }
+    }
+
+    public static var defaultReceiptTimeout: Double {
+        ProcessInfo.processInfo.environment["OGPU_RECEIPT_TIMEOUT"].flatMap { Double($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 120
+    }
+
+    /// Runs `body` holding this account's turn (`AccountLock`); when another process sent from
+    /// the account meanwhile, the cached nonce is dropped so the next one is read from the node.
+    public func withAccountLock<T>(_ body: () throws -> T) throws -> T {
+        try accountLock.withLock(cancellation: cancellation, tookOver: { nonces.reset(address) }, body)
     }
 
     public var address: Address { signer.address }
@@ -114,8 +132,10 @@ public final class TransactionSender: @unchecked Sendable {
     /// Sends and waits for the receipt; a mined revert throws `ContractError` with the decoded reason.
     @discardableResult
     public func send(_ request: TransactionRequest) throws -> TransactionReceipt {
-        let pending = try submit(request)
-        return try wait(pending)
+        try withAccountLock {
+            let pending = try submit(request)
+            return try wait(pending)
+        }
     }
 
     // MARK: - Estimation
@@ -176,6 +196,10 @@ public final class TransactionSender: @unchecked Sendable {
     /// `eth_call` at that limit); otherwise it is worked out here.
     public func submit(_ request: TransactionRequest, gasLimit provenLimit: UInt64? = nil) throws -> PendingTransaction {
         let gasLimit = try provenLimit ?? self.gasLimit(for: request)
+        return try withAccountLock { try submitHoldingLock(request, gasLimit: gasLimit) }
+    }
+
+    private func submitHoldingLock(_ request: TransactionRequest, gasLimit: UInt64) throws -> PendingTransaction {
         var attempts = 0
         while true {
             attempts += 1
@@ -202,7 +226,16 @@ public final class TransactionSender: @unchecked Sendable {
                 nonces.reset(address)
                 guard attempts < 3 else { throw SendError.nonceConflict(label: request.label, attempts: attempts) }
             case .nonceTaken(let message):
-                try? journal.record(.rejected, hash: pending.hash, [("reason", .string(message))])
+                // Our own bytes may have been mined by an attempt whose answer was lost, with the
+                // node's receipt index lagging: re-sign only once the original is shown absent.
+                // Until then it stays unresolved in the journal.
+                switch try settleDisplaced(pending, message: message) {
+                case .found:
+                    onBroadcast?(request.label, pending.hash)
+                    return pending
+                case .absent:
+                    break
+                }
                 try nonces.resync(for: address, taken: nonce, using: eth)
                 fees.invalidate()
                 guard attempts < 3 else { throw SendError.nonceConflict(label: request.label, attempts: attempts) }

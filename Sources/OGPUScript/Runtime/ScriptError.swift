@@ -2,6 +2,9 @@
 public enum ErrorKind: String, Sendable, CaseIterable {
     case user, type, value, name, overflow, assert, timeout, interrupted
     case revert, rpc, ipfs, io, key
+    /// A transaction was signed and may have reached a node, but its outcome is unknown (answer
+    /// lost, no receipt in time, cancelled after broadcast). Never retried; `.data.tx` names it.
+    case pending
 }
 
 /// A runtime error: what `throw` raises, what built-ins raise, what `catch e` binds (as

@@ -112,9 +112,11 @@ struct JournalCommand: ParsableCommand {
     // MARK: - Session start
 
     /// One line on stderr when a session starts and the journal holds transactions on this
-    /// network's chain with no known outcome, older than a receipt wait (younger ones may belong
-    /// to another ogpu still running). Offline: the chain is known for mainnet and testnet; for
-    /// `local` and URLs every chain but those two counts. Silent when there is no journal.
+    /// network's chain with no known outcome — at once, however recent: a Ctrl-C and an
+    /// immediate re-run is exactly when it matters (publish then settles such a transaction
+    /// instead of signing the same draft again). Offline: the chain is known for mainnet and
+    /// testnet; for `local` and URLs every chain but those two counts. Silent when there is no
+    /// journal.
     static func startupHint(network: CLIConfiguration.Network) -> String? {
         let journal = SendJournal(path: SendJournal.defaultPath)
         guard FileManager.default.fileExists(atPath: journal.path), let entries = try? journal.entries() else { return nil }
@@ -124,15 +126,15 @@ struct JournalCommand: ParsableCommand {
         case .named(let name): chain = Network.named(name)?.chainId
         case .url: chain = nil
         }
-        let cutoff = Date().timeIntervalSince1970 - 120
         let open = entries.filter { e in
-            guard e.latest.isUnresolved, e.latestTime < cutoff, let c = e.chainId else { return false }
+            guard e.latest.isUnresolved, let c = e.chainId else { return false }
             return chain.map { $0 == c } ?? !known.contains(c)
         }
         guard !open.isEmpty else { return nil }
         let n = open.count
         return "ogpu: the send journal has \(n) transaction\(n == 1 ? "" : "s") from an earlier session with no known outcome "
-            + "on this network; `ogpu journal --check` looks \(n == 1 ? "it" : "them") up\n"
+            + "on this network (publishing the same draft settles it instead of sending again); "
+            + "`ogpu journal --check` looks \(n == 1 ? "it" : "them") up\n"
     }
 
     // MARK: - Output

@@ -26,7 +26,7 @@ final class DevnetAccountTests: XCTestCase {
         try Devnet.assertJournalSettled(journal)
     }
 
-    func testTwoClientsSharingAKeyRecoverFromNonceTooLow() throws {
+    func testTwoClientsSharingAKeyTakeTurnsWithFreshNonces() throws {
         let network = try Devnet.network()
         let journal = Devnet.tempJournal()
         let a = try Devnet.fundedClient(network, journal: journal)
@@ -42,7 +42,9 @@ final class DevnetAccountTests: XCTestCase {
         XCTAssertEqual(try a.source(source).taskCount, 6)
         let summary = try journal.summary().filter { $0.signed.label == "Controller.publishTask" }
         XCTAssertEqual(summary.filter { $0.latest == .mined }.count, 6)
-        XCTAssertGreaterThan(summary.filter { $0.latest == .rejected }.count, 0, "a stale nonce was hit and recovered from")
+        // The account lock tells each client that the other sent meanwhile (its stamp in the lock
+        // file changed), so neither signs with its stale cached nonce: nothing is refused.
+        XCTAssertEqual(summary.filter { $0.latest == .rejected }.count, 0, "no stale nonce was used")
     }
 
     func testInterruptedPublishIsRecoveredFromTheJournal() throws {

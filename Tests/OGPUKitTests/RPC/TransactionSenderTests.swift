@@ -129,26 +129,67 @@ final class TransactionSenderTests: XCTestCase {
         XCTAssertEqual(try journal.summary().count, 1, "no second transaction was signed")
     }
 
-    func testNonceTooLowResignsWithTheNextNonce() throws {
+    func testNonceTooLowResignsOnlyOnceTheOriginalIsShownAbsent() throws {
+        let first = try expectedHash(nonce: 7)
         let second = try expectedHash(nonce: 8)
         node.next("eth_sendRawTransaction", error: -32000, "nonce too low: next nonce 8, tx nonce 7")
         node.next("eth_getTransactionCount", #""0x7""#)   // first reservation
-        node.next("eth_getTransactionCount", #""0x8""#)   // resync
+        node.on("eth_getTransactionCount", #""0x8""#)     // nonce 7 is used on chain, by something else
         node.next("eth_sendRawTransaction", "\"\(second)\"")
         node.mine(second, status: 1)
-        XCTAssertEqual(try sender().send(request()).transactionHash, second)
+        let s = sender()
+        s.absenceWindow = 0.3
+        XCTAssertEqual(try s.send(request()).transactionHash, second)
         let summary = try journal.summary()
         XCTAssertEqual(summary.map(\.latest), [.rejected, .mined])
         XCTAssertEqual(summary.map { $0.signed.nonce }, [7, 8])
+        let lookups = node.calls.filter { $0.method == "eth_getTransactionByHash" && $0.params.arrayValue?.first?.stringValue == first }
+        XCTAssertGreaterThanOrEqual(lookups.count, 3, "absence is shown by several lookups, not one")
     }
 
-    func testReplacementUnderpricedMovesPastTheTakenNonce() throws {
+    /// An earlier attempt's answer was lost and the node's receipt index lags: "nonce too low" is
+    /// about our own transaction. It must be found, never re-signed.
+    func testNonceTooLowWithALaggingReceiptIndexFindsTheOriginal() throws {
+        let first = try expectedHash(nonce: 7)
+        node.next("eth_sendRawTransaction", error: -32000, "nonce too low: next nonce 8, tx nonce 7")
+        node.next("eth_getTransactionCount", #""0x7""#)
+        node.on("eth_getTransactionCount", #""0x8""#)
+        for _ in 0..<3 { node.next("eth_getTransactionReceipt", "null") }  // lagging, then the default: mined
+        node.mine(first, status: 1)
+        let s = sender()
+        s.absenceWindow = 60
+        XCTAssertEqual(try s.send(request()).transactionHash, first)
+        XCTAssertEqual(node.count("eth_sendRawTransaction"), 1, "nothing re-signed")
+        XCTAssertEqual(try journal.summary().map(\.latest), [.mined])
+    }
+
+    /// Neither found nor shown absent within the receipt timeout: the original stays unresolved
+    /// and the outcome is reported unknown, never "rejected".
+    func testADisplacedTransactionNotShownAbsentStaysUnresolved() throws {
+        let first = try expectedHash(nonce: 7)
+        node.next("eth_sendRawTransaction", error: -32000, "replacement transaction underpriced")
+        // The other transaction holding nonce 7 never gets mined: nothing is proven.
+        let s = sender(timeout: 1)
+        XCTAssertThrowsError(try s.send(request())) { e in
+            guard case .deliveryUncertain(_, let h, _)? = e as? SendError else { return XCTFail("\(e)") }
+            XCTAssertEqual(h, first)
+        }
+        XCTAssertEqual(node.count("eth_sendRawTransaction"), 1, "nothing re-signed")
+        XCTAssertEqual(try journal.summary().map(\.latest), [.unconfirmed])
+        XCTAssertEqual(try journal.unresolved().map(\.hash), [first], "`ogpu journal --check` still sees it")
+    }
+
+    func testReplacementUnderpricedMovesPastTheTakenNonceOnceItIsMined() throws {
         let second = try expectedHash(nonce: 8)
         node.next("eth_sendRawTransaction", error: -32000, "replacement transaction underpriced")
+        node.next("eth_getTransactionCount", #""0x7""#)   // reservation
+        node.next("eth_getTransactionCount", #""0x7""#)   // the other tx with nonce 7 is still pending
+        node.on("eth_getTransactionCount", #""0x8""#)     // then mined
         node.next("eth_sendRawTransaction", "\"\(second)\"")
         node.mine(second, status: 1)
-        // The node still reports 7 pending (the other tx is queued), but 7 is known to be taken.
-        XCTAssertEqual(try sender().send(request()).transactionHash, second)
+        let s = sender()
+        s.absenceWindow = 0.3
+        XCTAssertEqual(try s.send(request()).transactionHash, second)
     }
 
     func testInsufficientFundsIsTypedAndReleasesTheNonce() throws {

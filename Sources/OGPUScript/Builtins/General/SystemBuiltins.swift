@@ -111,7 +111,8 @@ enum SystemBuiltins {
         retry(times, backoff: 1s) { … } runs the block, and if it raises an error runs it again, \
         up to `times` runs in all, waiting `backoff` before the first re-run and twice as long \
         before each next one. The block's value is returned; after the last failure its error \
-        is raised again. Ctrl-C is never retried.
+        is raised again. Ctrl-C is never retried, and neither is a "pending" error (a transaction \
+        that may already be on chain): it is raised at once, so a retry never sends twice.
         """) { args, ctx in
         try args.allowNamed(["backoff"]); try args.expectCount(2, 2)
         let times = try args.int(0, "times")
@@ -127,7 +128,7 @@ enum SystemBuiltins {
             do {
                 return try ctx.call(block, [])
             } catch let e as ScriptError {
-                if e.kind == ErrorKind.interrupted.rawValue || attempt >= times { throw e }
+                if e.kind == ErrorKind.interrupted.rawValue || e.kind == ErrorKind.pending.rawValue || attempt >= times { throw e }
             }
             try pause(delay, ctx)
             delay = delay * Dec(2)

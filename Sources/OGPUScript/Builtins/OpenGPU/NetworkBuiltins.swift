@@ -67,11 +67,15 @@ enum NetworkBuiltins {
         transactions first, then collects the receipts: handles in the same order, failures as \
         error values in place. publish(draft, dry_run: true) returns the signed transaction \
         (to, data, raw, hash, nonce, gas, chain_id, max_fee, max_priority_fee) without sending it. \
+        A draft the send journal shows already published (still unresolved, or its task not yet \
+        expired) is not sent again: its task is returned, or a "pending" error names the earlier \
+        transaction; publish(draft, again: true) publishes another task anyway. \
         max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call \
         (as for every built-in that sends).
         """) { args, ctx in
-        try args.allowNamed(capNames.union(["dry_run"])); try args.expectCount(1, 1)
+        try args.allowNamed(capNames.union(["dry_run", "again"])); try args.expectCount(1, 1)
         let dryRun = args.named("dry_run")?.isTruthy ?? false
+        let again = args.named("again")?.isTruthy ?? false
         // Validate every draft before touching the network: a bad draft never half-publishes a batch.
         if case .list(let drafts) = args.positional[0] {
             _ = try drafts.map(TaskBuiltins.request(from:))
@@ -79,14 +83,14 @@ enum NetworkBuiltins {
             _ = try TaskBuiltins.request(from: args.positional[0])
         }
         let g = try Gateway.from(ctx, "publish")
-        return try withCaps(args, g) { try publishDrafts(args.positional[0], dryRun: dryRun, g) }
+        return try withCaps(args, g) { try publishDrafts(args.positional[0], dryRun: dryRun, again: again, g) }
     }
 
     /// `publish`'s work once its arguments are checked: one draft or a list, sent or dry-run signed.
-    static func publishDrafts(_ drafts: Value, dryRun: Bool, _ g: OpenGPUGateway) throws -> Value {
+    static func publishDrafts(_ drafts: Value, dryRun: Bool, again: Bool, _ g: OpenGPUGateway) throws -> Value {
         switch drafts {
         case .list(let drafts):
-            let requests = try drafts.map(TaskBuiltins.request(from:))
+            let requests = try drafts.map { var r = try TaskBuiltins.request(from: $0); r.again = again; return r }
             if dryRun { return .list(try requests.map { r in try signed(try Gateway.run { try g.signPublishTask(r) }) }) }
             return .list(g.publishTasks(requests).map { result in
                 switch result {
@@ -97,7 +101,8 @@ enum NetworkBuiltins {
                 }
             })
         case let draft:
-            let request = try TaskBuiltins.request(from: draft)
+            var request = try TaskBuiltins.request(from: draft)
+            request.again = again
             if dryRun { return try signed(try Gateway.run { try g.signPublishTask(request) }) }
             let t = try Gateway.run { try g.publishTask(request) }
             return .handle(TaskHandle(address: t.address, transactionHash: t.transactionHash, gateway: g))

@@ -88,8 +88,10 @@ public struct TaskRequest: Equatable {
     public var configJSON: String
     public var payment: BigUInt
     public var expiry: TaskExpiry
-    public init(source: String, configJSON: String, payment: BigUInt, expiry: TaskExpiry) {
-        self.source = source; self.configJSON = configJSON; self.payment = payment; self.expiry = expiry
+    /// `publish(d, again: true)`: publish even if the journal shows this draft already published.
+    public var again: Bool
+    public init(source: String, configJSON: String, payment: BigUInt, expiry: TaskExpiry, again: Bool = false) {
+        self.source = source; self.configJSON = configJSON; self.payment = payment; self.expiry = expiry; self.again = again
     }
 }
 
@@ -238,7 +240,7 @@ public enum VaultAction: String, CaseIterable {
 
 /// How a gateway reports failure; `kind` becomes the script error's kind.
 public struct GatewayError: Error, CustomStringConvertible {
-    public enum Kind: String { case rpc, revert, ipfs, key, timeout, value, io }
+    public enum Kind: String { case rpc, revert, ipfs, key, timeout, value, io, pending }
     public var kind: Kind
     public var message: String
     /// For reverts: the decoded error's arguments by name (as text).

@@ -12,8 +12,17 @@ extension KitGateway {
     /// The error for a call stopped by Ctrl-C; lowers the flag the way `checkInterrupt` does.
     func interrupted(by error: Error) -> ScriptError {
         interruptFlag?.lower()
-        if let e = error as? SendError, e.transactionHash != nil {
-            return ScriptError(.interrupted, "interrupted: \(e.description)")
+        // Ctrl-C still stops the script (kind "interrupted", never caught), but a transaction that
+        // may be on chain is named, with how to settle it, exactly as a "pending" error would.
+        if let e = error as? SendError, let hash = e.transactionHash {
+            let label: String
+            switch e {
+            case .deliveryUncertain(let l, _, _), .receiptTimeout(let l, _, _), .cancelled(let l, _), .rejected(let l, _),
+                 .insufficientFunds(let l, _), .nonceConflict(let l, _): label = l
+            }
+            let p = KitErrorMapping.pending(label: label, hash: hash, why: e.description)
+            return ScriptError(.interrupted, "interrupted: \(p.message)",
+                               data: .map(OrderedMap(p.details.map { ($0.0, Value.string($0.1)) })))
         }
         return ScriptError(.interrupted, "interrupted")
     }

@@ -25,14 +25,33 @@ extension KitGateway {
         }
     }
 
+    /// How the draft's expiry was asked for: its identity (`PublishIdentity`) uses this, not the
+    /// on-chain time a relative expiry becomes.
+    static func expirySpec(_ r: TaskRequest) -> ExpirySpec {
+        switch r.expiry {
+        case .after(let seconds): return .relative(seconds: UInt64(max(0, seconds)))
+        case .at: return .absolute
+        }
+    }
+
     public func publishTask(_ request: TaskRequest) throws -> PublishedTask {
         let d = try draft(request)
         let c = try signingClient()
         if configuration.dryRun {
-            _ = try send(try publishRequest(d, configURL: Self.placeholderURL(d)))  // prints and throws
+            _ = try send(try kit { try c.publishRequest(d, configURL: Self.placeholderURL(d)) })  // prints and throws
         }
         announce(c)
-        let t = try kit { try c.publish(d) }
+        let t = try kit { try c.publish(d, expiry: Self.expirySpec(request), again: request.again) }
+        return published(t)
+    }
+
+    /// Remembers a published task, telling the user when it came from an earlier publish of the
+    /// same draft rather than a new transaction.
+    private func published(_ t: OGPUKit.PublishedTask) -> PublishedTask {
+        if t.isEarlierPublish {
+            configuration.notice("ogpu: this draft was already published in transaction \(t.transactionHash) (task \(t.task.checksummed)); "
+                                 + "using that task instead of publishing it again — publish(draft, again: true) publishes another\n")
+        }
         remember(publish: t.task.checksummed, transaction: t.transactionHash)
         return PublishedTask(address: t.task.checksummed, transactionHash: t.transactionHash)
     }
@@ -47,7 +66,10 @@ extension KitGateway {
             let c = try signingClient()
             if configuration.dryRun {
                 for (i, d) in drafts {
-                    results[i] = Result { _ = try send(try publishRequest(d, configURL: Self.placeholderURL(d))); throw GatewayError(.value, "unreachable") }
+                    results[i] = Result {
+                        _ = try send(try kit { try c.publishRequest(d, configURL: Self.placeholderURL(d)) })
+                        throw GatewayError(.value, "unreachable")
+                    }
                 }
             } else if !drafts.isEmpty {
                 announce(c)
@@ -63,12 +85,14 @@ extension KitGateway {
                     }
                 }
                 defer { sender.onBroadcast = single }
-                let batch = try kit { try c.publishBatch(drafts.map(\.1)) }
+                let batch = try kit {
+                    try c.publishBatch(drafts.map(\.1), expiries: drafts.map { Self.expirySpec(requests[$0.0]) },
+                                       again: requests.contains { $0.again })
+                }
                 for ((i, _), r) in zip(drafts, batch) {
                     switch r {
                     case .success(let t):
-                        remember(publish: t.task.checksummed, transaction: t.transactionHash)
-                        results[i] = .success(PublishedTask(address: t.task.checksummed, transactionHash: t.transactionHash))
+                        results[i] = .success(published(t))
                     case .failure(let e):
                         results[i] = .failure(KitErrorMapping.map(e, localRPC: nil))
                     }
@@ -85,20 +109,13 @@ extension KitGateway {
         if d.expiryTime <= UInt64(Date().timeIntervalSince1970) {
             throw GatewayError(.value, "task expiry is not in the future")
         }
-        return try sign(try publishRequest(d, configURL: Self.placeholderURL(d)))
+        let c = try signingClient()
+        return try sign(try kit { try c.publishRequest(d, configURL: Self.placeholderURL(d)) })
     }
 
     /// The config URL a dry run signs with, since it pins nothing: names the config by its hash.
     static func placeholderURL(_ d: TaskDraft) -> String {
         "dry-run://keccak256/" + Hex.encode(Keccak256.hash(d.configBytes))
-    }
-
-    func publishRequest(_ d: TaskDraft, configURL: String) throws -> TransactionRequest {
-        let net = try resolvedNetwork()
-        let params = ABIValue.tuple([.address(d.source), .string(configURL), .uint(BigUInt(d.expiryTime)), .uint(d.payment)])
-        return TransactionRequest(to: net.contracts.controller,
-                                  data: try kit { try OpenGPUContracts.Controller.publishTask.encodeCall([params]) },
-                                  label: "Controller.publishTask", journalMeta: [("payment", .string(String(d.payment)))])
     }
 
     private func announce(_ c: OpenGPUClient) {

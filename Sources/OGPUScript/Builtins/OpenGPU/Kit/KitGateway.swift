@@ -224,15 +224,7 @@ public final class KitGateway: OpenGPUGateway {
             let fee = try s.fees.quote()
             let onChain = try c.eth.transactionCount(of: s.address, at: .pending)
             let nonce = max(onChain, nextDryRunNonce ?? 0)
-            let tx: Transaction
-            switch fee {
-            case .eip1559(let maxFee, let priority):
-                tx = .dynamicFee(chainId: s.chainId, nonce: nonce, maxPriorityFeePerGas: priority, maxFeePerGas: maxFee,
-                                 gasLimit: gas, to: request.to, value: request.value, data: request.data)
-            case .legacy(let price):
-                tx = .legacy(chainId: s.chainId, nonce: nonce, gasPrice: price, gasLimit: gas, to: request.to,
-                             value: request.value, data: request.data)
-            }
+            let tx = s.build(request, nonce: nonce, gasLimit: gas, fee: fee)
             let signed = try s.sign(tx, for: request, dryRun: true)
             nextDryRunNonce = nonce + 1  // only once signed: a refused one leaves its nonce to the next
             var fees: (BigUInt?, BigUInt?, BigUInt?) = (nil, nil, nil)
