@@ -1,13 +1,68 @@
 """Small shared pieces of the devnet's HTTP servers (stdlib only, 127.0.0.1 only)."""
 import json
 import os
+import queue
+import re
 import signal
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 MAX_BODY = 16 * 1024 * 1024
+# Connections served at once; more wait in the kernel's accept queue (and time out there).
+WORKERS = 16
+# Seconds a connection may sit idle (between or within requests) before it is closed, so a
+# client that opens a connection and sends nothing cannot hold a worker for ever.
+IDLE_SECONDS = 15
+CONTENT_LENGTH = re.compile(r"[0-9]{1,10}")  # ASCII digits only: str.isdigit() accepts "²"
+
+# The devnet serves this machine only. A web page can still reach 127.0.0.1: through a
+# cross-origin request (its Origin names the page) or DNS rebinding (its Host names the
+# attacker's domain, resolved to 127.0.0.1). Both are refused: the Host must be a loopback
+# name, and an Origin, when sent, a loopback origin.
+LOOPBACK_HOST = re.compile(r"(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?", re.IGNORECASE)
+LOOPBACK_ORIGIN = re.compile(r"https?://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?", re.IGNORECASE)
+
+
+_JSON_STRUCTURE = re.compile(rb'["\\\[\]{}]')
+
+
+def json_nesting_exceeds(body: bytes, limit: int) -> bool:
+    """True when `body`, read as JSON, opens more than `limit` arrays/objects inside each other.
+    Checked before json.loads: py-evm raises the interpreter's recursion limit to 100,000, so
+    json.loads on 200,000 `[` no longer stops with a RecursionError but overflows the thread's C
+    stack (a segfault). Only the structural bytes are looked at (strings skipped)."""
+    depth = 0
+    in_string = False
+    skip_before = 0  # the byte after a backslash inside a string is escaped
+    for m in _JSON_STRUCTURE.finditer(body):
+        i = m.start()
+        if i < skip_before:
+            continue
+        c = body[i]
+        if in_string:
+            if c == 0x5C:  # backslash
+                skip_before = i + 2
+            elif c == 0x22:
+                in_string = False
+        elif c == 0x22:
+            in_string = True
+        elif c in (0x5B, 0x7B):
+            depth += 1
+            if depth > limit:
+                return True
+        elif c in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def allowed_host(host) -> bool:
+    return host is None or bool(LOOPBACK_HOST.fullmatch(host.strip()))
+
+
+def allowed_origin(origin) -> bool:
+    return origin is None or bool(LOOPBACK_ORIGIN.fullmatch(origin.strip()))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -18,8 +73,41 @@ class Handler(BaseHTTPRequestHandler):
     # first — a stall no real node has, which made every small JSON-RPC call cost ~40 ms.
     disable_nagle_algorithm = True
 
+    timeout = IDLE_SECONDS
+    # A request line that cannot be parsed is answered with a status line and headers too (the
+    # default, HTTP/0.9, would send a bare body).
+    default_request_version = "HTTP/1.1"
+
     def log_message(self, fmt, *args):  # access log off: the logs hold service events only
         pass
+
+    def parse_request(self):
+        if not super().parse_request():
+            return False
+        if not allowed_host(self.headers.get("Host")):
+            self.reject(403, "Host must be 127.0.0.1, localhost or [::1] (DNS rebinding refused)")
+            return False
+        if not allowed_origin(self.headers.get("Origin")):
+            self.reject(403, "cross-origin requests are refused (the devnet serves this machine only)")
+            return False
+        return True
+
+    def reject(self, status: int, message: str):
+        """Answers a request that is refused before it is read, and closes the connection.
+        JSON (`{"error": message}`); the chain service answers a JSON-RPC error object instead."""
+        self.close_connection = True
+        self.send_json(status, {"error": message})
+
+    def send_error(self, code, message=None, explain=None):
+        # http.server's own errors (bad request line, headers too long, unknown method) as JSON,
+        # never its HTML page.
+        self.close_connection = True
+        if code >= 500:  # an unknown method (501) or HTTP version (505) is the client's error
+            code = 405 if code == 501 else 400
+        try:
+            self.reject(code, message or self.responses.get(code, ("error",))[0])
+        except OSError:
+            pass
 
     def send_body(self, status: int, body: bytes, content_type="application/json"):
         self.send_response(status)
@@ -35,30 +123,69 @@ class Handler(BaseHTTPRequestHandler):
     def read_body(self):
         """Returns the request body, or None after answering 411/413 itself."""
         length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
-            self.send_json(411, {"error": "Content-Length required"})
+        if self.headers.get("Transfer-Encoding") is not None:
+            self.reject(411, "chunked bodies are not accepted; send Content-Length")
+            return None
+        if length is None or not CONTENT_LENGTH.fullmatch(length.strip()):
+            self.reject(411, "Content-Length required (ASCII digits)")
             return None
         n = int(length)
         if n > MAX_BODY:
-            self.send_json(413, {"error": f"body larger than {MAX_BODY} bytes"})
-            self.close_connection = True
+            self.reject(413, f"body larger than {MAX_BODY} bytes")
             return None
-        return self.rfile.read(n)
+        body = self.rfile.read(n)
+        if len(body) < n:
+            self.close_connection = True
+            return None  # the client hung up or went quiet mid-body: nobody to answer
+        return body
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
+class Server(HTTPServer):
+    """Serves each connection on a fixed pool of WORKERS daemon threads, not a thread per
+    connection: the accept loop waits for a free worker, so further clients queue in the kernel's
+    backlog instead of costing a thread each, and an idle connection is closed after IDLE_SECONDS."""
+
+    request_queue_size = 128  # the listen backlog: where clients wait while every worker is busy
+
+    def __init__(self, address, handler_cls):
+        super().__init__(address, handler_cls)
+        self.free = threading.Semaphore(WORKERS)
+        self.jobs = queue.SimpleQueue()
+        self.stopping = False
+        for i in range(WORKERS):
+            threading.Thread(target=self._worker, name=f"devnet-http-{i}", daemon=True).start()
+
+    def process_request(self, request, client_address):
+        while not self.free.acquire(timeout=0.5):
+            if self.stopping:
+                self.shutdown_request(request)
+                return
+        self.jobs.put((request, client_address))
+
+    def _worker(self):
+        while True:
+            request, client_address = self.jobs.get()
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+                self.free.release()
+
+    def shutdown(self):
+        self.stopping = True
+        super().shutdown()
 
     def handle_error(self, request, client_address):
-        # A client hanging up mid-answer is its business, not a server fault worth a traceback.
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+        # A client hanging up or going quiet is its business, not a server fault worth a traceback.
+        if isinstance(sys.exc_info()[1], OSError):  # ConnectionError, TimeoutError included
             return
         super().handle_error(request, client_address)
 
 
 def serve(handler_cls, port: int, name: str):
     server = Server(("127.0.0.1", port), handler_cls)
-    server.daemon_threads = True
 
     def stop(*_):
         threading.Thread(target=server.shutdown, daemon=True).start()
