@@ -138,7 +138,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             throw TransportError(kind: kind, url: url, detail: detail, requestSent: sent)
         }
         checkin(h, healthy: true, curl)
-        return HTTPResponse(status: status, body: sink.bytes, contentType: sink.contentType)
+        return HTTPResponse(status: status, body: sink.bytes, contentType: sink.contentType, location: sink.location)
     }
 }
 
@@ -182,6 +182,7 @@ struct LibCurl {
 private final class ResponseSink {
     var bytes: [UInt8] = []
     var contentType: String?
+    var location: String?
     var overflowed = false
     let limit: Int
     let cancellation: CancellationToken?
@@ -210,6 +211,8 @@ private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, 
     let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) { String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self) }
     if line.lowercased().hasPrefix("content-type:") {
         sink.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    } else if line.lowercased().hasPrefix("location:") {
+        sink.location = line.dropFirst("location:".count).trimmingCharacters(in: .whitespacesAndNewlines)
     }
     return n
 }

@@ -4,11 +4,14 @@ public struct HTTPResponse: Sendable {
     public let status: Int
     public let body: [UInt8]
     public let contentType: String?
+    /// The `Location` header, for callers that follow redirects themselves.
+    public let location: String?
 
-    public init(status: Int, body: [UInt8], contentType: String? = nil) {
+    public init(status: Int, body: [UInt8], contentType: String? = nil, location: String? = nil) {
         self.status = status
         self.body = body
         self.contentType = contentType
+        self.location = location
     }
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
