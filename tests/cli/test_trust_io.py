@@ -252,3 +252,15 @@ def test_source_metadata_is_escaped(ogpu_bin, home, manifest):
     assert r.returncode == 0, r.stderr
     assert_inert(r.stdout + r.stderr)
     assert r.stdout.count("\\u{1B}]0;pwned") >= 4
+
+
+def test_journal_fields_from_the_file_are_escaped(ogpu_bin, home):
+    import time
+    from test_journal import REJECTED, signed, write_journal
+    record = signed(REJECTED, 5, time.time() - 60)
+    record["label"] = HOSTILE
+    write_journal(home, [record, {"v": 1, "t": time.time(), "state": "rejected", "hash": REJECTED, "reason": HOSTILE}])
+    r = run(ogpu_bin, home, "journal", "--all")
+    assert r.returncode == 0, r.stderr
+    assert_inert(r.stdout + r.stderr)
+    assert r.stdout.count("\\u{1B}]0;pwned") == 2
