@@ -11,11 +11,13 @@ enum GatewaySetup {
         case .privateKey(let secret, _): key = .privateKey(hex: secret.reveal())
         case .keystore(let path, let password): key = .keystore(path: path, password: password.reveal())
         }
-        // Progress lines only for a person at a terminal, as with the `wait` spinner.
+        // Progress lines only for a person at a terminal, as with the `wait` spinner. Notices can
+        // quote what the node said (a label, an address): written inert, as everything else.
         let watched = !c.json && Terminal.stdoutIsTerminal && Terminal.stderrIsTerminal
         return KitGatewayConfiguration(network: c.network.argument, rpcURL: c.rpcURL, key: key, dryRun: c.dryRun,
-                                       notice: { Terminal.writeError($0) }, output: { Terminal.write($0) },
-                                       progress: watched ? { Terminal.writeError($0) } : nil)
+                                       notice: { Terminal.writeError(TerminalText.escape($0)) },
+                                       output: { Terminal.write(TerminalText.escape($0)) },
+                                       progress: watched ? { Terminal.writeError(TerminalText.escape($0)) } : nil)
     }
 
     /// Gives the session its network client (Ctrl-C in the session also stops its network calls).
