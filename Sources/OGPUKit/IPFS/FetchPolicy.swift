@@ -10,36 +10,67 @@ import Glibc
 /// network's own IPFS endpoints are on loopback (the local devnet); a redirect must go to https
 /// (to loopback http only where loopback is allowed), at most `maxRedirects` times.
 ///
-/// Known limit: a host name is resolved here and again by libcurl when it connects, so a DNS
-/// server that answers differently the second time (rebinding) is not stopped; addresses written
-/// as IP literals and names that resolve to private addresses are.
+/// A host name is resolved once, here: the addresses checked are the ones libcurl connects to
+/// (`Decision.allow` carries them as `CURLOPT_RESOLVE` pins), so a DNS server that answers a
+/// public address first and a private one second (rebinding) gains nothing.
 public struct FetchPolicy: Sendable {
     public var allowLoopback: Bool
     public static let maxRedirects = 5
 
     public init(allowLoopback: Bool) { self.allowLoopback = allowLoopback }
 
+    public enum Decision: Equatable {
+        /// Fetch, connecting only to these addresses (`host:port:address` pins for libcurl).
+        case allow(pins: [String])
+        case refuse(String)
+    }
+
     /// Nil when `url` may be fetched, else why not.
     public func refusal(for url: String, isRedirect: Bool) -> String? {
+        if case .refuse(let why) = decide(url, isRedirect: isRedirect) { return why }
+        return nil
+    }
+
+    public func decide(_ url: String, isRedirect: Bool) -> Decision {
         let lower = url.lowercased()
         let https = lower.hasPrefix("https://")
-        guard https || lower.hasPrefix("http://") else { return "only http(s) URLs are fetched" }
-        guard let host = Self.host(of: url), !host.isEmpty else { return "the URL has no host" }
-        let loopback = Self.isLoopbackName(host)
-        if isRedirect && !https && !(loopback && allowLoopback) {
-            return "a redirect to plain http is refused (only https → https)"
+        guard https || lower.hasPrefix("http://") else { return .refuse("only http(s) URLs are fetched") }
+        guard let host = Self.host(of: url), !host.isEmpty else { return .refuse("the URL has no host") }
+        let loopbackName = Self.isLoopbackName(host)
+        if isRedirect && !https && !(loopbackName && allowLoopback) {
+            return .refuse("a redirect to plain http is refused (only https → https)")
         }
-        if loopback { return allowLoopback ? nil : "loopback addresses are fetched only on the local network" }
+        if loopbackName && !allowLoopback { return .refuse("loopback addresses are fetched only on the local network") }
         let addresses = Self.resolve(host)
-        if addresses.isEmpty { return nil } // unresolvable: the transfer itself fails with a clear error
+        // Unresolvable: nothing to pin; the transfer itself fails with a clear error.
+        if addresses.isEmpty { return .allow(pins: []) }
         for a in addresses {
             switch Self.classify(a) {
             case .public: continue
-            case .loopback: if !allowLoopback { return "\(host) is a loopback address, fetched only on the local network" }
-            case .private: return "\(host) is a private or link-local address"
+            case .loopback:
+                if !allowLoopback { return .refuse("\(host) is a loopback address, fetched only on the local network") }
+            case .private: return .refuse("\(host) is a private or link-local address")
             }
         }
-        return nil
+        let port = Self.port(of: url) ?? (https ? 443 : 80)
+        let pinnedHost = host.contains(":") ? "[\(host)]" : host
+        return .allow(pins: addresses.map { "\(pinnedHost):\(port):\(Self.text($0))" })
+    }
+
+    static func port(of url: String) -> Int? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { authority = authority[authority.index(after: close)...] }
+        guard let colon = authority.lastIndex(of: ":") else { return nil }
+        return Int(authority[authority.index(after: colon)...])
+    }
+
+    /// An address as libcurl's resolve list wants it (IPv6 in brackets).
+    static func text(_ a: [UInt8]) -> String {
+        if a.count == 4 { return a.map(String.init).joined(separator: ".") }
+        let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(a[$0]) << 8 | UInt16(a[$0 + 1]), radix: 16) }
+        return "[" + groups.joined(separator: ":") + "]"
     }
 
     /// The host of an http(s) URL, without user info, port or IPv6 brackets.

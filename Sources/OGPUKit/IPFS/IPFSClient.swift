@@ -99,13 +99,16 @@ public final class IPFSClient: @unchecked Sendable {
         var current = resolved
         var redirects = 0
         while true {
-            if let why = policy.refusal(for: current, isRedirect: redirects > 0) {
-                throw IPFSError.refused(url: HTTPRedaction.redact(current), reason: why)
+            let pins: [String]
+            switch policy.decide(current, isRedirect: redirects > 0) {
+            case .refuse(let why): throw IPFSError.refused(url: HTTPRedaction.redact(current), reason: why)
+            case .allow(let checked): pins = checked
             }
             let response: HTTPResponse
             do {
                 response = try transport.get(current, options: HTTPOptions(connectTimeout: min(10, timeout), totalTimeout: timeout,
-                                                                           maxResponseBytes: maxBytes ?? maxFetchBytes),
+                                                                           maxResponseBytes: maxBytes ?? maxFetchBytes,
+                                                                           pinnedAddresses: pins),
                                              cancellation: cancellation)
             } catch let t as TransportError {
                 throw IPFSError.unreachable(url: HTTPRedaction.redact(current), reason: t.description, transient: true)

@@ -73,6 +73,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         allHeaders.append(("Expect", ""))
         for (k, v) in allHeaders { headerList = curl.slistAppend(headerList, "\(k): \(v)") }
         defer { curl.slistFreeAll(headerList) }
+        var resolveList: UnsafeMutablePointer<curl_slist>? = nil
+        for pin in options.pinnedAddresses { resolveList = curl.slistAppend(resolveList, pin) }
+        defer { curl.slistFreeAll(resolveList) }
 
         _ = ogpu_curl_setopt_string(api, h, CURLOPT_URL, url)
         _ = ogpu_curl_setopt_string(api, h, CURLOPT_PROTOCOLS_STR, "http,https")
@@ -88,6 +91,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         _ = ogpu_curl_setopt_long(api, h, CURLOPT_MAXREDIRS, 5)
         _ = ogpu_curl_setopt_off(api, h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes))
         _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_HTTPHEADER, headerList)
+        _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_RESOLVE, resolveList)
         _ = ogpu_curl_setopt_write(api, h, CURLOPT_WRITEFUNCTION, curlWrite)
         _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_WRITEDATA, sinkPtr.toOpaque())
         _ = ogpu_curl_setopt_header(api, h, curlHeader)

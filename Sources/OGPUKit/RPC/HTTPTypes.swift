@@ -24,14 +24,18 @@ public struct HTTPOptions: Sendable {
     public var maxResponseBytes: Int
     public var followRedirects: Bool
     public var headers: [(String, String)]
+    /// `host:port:address` entries: connect to these addresses instead of resolving the host
+    /// again (IPFS fetches connect only to the addresses their policy checked).
+    public var pinnedAddresses: [String]
 
     public init(connectTimeout: Double = 10, totalTimeout: Double = 30, maxResponseBytes: Int = 64 << 20,
-                followRedirects: Bool = false, headers: [(String, String)] = []) {
+                followRedirects: Bool = false, headers: [(String, String)] = [], pinnedAddresses: [String] = []) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.maxResponseBytes = maxResponseBytes
         self.followRedirects = followRedirects
         self.headers = headers
+        self.pinnedAddresses = pinnedAddresses
     }
 }
 

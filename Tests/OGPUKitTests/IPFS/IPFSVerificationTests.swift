@@ -190,6 +190,25 @@ final class IPFSVerificationTests: XCTestCase {
         }
     }
 
+    /// The addresses the policy checked are the ones libcurl connects to: a name that does not
+    /// resolve at all is reached through its pin, so curl never resolves a pinned name again.
+    func testFetchesConnectOnlyToTheCheckedAddresses() throws {
+        let server = try LoopbackHTTPServer { _ in .respond(status: 200, body: Array("pinned".utf8)) }
+        defer { server.stop() }
+        let port = Int(server.url.split(separator: ":").last!)!
+        let options = HTTPOptions(pinnedAddresses: ["ogpu-pin.invalid:\(port):127.0.0.1"])
+        let response = try CurlTransport().get("http://ogpu-pin.invalid:\(port)/x", options: options, cancellation: nil)
+        XCTAssertEqual(response.bodyText, "pinned")
+        XCTAssertThrowsError(try CurlTransport().get("http://ogpu-pin.invalid:\(port)/x", options: HTTPOptions(), cancellation: nil))
+
+        guard case .allow(let pins) = FetchPolicy(allowLoopback: true).decide("http://localhost:\(port)/x", isRedirect: false) else {
+            return XCTFail("localhost refused on the local network")
+        }
+        XCTAssertTrue(pins.contains("localhost:\(port):127.0.0.1"), "\(pins)")
+        XCTAssertEqual(FetchPolicy.port(of: "https://u:p@[::1]:99/x"), 99)
+        XCTAssertEqual(FetchPolicy.text([0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1]), "[2001:db8:0:0:0:0:0:1]")
+    }
+
     func testAddressClasses() {
         let policy = FetchPolicy(allowLoopback: false)
         XCTAssertNotNil(policy.refusal(for: "http://example.com/x", isRedirect: true)) // https → http
