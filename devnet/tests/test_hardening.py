@@ -221,3 +221,36 @@ def test_provider_ignores_a_task_whose_config_is_a_file_url(devnet, quiet):
         time.sleep(0.1)
     text = log.read_text()
     assert "cannot read its config file://" in text and "not an http(s) URL" in text, text[-2000:]
+
+
+def test_provider_handles_tasks_on_a_fixed_pool(monkeypatch):
+    """100 tasks published at once cost the provider no thread each: they wait for its workers."""
+    release = threading.Event()
+    handled = []
+
+    class Chain:
+        def rpc(self, method, *params):
+            if method == "eth_getBlockByNumber":
+                return {"number": "0x5", "hash": "0xh"}
+            logs = []
+            for i in range(100):
+                task, source = f"{i + 1:040x}", "ab" * 20
+                logs.append({"data": "0x" + "0" * 24 + task + "0" * 24 + source})
+            return logs
+
+    def slow_handle(self, task, source):
+        release.wait(10)
+        handled.append(task)
+
+    monkeypatch.setattr(provider.Agent, "handle", slow_handle)
+    monkeypatch.setattr(provider, "Client", lambda url: Chain())
+    before = threading.active_count()
+    agent = provider.Agent({"rpc": "http://127.0.0.1:1", "contracts": {"NEXUS": "0x" + "00" * 20}, "accounts": []})
+    agent.poll()
+    time.sleep(0.2)
+    assert threading.active_count() - before == provider.WORKERS
+    release.set()
+    deadline = time.time() + 10
+    while len(handled) < 100 and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(handled) == 100 and len(set(handled)) == 100
