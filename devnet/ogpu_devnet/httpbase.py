@@ -3,18 +3,23 @@ import json
 import os
 import queue
 import re
+import selectors
 import signal
+import socket
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 MAX_BODY = 16 * 1024 * 1024
-# Connections served at once; more wait in the kernel's accept queue (and time out there).
+# Requests handled at once. A connection holds a worker only while a request of its is read and
+# answered; between requests (and before its first) it waits, with no thread, in `Server.parked`.
 WORKERS = 16
-# Seconds a connection may sit idle (between or within requests) before it is closed, so a
-# client that opens a connection and sends nothing cannot hold a worker for ever.
+# Seconds a connection may wait for its next request, and a started request for its next bytes,
+# before it is closed.
 IDLE_SECONDS = 15
+# Connections kept waiting at most; more are closed at once (each costs a file descriptor).
+MAX_PARKED = 512
 CONTENT_LENGTH = re.compile(r"[0-9]{1,10}")  # ASCII digits only: str.isdigit() accepts "²"
 
 # The devnet serves this machine only. A web page can still reach 127.0.0.1: through a
@@ -81,6 +86,27 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # access log off: the logs hold service events only
         pass
 
+    def handle(self):
+        # One request, then the connection goes back to the server to wait for its next one
+        # without holding this worker (a kept-alive client's idle connection costs no thread).
+        self.parked = False
+        self.handle_one_request()
+        while not self.close_connection:
+            if not self._request_buffered():
+                self.parked = self.server.park(self.connection, self.client_address)
+                return
+            self.handle_one_request()
+
+    def _request_buffered(self) -> bool:
+        """Whether bytes of a next request are already here (read with the last one); never waits."""
+        self.connection.setblocking(False)
+        try:
+            return bool(self.rfile.peek(1))
+        except OSError:
+            return False
+        finally:
+            self.connection.settimeout(self.timeout)
+
     def parse_request(self):
         if not super().parse_request():
             return False
@@ -141,41 +167,84 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class Server(HTTPServer):
-    """Serves each connection on a fixed pool of WORKERS daemon threads, not a thread per
-    connection: the accept loop waits for a free worker, so further clients queue in the kernel's
-    backlog instead of costing a thread each, and an idle connection is closed after IDLE_SECONDS."""
+    """Serves requests on a fixed pool of WORKERS daemon threads, never a thread per connection.
+    Every connection waits in `parked` (one selector thread watches them all) until it has bytes
+    to read, then goes to a worker for one request and comes back; a connection idle for
+    IDLE_SECONDS is closed. So idle clients, kept-alive or fresh, hold no worker; a client that
+    starts a request and stalls holds one for at most IDLE_SECONDS."""
 
-    request_queue_size = 128  # the listen backlog: where clients wait while every worker is busy
+    request_queue_size = 128  # the listen backlog
 
     def __init__(self, address, handler_cls):
         super().__init__(address, handler_cls)
-        self.free = threading.Semaphore(WORKERS)
         self.jobs = queue.SimpleQueue()
-        self.stopping = False
+        self.parked = {}  # socket -> (client address, when it was parked)
+        self.arrivals = queue.SimpleQueue()  # sockets to park, handed to the selector thread
+        self.selector = selectors.DefaultSelector()
+        self.wake_read, self.wake_write = socket.socketpair()
+        self.wake_read.setblocking(False)
+        self.selector.register(self.wake_read, selectors.EVENT_READ)
+        threading.Thread(target=self._watch_parked, name="devnet-http-parked", daemon=True).start()
         for i in range(WORKERS):
             threading.Thread(target=self._worker, name=f"devnet-http-{i}", daemon=True).start()
 
     def process_request(self, request, client_address):
-        while not self.free.acquire(timeout=0.5):
-            if self.stopping:
-                self.shutdown_request(request)
-                return
-        self.jobs.put((request, client_address))
+        if not self.park(request, client_address):
+            self.shutdown_request(request)
+
+    def park(self, sock, client_address) -> bool:
+        """Hands a connection to the selector thread to wait for its next request."""
+        if len(self.parked) + self.arrivals.qsize() >= MAX_PARKED:
+            return False
+        self.arrivals.put((sock, client_address))
+        try:
+            self.wake_write.send(b"\0")
+        except OSError:
+            pass
+        return True
+
+    def _watch_parked(self):
+        while True:
+            for key, _ in self.selector.select(timeout=1.0):
+                if key.fileobj is self.wake_read:
+                    try:
+                        self.wake_read.recv(4096)
+                    except OSError:
+                        pass
+                    continue
+                sock = key.fileobj
+                self.selector.unregister(sock)
+                client_address, _ = self.parked.pop(sock)
+                self.jobs.put((sock, client_address))
+            while True:
+                try:
+                    sock, client_address = self.arrivals.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    self.selector.register(sock, selectors.EVENT_READ)
+                    self.parked[sock] = (client_address, time.monotonic())
+                except (OSError, ValueError):  # closed meanwhile
+                    self.shutdown_request(sock)
+            deadline = time.monotonic() - IDLE_SECONDS
+            for sock, (_, since) in list(self.parked.items()):
+                if since < deadline:
+                    self.selector.unregister(sock)
+                    del self.parked[sock]
+                    self.shutdown_request(sock)
 
     def _worker(self):
         while True:
             request, client_address = self.jobs.get()
+            parked = False
             try:
-                self.finish_request(request, client_address)
+                handler = self.RequestHandlerClass(request, client_address, self)
+                parked = getattr(handler, "parked", False)
             except Exception:
                 self.handle_error(request, client_address)
             finally:
-                self.shutdown_request(request)
-                self.free.release()
-
-    def shutdown(self):
-        self.stopping = True
-        super().shutdown()
+                if not parked:
+                    self.shutdown_request(request)
 
     def handle_error(self, request, client_address):
         # A client hanging up or going quiet is its business, not a server fault worth a traceback.

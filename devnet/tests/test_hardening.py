@@ -144,27 +144,46 @@ def thread_count(pid) -> int:
 def test_threads_are_bounded_and_idle_clients_time_out(devnet):
     pid = server_pid(devnet, "chain")
     before = thread_count(pid)
-    idle = [socket.create_connection(("127.0.0.1", rpc_port(devnet)), timeout=5) for _ in range(2 * httpbase.WORKERS)]
+    idle = [socket.create_connection(("127.0.0.1", rpc_port(devnet)), timeout=5) for _ in range(100)]
+    kept_alive = urllib.request.Request(devnet.m["rpc"], CHAIN_ID, {"Content-Type": "application/json"})
     try:
         time.sleep(0.5)
-        # A thread per connection would have made 32 more.
-        assert thread_count(pid) <= max(before, httpbase.WORKERS + 4)
-        # The clients that hold a worker and send nothing are let go after IDLE_SECONDS.
-        started = time.time()
+        # A thread per connection would have made 100 more.
+        assert thread_count(pid) <= max(before, httpbase.WORKERS + 5)
+        # Idle connections hold no worker: a request is answered at once (well within a timeout
+        # shorter than the one that frees idle connections).
+        with urllib.request.urlopen(kept_alive, timeout=httpbase.IDLE_SECONDS / 3) as resp:
+            assert json.loads(resp.read())["result"]
+        # Connections that send nothing are closed after IDLE_SECONDS.
         closed = 0
-        for s in idle[:httpbase.WORKERS]:
+        for s in idle:
             s.settimeout(httpbase.IDLE_SECONDS + 10)
             try:
                 closed += s.recv(1) == b""
             except OSError:
                 closed += 1
-        assert closed == httpbase.WORKERS
-        assert time.time() - started < httpbase.IDLE_SECONDS + 10
+        assert closed == len(idle)
     finally:
         for s in idle:
             s.close()
     assert devnet.c.rpc("eth_chainId")
-    assert thread_count(pid) <= max(before, httpbase.WORKERS + 4)
+    assert thread_count(pid) <= max(before, httpbase.WORKERS + 5)
+
+
+def test_a_kept_alive_connection_serves_many_requests_and_pipelined_ones(devnet):
+    with socket.create_connection(("127.0.0.1", rpc_port(devnet)), timeout=10) as s:
+        one = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+               + str(len(CHAIN_ID)).encode() + b"\r\n\r\n" + CHAIN_ID)
+        answers = b""
+        for _ in range(3):  # one at a time, the connection parked in between
+            s.sendall(one)
+            time.sleep(0.2)
+            answers += s.recv(65536)
+        s.sendall(one * 3)  # pipelined: the next requests are already buffered
+        deadline = time.time() + 10
+        while answers.count(b'"result"') < 6 and time.time() < deadline:
+            answers += s.recv(65536)
+    assert answers.count(b"HTTP/1.1 200") == 6 and answers.count(b'"result"') == 6
 
 
 def test_provider_reads_http_only(tmp_path):
