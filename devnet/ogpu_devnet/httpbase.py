@@ -9,6 +9,7 @@ import socket
 import sys
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 MAX_BODY = 16 * 1024 * 1024
@@ -205,33 +206,41 @@ class Server(HTTPServer):
 
     def _watch_parked(self):
         while True:
-            for key, _ in self.selector.select(timeout=1.0):
-                if key.fileobj is self.wake_read:
-                    try:
-                        self.wake_read.recv(4096)
-                    except OSError:
-                        pass
-                    continue
-                sock = key.fileobj
+            try:
+                self._watch_once()
+            except Exception:  # this thread must not die: every connection passes through it
+                traceback.print_exc()
+                time.sleep(0.1)
+
+    def _watch_once(self):
+        """Dispatches connections with bytes to read, parks new arrivals, closes idle ones."""
+        for key, _ in self.selector.select(timeout=1.0):
+            if key.fileobj is self.wake_read:
+                try:
+                    self.wake_read.recv(4096)
+                except OSError:
+                    pass
+                continue
+            sock = key.fileobj
+            self.selector.unregister(sock)
+            client_address, _ = self.parked.pop(sock)
+            self.jobs.put((sock, client_address))
+        while True:
+            try:
+                sock, client_address = self.arrivals.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                self.selector.register(sock, selectors.EVENT_READ)
+                self.parked[sock] = (client_address, time.monotonic())
+            except (OSError, ValueError):  # closed meanwhile
+                self.shutdown_request(sock)
+        deadline = time.monotonic() - IDLE_SECONDS
+        for sock, (_, since) in list(self.parked.items()):
+            if since < deadline:
                 self.selector.unregister(sock)
-                client_address, _ = self.parked.pop(sock)
-                self.jobs.put((sock, client_address))
-            while True:
-                try:
-                    sock, client_address = self.arrivals.get_nowait()
-                except queue.Empty:
-                    break
-                try:
-                    self.selector.register(sock, selectors.EVENT_READ)
-                    self.parked[sock] = (client_address, time.monotonic())
-                except (OSError, ValueError):  # closed meanwhile
-                    self.shutdown_request(sock)
-            deadline = time.monotonic() - IDLE_SECONDS
-            for sock, (_, since) in list(self.parked.items()):
-                if since < deadline:
-                    self.selector.unregister(sock)
-                    del self.parked[sock]
-                    self.shutdown_request(sock)
+                del self.parked[sock]
+                self.shutdown_request(sock)
 
     def _worker(self):
         while True:
