@@ -113,7 +113,7 @@ final class NetworkScriptTests: XCTestCase {
         defer { silent.close() }
         let proc = Process()
         proc.executableURL = try binary()
-        proc.arguments = ["-e", "network(); print \"start\"; ipfs_get(\"http://127.0.0.1:\(silent.port)/ipfs/x\")"]
+        proc.arguments = ["-e", "network(); print \"start\"; ipfs_get(\"http://127.0.0.1:\(silent.port)/hang.json\")"]
         var env = ProcessInfo.processInfo.environment
         env["OGPU_RPC_URL"] = rpc
         env["NO_COLOR"] = "1"

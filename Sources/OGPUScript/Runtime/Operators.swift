@@ -144,7 +144,7 @@ enum Operators {
         case (.bool(let x), .bool(let y)): return x == y
         case (.int(let x), .int(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
-        case (.list, .list), (.map, .map):
+        case (.list, .list), (.map, .map), (.error, .error):
             var walk = SharedWalk() // linear even when the values share parts of themselves
             return walk.equal(a, b)
         case (.bigInt(let x), .bigInt(let y)): return x == y
@@ -153,8 +153,6 @@ enum Operators {
         case (.closure(let x), .closure(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.handle(let x), .handle(let y)): return x === y
-        case (.error(let x), .error(let y)):
-            return x.kind == y.kind && x.message == y.message && equal(x.data ?? .null, y.data ?? .null)
         case (.amount(let x), .amount(let y)): return x == y
         default:
             return NumberOps.equal(a, b) ?? false

@@ -36,9 +36,11 @@ public final class ScriptSession {
 
     /// A finished session frees everything its runs made, reference cycles included.
     deinit {
-        let cycles = context.cycles
-        BigStack.run { cycles.breakCycles() } // freeing deeply nested values recurses
-        context.imported = [:]
+        let context = self.context
+        BigStack.run { // freeing deeply nested values recurses
+            context.cycles.breakCycles()
+            context.imported = [:]
+        }
     }
 
     /// Parses and resolves all of `source` (reporting every syntax and resolve error), then runs it.
@@ -86,6 +88,11 @@ public final class ScriptSession {
     public var globalNames: [String] {
         globals.order.filter { globals.cells[$0]?.value != nil }
     }
+
+    /// Runs `body` on a thread with a 1 GiB stack (at once when already on one). Freeing a value
+    /// recurses as deep as it is nested, so a caller that may hold the last reference to a value
+    /// (the REPL's echo, `--json`) renders and drops it in here.
+    public static func onBigStack<T>(_ body: () -> T) -> T { BigStack.run(body) }
 
     /// REPL echo of a value (strings quoted, as inside lists).
     public func render(_ value: Value, color: Bool) -> String {

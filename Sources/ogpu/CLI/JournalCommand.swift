@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OGPUScript
 import OGPUKit
 import OGPUPrimitives
 
@@ -157,18 +158,18 @@ struct JournalCommand: ParsableCommand {
     private func line(_ e: SendJournal.Entry, style: Style) -> String {
         let time = Self.timeFormatter.string(from: Date(timeIntervalSince1970: e.signed.time))
         var parts = [time, "chain \(e.chainId.map(String.init) ?? "?")", "nonce \(e.signed.nonce.map(String.init) ?? "?")",
-                     e.label ?? "?", e.hash]
+                     Self.inert(e.label ?? "?"), Self.inert(e.hash)]
         let state: String
         switch e.latest {
         case .mined: state = style.green("mined") + (e.block.map { " in block \($0)" } ?? "")
         case .reverted: state = style.red("reverted") + (e.block.map { " in block \($0)" } ?? "")
-        case .rejected: state = "rejected" + (e.reason.map { " (\($0))" } ?? "")
+        case .rejected: state = "rejected" + (e.reason.map { " (\(Self.inert($0)))" } ?? "")
         case .signed: state = style.yellow("signed, not known to be sent")
         case .sent: state = style.yellow("sent, no receipt seen")
-        case .unconfirmed: state = style.yellow("unconfirmed") + (e.reason.map { " (\($0))" } ?? "")
+        case .unconfirmed: state = style.yellow("unconfirmed") + (e.reason.map { " (\(Self.inert($0)))" } ?? "")
         }
         parts.append(state)
-        if let task = e.task { parts.append("task " + task) }
+        if let task = e.task { parts.append("task " + Self.inert(task)) }
         return parts.joined(separator: "  ")
     }
 
@@ -187,15 +188,18 @@ struct JournalCommand: ParsableCommand {
             case .rebroadcast: what = style.yellow("rebroadcast") + ": sent again as the same signed bytes; check again later"
             case .superseded: what = "superseded: its nonce was used by another transaction; it can never be mined"
             case .refused(let message):
-                what = style.red("refused") + ": the node would not take it again (\(message)); nothing was sent"
+                what = style.red("refused") + ": the node would not take it again (\(Self.inert(message))); nothing was sent"
             case .unknown:
                 what = style.yellow("unknown") + ": no node has it and its nonce is still free; "
                     + "--rebroadcast sends the same signed bytes again"
             }
             let nonce = r.nonce.map { "nonce \($0)  " } ?? ""
-            Terminal.write("\(r.hash)  \(r.label ?? "?")  \(nonce)\(what)\n")
+            Terminal.write("\(r.hash)  \(Self.inert(r.label ?? "?"))  \(nonce)\(what)\n")
         }
     }
+
+    /// Journal fields come from a file and node messages from the node: shown escaped (TerminalText).
+    private static func inert(_ text: String) -> String { TerminalText.escape(text, lineBreaks: false) }
 
     private static let timeFormatter: DateFormatter = {
         let f = DateFormatter()
