@@ -162,7 +162,8 @@ final class EvaluatorTests: XCTestCase {
     func testUnknownNameHint() {
         let e = runtimeError("prnt(1)")
         XCTAssertEqual(e?.kind, "name")
-        XCTAssertTrue(e?.message.contains("did you mean `print`?") ?? false, e?.message ?? "")
+        XCTAssertEqual(e?.message, "unknown name `prnt`")
+        XCTAssertEqual(e?.help, "did you mean `print`?")
         XCTAssertEqual(e?.location?.line, 1)
     }
 

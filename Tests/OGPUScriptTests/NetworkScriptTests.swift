@@ -161,7 +161,7 @@ final class NetworkScriptTests: XCTestCase {
         let errorLines = r.err.split(separator: "\n").filter { $0.hasPrefix("error") }
         XCTAssertEqual(errorLines.count, 1, r.err)
         XCTAssertTrue(errorLines.first?.contains("error[rpc]: no local devnet is answering at http://127.0.0.1:9; start it with scripts/devnet start") == true, r.err)
-        XCTAssertFalse(r.err.contains("hint:"), "no second hint stacked on the message:\n\(r.err)")
+        XCTAssertFalse(r.err.contains("help:"), "no second hint stacked on the message:\n\(r.err)")
         XCTAssertFalse(r.err.lowercased().contains("curl"), r.err)
     }
 

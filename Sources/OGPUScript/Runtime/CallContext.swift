@@ -85,15 +85,21 @@ public final class CallContext {
     func clearInterrupt() { interruptFlag.lower() }
 
     /// Calls a script function or built-in with positional and named arguments.
+    /// `sites` (from compiled calls) lets an error about one argument point at that argument.
     public func call(_ function: Value, _ arguments: [Value], named: [(name: String, value: Value)] = [],
-                     at location: SourceLocation? = nil) throws -> Value {
+                     at location: SourceLocation? = nil, sites: ArgumentSites? = nil) throws -> Value {
         switch function {
         case .closure(let c):
-            return try c.invoke(arguments, named: named, context: self, at: location)
+            return try c.invoke(arguments, named: named, context: self, at: location, sites: sites)
         case .builtin(let b):
             var args = Arguments(callee: b.name, positional: arguments, named: named, location: location)
             do { return try b.call(&args, self) } catch var e as ScriptError {
-                if e.location == nil { e.location = location }
+                if let sites {
+                    sites.place(&e, fallback: location)
+                } else {
+                    if e.location == nil { e.location = location }
+                    e.argument = nil
+                }
                 throw e
             }
         default:

@@ -42,7 +42,7 @@ enum Operators {
             return .map(x)
         case (.string, _), (_, .string):
             throw ScriptError(.type, "cannot add \(a.typeName) and \(b.typeName)",
-                              data: nil).withHint("use interpolation: \"…{x}…\"")
+                              help: "put the value in the string instead: `\"…{x}…\"`")
         default:
             if let x = a.bigIntValue, let y = b.bigIntValue { return Value.integer(x + y) }
             return try NumberOps.binary(.add, a, b)
@@ -241,10 +241,25 @@ enum Operators {
         }
     }
 
+    /// The properties `member` reads on `base` (not maps: any key reads there).
+    static func propertyNames(of base: Value) -> [String] {
+        switch base {
+        case .error: return ["message", "kind", "data"]
+        case .amount: return ["wei", "ogpu"]
+        case .duration: return ["seconds"]
+        case .time: return ["unix"]
+        default: return []
+        }
+    }
+
     static func member(_ base: Value, _ name: String) throws -> Value {
         switch base {
         case .map(let m): return m[name] ?? .null
-        case .handle(let h): return try h.property(name)
+        case .handle(let h):
+            do { return try h.property(name) } catch var e as ScriptError where e.kind == ErrorKind.name.rawValue && e.help == nil {
+                e.help = ScriptError.didYouMean(name, h.propertyNames)
+                throw e
+            }
         case .error(let e):
             switch name {
             case "message": return .string(e.message)
@@ -264,11 +279,8 @@ enum Operators {
             if name == "unix" { return .dec(t) }
         default: break
         }
-        throw ScriptError(.name, "\(base.typeWithArticle) has no property `\(name)`")
+        throw ScriptError(.name, "\(base.typeWithArticle) has no property `\(name)`",
+                          help: ScriptError.didYouMean(name, Operators.propertyNames(of: base)))
     }
 }
 
-extension ScriptError {
-    /// Hints ride along in `data` only for display; kept simple on purpose.
-    func withHint(_ hint: String) -> ScriptError { self }
-}

@@ -16,12 +16,20 @@ public struct ScriptError: Error, CustomStringConvertible {
     public var data: Value?
     /// Where it was raised; nil until the evaluator attaches the call site.
     public var location: SourceLocation?
+    /// The argument of the failing call the error is about: the call site points the report at
+    /// that argument instead of at the callee (then clears it).
+    public var argument: ArgumentRef?
+    /// How to fix it, when that is known: shown as a `help:` line under the report.
+    public var help: String?
 
-    public init(_ kind: ErrorKind, _ message: String, data: Value? = nil, at location: SourceLocation? = nil) {
+    public init(_ kind: ErrorKind, _ message: String, data: Value? = nil, at location: SourceLocation? = nil,
+                argument: ArgumentRef? = nil, help: String? = nil) {
         self.kind = kind.rawValue
         self.message = message
         self.data = data
         self.location = location
+        self.argument = argument
+        self.help = help
     }
 
     public init(kind: String, message: String, data: Value? = nil, location: SourceLocation? = nil) {
@@ -41,4 +49,47 @@ public struct ScriptError: Error, CustomStringConvertible {
     public static func type(_ message: String) -> ScriptError { ScriptError(.type, message) }
     public static func value(_ message: String) -> ScriptError { ScriptError(.value, message) }
     public static func name(_ message: String) -> ScriptError { ScriptError(.name, message) }
+}
+
+/// One argument of a call, as an error names it: a named argument by its label (`payment:`), else
+/// a positional one by index. `atLabel` points at the label itself (an unknown or repeated name).
+public struct ArgumentRef: Equatable, Sendable {
+    public var label: String?
+    public var position: Int?
+    public var atLabel: Bool
+
+    public init(label: String? = nil, position: Int? = nil, atLabel: Bool = false) {
+        self.label = label
+        self.position = position
+        self.atLabel = atLabel
+    }
+}
+
+/// Where the arguments of one call site are in the source, made once when the call is compiled.
+/// Only the error path reads it.
+public final class ArgumentSites {
+    let positional: [SourceLocation]
+    let named: [(label: String, labelLocation: SourceLocation, value: SourceLocation)]
+
+    init(positional: [SourceLocation], named: [(label: String, labelLocation: SourceLocation, value: SourceLocation)]) {
+        self.positional = positional
+        self.named = named
+    }
+
+    /// The place `ref` names at this call, if the call has that argument.
+    func location(of ref: ArgumentRef) -> SourceLocation? {
+        if let label = ref.label, let n = named.first(where: { $0.label == label }) {
+            return ref.atLabel ? n.labelLocation : n.value
+        }
+        if let i = ref.position, i >= 0, i < positional.count { return positional[i] }
+        return nil
+    }
+
+    /// Gives `error` the place of the argument it is about (else `fallback`) when it has none yet.
+    func place(_ error: inout ScriptError, fallback: SourceLocation?) {
+        if error.location == nil {
+            error.location = error.argument.flatMap { location(of: $0) } ?? fallback
+        }
+        error.argument = nil
+    }
 }

@@ -147,4 +147,10 @@ public protocol ScriptHandle: AnyObject {
     func property(_ name: String) throws -> Value
     /// How `print` shows it, e.g. `<task 0xAbc…1234 new>`.
     var printed: String { get }
+    /// The properties `property` knows, for "did you mean" on a misspelled one.
+    var propertyNames: [String] { get }
+}
+
+extension ScriptHandle {
+    public var propertyNames: [String] { [] }
 }

@@ -5,6 +5,31 @@ extension Compiler {
     // MARK: - Calls
 
     func compileCall(_ calleeExpr: Expr, _ args: [Argument], _ loc: SourceLocation) -> Eval {
+        let call = compileCallSite(calleeExpr, args, loc)
+        // `xs.push(4)` written as a method: when it fails (lists have no methods), say how to call
+        // the built-in. Only such call sites pay for the check, and only when they fail.
+        guard case .member(let base, let method) = calleeExpr.kind, globals.builtins[method] != nil else { return call }
+        let sites = [calleeExpr.location, loc]
+        let written = "\(method)(" + ([base] + args.map(\.value)).map(Compiler.sketch).joined(separator: ", ") + ")"
+        return { f in
+            do { return try call(f) } catch var e as ScriptError where e.help == nil && e.location.map(sites.contains) == true {
+                e.help = "`\(method)` is a function, not a method: `\(written)`"
+                throw e
+            }
+        }
+    }
+
+    /// Short source-like text of `e` for a help line: names and literals as written, else `…`.
+    static func sketch(_ e: Expr) -> String {
+        switch e.kind {
+        case .name(let n): return n
+        case .literal(let v): return ValueFormat.quoted(v)
+        case .member(let b, let n): return sketch(b) + "." + n
+        default: return "…"
+        }
+    }
+
+    private func compileCallSite(_ calleeExpr: Expr, _ args: [Argument], _ loc: SourceLocation) -> Eval {
         // Built-ins that change their first argument (`push`) get it as a place.
         if case .name(let n) = calleeExpr.kind, scope.resolve(n) == nil,
            let b = globals.builtins[n], b.mutatesFirstArgument, !(globals.cell(n).isDeclared && globals.cell(n).value == nil),
@@ -25,6 +50,8 @@ extension Compiler {
         // out of an array, a closure is wrapped in conversion thunks (see `Step`).
         // (Not in Optionals either: Optional is generic too.)
         let positionalExprs = args.filter { $0.label == nil }.map(\.value)
+        let sites = ArgumentSites(positional: args.filter { $0.label == nil }.map(\.place),
+                                  named: args.compactMap { a in a.label.map { ($0, a.labelLocation ?? a.place, a.place) } })
         let n = positionalExprs.count
         var a0: Eval = { _ in .null }, a1: Eval = { _ in .null }
         if n == 1 || n == 2 { a0 = compileExpr(positionalExprs[0]) }
@@ -55,7 +82,7 @@ extension Compiler {
                 var values: [Value] = []
                 values.reserveCapacity(n)
                 for ev in positional { values.append(try ev(f)) }
-                return try f.context.call(fn, values, at: loc)
+                return try f.context.call(fn, values, at: loc, sites: sites)
             }
             // A plain local's or a constant global's function is borrowed for the call (see
             // `calleeSlot`, `borrowableClosure`); any other callee is copied out first.
@@ -87,7 +114,7 @@ extension Compiler {
                         guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
                         let x = try a0(f)
                         if let r = quick(x) { return r }
-                        return try f.context.call(fn, [x], at: loc)
+                        return try f.context.call(fn, [x], at: loc, sites: sites)
                     })
                 }
                 // `len(s)` and the other quick built-ins called by their own name: straight to the
@@ -98,7 +125,7 @@ extension Compiler {
                     guard cell.builtinIdentity == identity else { return try general(f) }
                     let x = try a0(f)
                     if let r = quick(x) { return r }
-                    return try f.context.call(.builtin(b), [x], at: loc)
+                    return try f.context.call(.builtin(b), [x], at: loc, sites: sites)
                 }
             case 2:
                 let a0 = a0, a1 = a1
@@ -129,7 +156,7 @@ extension Compiler {
             for ev in positional { values.append(try ev(f)) }
             var labelled: [(name: String, value: Value)] = []
             for (l, ev) in named { labelled.append((l, try ev(f))) }
-            return try f.context.call(fn, values, named: labelled, at: loc)
+            return try f.context.call(fn, values, named: labelled, at: loc, sites: sites)
         }
     }
 

@@ -50,6 +50,7 @@ final class Compiler {
                 let c = globals.cell(name)
                 c.isConstant = isConstant
                 c.isDeclared = true
+                c.declaredAt = s.location
             case .function(let d):
                 let c = globals.cell(d.name!)
                 c.isConstant = true
@@ -260,7 +261,7 @@ final class Compiler {
 
         case .returnValue(let e):
             if scope.parent == nil {
-                error("`return` outside a function", at: s.location, hint: "to stop a script early, use `throw` or `exit`")
+                error("`return` outside a function", at: s.location, hint: "to stop a script early, `throw` an error")
             }
             guard let e else { return { f in f.returnValue = .null; return .returned } }
             let v = compileExpr(e)
@@ -441,6 +442,7 @@ final class Compiler {
     static func locate<T>(_ loc: SourceLocation?, _ body: () throws -> T) throws -> T {
         do { return try body() } catch var e as ScriptError {
             if e.location == nil { e.location = loc }
+            e.argument = nil
             throw e
         }
     }

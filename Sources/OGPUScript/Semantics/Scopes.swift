@@ -38,6 +38,8 @@ final class GlobalCell {
     var borrowableClosure: Unmanaged<Closure>? { isConstant ? closureRef : nil }
     /// Declared by a top-level `let`/`var`/`fn` somewhere (or a built-in / import) — for `check` warnings.
     var isDeclared = false
+    /// The top-level `let`/`var` that declares it, for the error when it is read before that runs.
+    var declaredAt: SourceLocation?
     init(name: String, value: Value? = nil) {
         self.name = name
         self.value = value

@@ -6,7 +6,7 @@
 ///    |
 ///  7 |   payment: ogpu(0,
 ///    |              ^
-///    = hint: …
+///    = help: …
 /// ```
 public struct Diagnostic: Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
@@ -55,7 +55,7 @@ public struct Diagnostic: Equatable, CustomStringConvertible {
             out += "\(pad) \(blue)|\(reset) " + String(repeating: " ", count: col - 1) + red + String(repeating: "^", count: length) + reset + "\n"
         }
         if let hint {
-            out += "\(pad) \(blue)=\(reset) hint: \(hint)\n"
+            out += "\(pad) \(blue)=\(reset) help: \(hint)\n"
         }
         return out
     }
@@ -84,10 +84,11 @@ extension ScriptError {
     public func render(source: String?, color: Bool) -> String {
         if let location, let source, Diagnostic.line(location.line, of: source) != nil {
             return Diagnostic.render(severity: .error, kind: kind, message: message, location: location,
-                                     hint: nil, source: source, color: color)
+                                     hint: help, source: source, color: color)
         }
         var out = (color ? "\u{1B}[1;31m" : "") + "error[\(kind)]" + (color ? "\u{1B}[0m" : "") + ": \(message)\n"
         if let location { out += "  --> \(location)\n" }
+        if let help { out += "   = help: \(help)\n" }
         return out
     }
 }

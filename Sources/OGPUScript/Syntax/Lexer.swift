@@ -110,6 +110,11 @@ struct Lexer {
             let unit = String(decoding: bytes[unitStart..<p], as: UTF8.self)
             pos = p
             if Lexer.durationUnits.contains(unit) { return .duration(text, unit: unit) }
+            if let first = Lexer.durationUnits.first(where: { unit.hasPrefix($0) && unit.dropFirst($0.count).first?.isNumber == true }) {
+                error("a duration literal has one unit", start, pos,
+                      hint: "write `\(text)\(first) + \(unit.dropFirst(first.count))` (parenthesized if negative: `-(1h + 30m)`)")
+                return .invalid
+            }
             error("unknown number suffix `\(unit)`", start, pos, hint: "durations use ms, s, m, h or d")
             return .invalid
         }

@@ -106,13 +106,12 @@ final class ScriptEngine {
         case .syntaxErrors(let diagnostics):
             return .failure(message: diagnostics.map { $0.render(source: source, color: color) }.joined(),
                             exitCode: ScriptError.syntaxExitCode)
-        case .runtimeError(let error):
-            var message = error.render(source: source, color: color)
+        case .runtimeError(var error):
             if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
-               !message.contains("scripts/devnet") {
-                message += "hint: is the local devnet running? Start it with scripts/devnet start\n"
+               error.help == nil, !error.message.contains("scripts/devnet") {
+                error.help = "is the local devnet running? Start it with `scripts/devnet start`"
             }
-            return .failure(message: message, exitCode: error.exitCode)
+            return .failure(message: error.render(source: source, color: color), exitCode: error.exitCode)
         }
     }
 }

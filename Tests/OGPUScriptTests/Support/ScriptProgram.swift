@@ -9,6 +9,11 @@ import XCTest
 ///   `# args: a b c`   command-line arguments after the file (split on spaces)
 ///   `# flags: …`      command-line options before the file (split on spaces)
 /// Files whose name starts with `_` are helpers (imported by others) and are not run.
+///
+/// So that no program passes by accident, every diagnostic the run prints must be expected: each
+/// `error[kind]: message` / `warning[kind]: message` line and each `= help: …` line word for word,
+/// and each `--> file:line:col` by its `file.ogpu:line:col`; a program with no `# stderr:` lines
+/// must leave stderr empty; and one that expects exit 65 or 70 must expect at least one error.
 struct ScriptProgram {
     let path: String
     var expected: [String] = []
@@ -55,7 +60,30 @@ struct ScriptProgram {
         if r.out != want { problems.append("stdout:\n--- expected\n\(want)--- got\n\(r.out)---") }
         if r.code != exit { problems.append("exit code \(r.code), expected \(exit)") }
         for s in stderr where !r.err.contains(s) { problems.append("stderr lacks `\(s)`") }
+        if stderr.isEmpty && !r.err.isEmpty { problems.append("stderr should be empty") }
+        if exit == 65 || exit == 70, !stderr.contains(where: { $0.hasPrefix("error[") }) {
+            problems.append("an exit-\(exit) program must expect its `error[kind]: message` line")
+        }
+        for line in unexpectedDiagnostics(in: r.err) { problems.append("stderr line not expected: `\(line)`") }
         return problems
+    }
+
+    /// The diagnostic lines (or, for `-->` lines, their `file:line:col`) of `err` that no `# stderr:`
+    /// line checks.
+    func unexpectedDiagnostics(in err: String) -> [String] {
+        var missing: [String] = []
+        for raw in err.split(separator: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            var needed: String? = nil
+            if line.hasPrefix("error[") || line.hasPrefix("warning[") || line.hasPrefix("= help:") {
+                needed = line
+            } else if line.hasPrefix("--> ") {
+                // The path is the one the program was run with; only its last part is stable.
+                needed = String(line.dropFirst(4).split(separator: "/").last ?? "")
+            }
+            if let needed, !stderr.contains(where: { $0.contains(needed) }) { missing.append(needed) }
+        }
+        return missing
     }
 }
 

@@ -1,0 +1,27 @@
+/// The `help:` lines of runtime errors: what to write instead, when that is known. Built only when
+/// an error is raised, never on the evaluator's normal path.
+extension ScriptError {
+    /// For an unknown named argument `label`: the parameter it was probably meant to be, else the list.
+    static func parameterHelp(_ label: String, _ parameters: [String]) -> String {
+        if let near = closestName(to: label, in: parameters) { return "did you mean `\(near):`?" }
+        if parameters.isEmpty { return "it takes no named arguments" }
+        return "its parameters are " + parameters.map { "`\($0)`" }.joined(separator: ", ")
+    }
+
+    /// "did you mean `x`?" for a misspelled name among `candidates`, or nil.
+    static func didYouMean(_ name: String, _ candidates: [String]) -> String? {
+        closestName(to: name, in: candidates).map { "did you mean `\($0)`?" }
+    }
+
+    /// For an amount mixed with a plain number: how to write that number as an amount.
+    static func amountHelp(_ a: Value, _ b: Value) -> String? {
+        let number: Value
+        switch (a, b) {
+        case (.amount, _) where b.isNumber: number = b
+        case (_, .amount) where a.isNumber: number = a
+        default: return nil
+        }
+        let n = ValueFormat.printed(number)
+        return "amounts only mix with amounts: write `ogpu(\(n))` for \(n) OGPU, or `wei(\(n))` for \(n) wei"
+    }
+}
