@@ -155,10 +155,11 @@ struct Lexer {
                 case 114: text.append(13)
                 case 48: text.append(0)
                 case 34, 92, 123, 125, 39: text.append(e)
-                case 10: if triple { newLine() } // backslash-newline joins lines
+                case 10: // backslash-newline joins lines
+                    if triple { text.append(10); flush(); parts.append(.lineJoin); newLine() }
                 case 117: // \u{…}
                     guard pos < bytes.count, bytes[pos] == 123 else {
-                        error("`\\u` must be followed by `{hex}`", escStart, pos); continue
+                        error("`\\u` must be followed by `{hex}`", escStart, pos, hint: "write the code point in braces: `\\u{41}`"); continue
                     }
                     let hexStart = pos + 1
                     var p = hexStart
@@ -167,7 +168,8 @@ struct Lexer {
                           let v = UInt32(String(decoding: bytes[hexStart..<p], as: UTF8.self), radix: 16),
                           let scalar = Unicode.Scalar(v) else {
                         pos = min(p + 1, bytes.count)
-                        error("invalid unicode escape", escStart, pos); continue
+                        error("invalid unicode escape", escStart, pos,
+                              hint: "write 1 to 8 hex digits naming a Unicode scalar (at most 10FFFF, not D800–DFFF): `\\u{1F680}`"); continue
                     }
                     pos = p + 1
                     text.append(contentsOf: Array(String(Character(scalar)).utf8))
@@ -216,6 +218,10 @@ struct Lexer {
     /// `"""` strings: drop the newline after the opening quotes, and the last line's indentation
     /// (the closing quotes' column) from every line, as Swift does.
     static func dedent(_ parts: [StringPart]) -> [StringPart] {
+        joinLines(stripIndentation(parts))
+    }
+
+    private static func stripIndentation(_ parts: [StringPart]) -> [StringPart] {
         var parts = parts
         if case .text(var first)? = parts.first, first.hasPrefix("\n") {
             first.removeFirst()
@@ -228,6 +234,7 @@ struct Lexer {
         if indent.isEmpty { return parts }
         var atLineStart = true
         return parts.map { part in
+            if case .lineJoin = part { return part }
             guard case .text(let t) = part else { atLineStart = false; return part }
             var out = ""
             var lines = t.split(separator: "\n", omittingEmptySubsequences: false)
@@ -238,6 +245,27 @@ struct Lexer {
             atLineStart = t.hasSuffix("\n")
             return .text(out)
         }
+    }
+
+    /// Applies the `.lineJoin` markers: drops the newline before each, and merges the text around it.
+    private static func joinLines(_ parts: [StringPart]) -> [StringPart] {
+        guard parts.contains(.lineJoin) else { return parts }
+        var out: [StringPart] = []
+        var joining = false
+        for part in parts {
+            switch part {
+            case .lineJoin:
+                if case .text(var t)? = out.last, t.hasSuffix("\n") { t.removeLast(); out[out.count - 1] = .text(t) }
+                joining = true
+            case .text(let t):
+                if joining, case .text(let before)? = out.last { out[out.count - 1] = .text(before + t) } else { out.append(part) }
+                joining = false
+            default:
+                out.append(part)
+                joining = false
+            }
+        }
+        return out
     }
 
     private static let threeCharOps: Set<String> = ["..="]

@@ -116,6 +116,7 @@ extension Parser {
         for p in parts {
             switch p {
             case .text(let s): out.append(.text(s))
+            case .lineJoin: break // applied by the lexer
             case .code(let code, let at, _):
                 var sub = Parser(fragment: code, file: file, location: at)
                 let e = try? sub.expression()

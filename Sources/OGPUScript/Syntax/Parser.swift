@@ -177,6 +177,9 @@ struct Parser {
     /// report that, at the statement, naming where the bracket opened.
     mutating func checkStillInside(_ closing: String, opened: SourceLocation) throws {
         let t = peek
+        if t.kind == .eof {
+            throw error("expected `\(closing)`, found end of input", at: t.location, hint: unclosed(closing, opened: opened))
+        }
         guard t.location.line > opened.line, case .keyword(let k) = t.kind,
               [.let, .var, .if, .while, .for, .return, .import, .try, .throw].contains(k) else { return }
         throw error("expected `\(closing)` before this `\(k.rawValue)` statement", at: t.location,
