@@ -1,4 +1,4 @@
-/// The error kinds of LANGUAGE.md §4. `e.kind` in a script is the raw value.
+/// The error kinds of docs/language.md §4. `e.kind` in a script is the raw value.
 public enum ErrorKind: String, Sendable, CaseIterable {
     case user, type, value, name, overflow, assert, timeout, interrupted
     case revert, rpc, ipfs, io, key

@@ -1,7 +1,7 @@
 import BigInt
 import OGPUKit
 
-/// Every value a script can hold (LANGUAGE.md §2).
+/// Every value a script can hold (docs/language.md §2).
 ///
 /// Representation notes (why it looks like this):
 /// - The enum is kept small (a String's 16 bytes + tag): rarely-hot payloads are `indirect`

@@ -1,4 +1,4 @@
-/// Exit codes of the `ogpu` command (LANGUAGE.md §7), following BSD sysexits where one fits.
+/// Exit codes of the `ogpu` command (docs/language.md §7), following BSD sysexits where one fits.
 enum ExitStatus {
     static let success: Int32 = 0
     static let usage: Int32 = 64          // EX_USAGE: bad command-line usage

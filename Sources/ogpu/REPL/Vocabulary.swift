@@ -1,4 +1,4 @@
-/// The words Tab offers before any code has run: keywords and built-ins of LANGUAGE.md §1–§6, and
+/// The words Tab offers before any code has run: keywords and built-ins of docs/language.md §1–§6, and
 /// the properties of each handle type. Names the session defines come from the engine.
 enum Vocabulary {
     static let keywords = [
