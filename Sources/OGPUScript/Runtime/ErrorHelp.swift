@@ -24,4 +24,10 @@ extension ScriptError {
         let n = ValueFormat.printed(number)
         return "amounts only mix with amounts: write `ogpu(\(n))` for \(n) OGPU, or `wei(\(n))` for \(n) wei"
     }
+
+    /// For an index out of range: the indexes there are.
+    static func indexHelp(_ count: Int) -> String {
+        count == 0 ? "it is empty: check `len(…) > 0` first"
+            : "indexes run from 0 to \(count - 1), or from -\(count) to -1 counting from the end"
+    }
 }

@@ -184,7 +184,8 @@ enum Operators {
             guard case .int(let n) = i else { throw indexTypeError(base, i) }
             let k = n < 0 ? xs.count + n : n
             guard k >= 0 && k < xs.count else {
-                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
+                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")",
+                                  help: ScriptError.indexHelp(xs.count))
             }
             return xs[k]
         case .map(let m):
@@ -195,7 +196,8 @@ enum Operators {
             let count = s.count
             let k = n < 0 ? count + n : n
             guard k >= 0 && k < count else {
-                throw ScriptError(.value, "index \(n) is out of range for a string of \(count) character\(count == 1 ? "" : "s")")
+                throw ScriptError(.value, "index \(n) is out of range for a string of \(count) character\(count == 1 ? "" : "s")",
+                                  help: ScriptError.indexHelp(count))
             }
             return .string(String(s[s.index(s.startIndex, offsetBy: k)]))
         default:
@@ -228,7 +230,8 @@ enum Operators {
             defer { base = .list(xs) }
             let k = n < 0 ? xs.count + n : n
             guard k >= 0 && k < xs.count else {
-                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
+                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")",
+                                  help: ScriptError.indexHelp(xs.count))
             }
             try body(&xs[k])
         } else if case .map = base {
