@@ -1,9 +1,9 @@
 /// A function written in Swift that scripts call like any other (§5, §6).
 ///
-/// Registration: `Builtins.all` (owned by lang-values, in `Sources/OGPUScript/Builtins/`) lists
-/// every built-in. The resolver puts each one in a global slot by `name` once per session, so
-/// a call costs an array read, never a dictionary lookup. A script may shadow a built-in with
-/// its own `let`/`fn` of the same name.
+/// Registration: `Builtins.all` (in `Sources/OGPUScript/Builtins/`) lists every built-in. The
+/// compiler gives each one a global cell by `name` once per session, and a call site holds that
+/// cell, so a call never looks a name up. A script may shadow a built-in with its own `let`/`fn`
+/// of the same name.
 ///
 /// Calling convention: the evaluator gathers positional arguments (a trailing block is the
 /// last positional), named arguments (in source order, duplicates already rejected), and

@@ -22,14 +22,6 @@ public final class CallContext {
     public var baseDirectory: String
     public var storage: [String: AnyObject] = [:]
 
-    /// Global slots: built-ins first, then top-level names in order of first mention.
-    /// `nil` means "not defined yet" (reading it is a `"name"` error).
-    var globals: [Value?] = []
-    var globalNames: [String] = []
-    var globalIndex: [String: Int] = [:]
-    /// Top-level names declared with `let`/`fn` (constants) — the resolver rejects assignment.
-    var globalConstants: Set<Int> = []
-
     /// Current nesting of script function calls, and the limit beyond which a call raises
     /// `"overflow"` (§4: at least 10,000 must succeed; the evaluator thread has a 1 GiB stack).
     var depth = 0
@@ -47,7 +39,7 @@ public final class CallContext {
     /// Closures and namespaces whose reference cycles the end of the session breaks.
     let cycles = CycleBreaker()
 
-    /// Files already imported (absolute paths) → their exported names' global slots.
+    /// Files already imported (absolute paths) → the names they export, with their values.
     var imported: [String: [String: Value]] = [:]
 
     init(host: ScriptHost, arguments: [String], baseDirectory: String) {
@@ -105,20 +97,5 @@ public final class CallContext {
         default:
             throw ScriptError(.type, "cannot call \(function.typeWithArticle)", at: location)
         }
-    }
-
-    /// Slot of a global name, creating an undefined slot if new.
-    func globalSlot(_ name: String) -> Int {
-        if let i = globalIndex[name] { return i }
-        let i = globals.count
-        globals.append(nil)
-        globalNames.append(name)
-        globalIndex[name] = i
-        return i
-    }
-
-    /// Installs the built-ins into global slots (once per session).
-    func installBuiltins(_ builtins: [BuiltinFunction]) {
-        for b in builtins { globals[globalSlot(b.name)] = .builtin(b) }
     }
 }

@@ -2,7 +2,7 @@ import BigInt
 
 /// Operator semantics (§3). Ints take a 64-bit fast path and promote to big integers on
 /// overflow; strings, lists and maps are handled here; dec, duration, time and amount
-/// arithmetic is delegated to `NumberOps` (lang-values, Runtime/Numbers).
+/// arithmetic is delegated to `NumberOps` (Runtime/Numbers).
 enum Operators {
     /// Largest string (UTF-8 bytes) and list `+` or interpolation will build: bad input must
     /// fail with an error, never exhaust memory. Sandboxed tests lower them.

@@ -137,7 +137,7 @@ extension Value {
     }
 }
 
-/// Task / response / source handles (§6). Built-ins (lang-values) implement this; the
+/// Task / response / source handles (§6). The OpenGPU built-ins implement this; the
 /// evaluator only needs the type name for `type()`, property reads for `h.name`, and a
 /// printed form.
 public protocol ScriptHandle: AnyObject {

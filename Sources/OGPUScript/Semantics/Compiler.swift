@@ -75,15 +75,12 @@ final class Compiler {
         }
         let run = Compiler.sequence(body)
         let lastLocation = stmts.last?.location
-        let main = scope
         return { frame in
             for (cell, make) in functionMakers { cell.value = try make(frame) }
             _ = try run(frame)
             guard let trailing else { return nil }
             return try Compiler.locate(lastLocation) { try trailing(frame) }
         }
-        // `main` keeps its slot counts for the caller: see `topLevelFrameSize`.
-        _ = main
     }
 
     /// Slots the top-level frame needs (nested-block locals of the program).

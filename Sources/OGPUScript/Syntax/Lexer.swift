@@ -11,7 +11,7 @@ struct Lexer {
     private var colBase = 0
     var diagnostics: [Diagnostic] = []
 
-    /// `firstLine`/`firstColumn` place a fragment (string interpolation) inside its file.
+    /// `line`/`column` place a fragment (string interpolation) inside its file.
     init(_ source: String, file: String, line: Int = 1, column: Int = 1) {
         bytes = Array(source.utf8)
         self.file = file
