@@ -68,8 +68,7 @@ final class ScriptEngine {
             guard case .map(let map) = value, let next = map[key] else { return [] }
             value = next
         }
-        if case .map(let map) = value { return map.keys }
-        return Vocabulary.properties[value.typeName] ?? []
+        return value.propertyNames
     }
 
     func helpText(for name: String) -> String? {
