@@ -43,7 +43,7 @@ public struct ScriptError: Error, CustomStringConvertible {
     public var description: String { "error: \(message)" }
 
     /// Exit code for `ogpu FILE` (§7): 130 when interrupted, else 70.
-    public var exitCode: Int32 { kind == ErrorKind.interrupted.rawValue ? 130 : 70 }
+    public var exitCode: Int32 { kind == ErrorKind.interrupted.rawValue ? ExitStatus.interrupted : ExitStatus.runtimeError }
 
     /// Common constructors, so messages stay uniform.
     public static func type(_ message: String) -> ScriptError { ScriptError(.type, message) }

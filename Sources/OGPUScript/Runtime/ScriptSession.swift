@@ -7,11 +7,6 @@ public enum ScriptOutcome {
     case runtimeError(ScriptError)
 }
 
-extension ScriptError {
-    /// Exit code for `ogpu FILE`: 65 is for syntax errors (`ScriptOutcome.syntaxErrors`); a
-    /// runtime error is 70, or 130 when interrupted. (Declared on the struct in ScriptError.swift.)
-    public static let syntaxExitCode: Int32 = 65
-}
 
 /// One interpreter session: a script run, or a REPL whose globals live across inputs.
 /// The CLI's entry point into the language.

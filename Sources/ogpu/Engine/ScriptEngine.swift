@@ -104,7 +104,7 @@ final class ScriptEngine {
             return .success(echo: ValueFormat.pretty(value, color: color, width: Terminal.columns))
         case .syntaxErrors(let diagnostics):
             return .failure(message: diagnostics.map { $0.render(source: source, color: color) }.joined(),
-                            exitCode: ScriptError.syntaxExitCode)
+                            exitCode: ExitStatus.syntaxError)
         case .runtimeError(var error):
             if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
                error.help == nil, !error.message.contains("scripts/devnet") {
