@@ -37,7 +37,7 @@ final class NetworkScriptTests: XCTestCase {
         let rpc = try devnetRPC()
         let programs = try ScriptProgram.programs(
             FileManager.default.contentsOfDirectory(at: Self.networkDir, includingPropertiesForKeys: nil))
-        XCTAssertGreaterThanOrEqual(programs.count, 10)
+        if ScriptProgram.filter.isEmpty { XCTAssertGreaterThanOrEqual(programs.count, 10) }
         var failures = [String]()
         for p in programs {
             let r = try run(p.flags + [p.path] + p.args, env: ["OGPU_RPC_URL": rpc], cwd: Self.networkDir)

@@ -23,6 +23,10 @@ struct ScriptProgram {
     var args: [String] = []
     var flags: [String] = []
 
+    /// `OGPU_SCRIPT_FILTER` (set by `scripts/test-lang PATTERN`): run only the programs whose
+    /// path contains it.
+    static var filter: String { ProcessInfo.processInfo.environment["OGPU_SCRIPT_FILTER"] ?? "" }
+
     /// What one run of the binary gave.
     struct Outcome { let out: String; let err: String; let code: Int32 }
 
@@ -47,9 +51,11 @@ struct ScriptProgram {
         }
     }
 
-    /// The programs (not helpers) among `urls`, sorted by path.
+    /// The programs (not helpers) among `urls`, sorted by path; with `OGPU_SCRIPT_FILTER` set
+    /// (`scripts/test-lang PATTERN`), only those whose path contains it.
     static func programs(_ urls: [URL]) throws -> [ScriptProgram] {
         try urls.filter { $0.pathExtension == "ogpu" && !$0.lastPathComponent.hasPrefix("_") }
+            .filter { filter.isEmpty || $0.path.contains(filter) }
             .sorted { $0.path < $1.path }
             .map(ScriptProgram.init(url:))
     }
