@@ -111,6 +111,27 @@ def test_check_command(ogpu_bin, home, tmp_path):
     assert run(ogpu_bin, home, "check").returncode == 64
 
 
+def test_every_subcommand_takes_the_global_options_before_or_after_its_name(ogpu_bin, home, tmp_path):
+    good = tmp_path / "good.ogpu"
+    good.write_text("print 1\n")
+    journal = str(tmp_path / "journal.jsonl")
+    for args in (["--no-color", "--network", "testnet", "check", str(good)],
+                 ["check", "--network", "testnet", "--no-color", str(good)],
+                 ["--network", "local", "--no-color", "journal", "--journal", journal],
+                 ["journal", "--network", "local", "--json", "--journal", journal]):
+        r = run(ogpu_bin, home, *args)
+        assert r.returncode == 0, (args, r.stderr)
+    # The same validation everywhere: a bad --network is a usage error for a subcommand too.
+    for args in (["--network", "moon", "journal", "--check"], ["journal", "--check", "--network", "moon"]):
+        r = run(ogpu_bin, home, *args)
+        assert r.returncode == 64 and "unknown network 'moon'" in r.stderr, (args, r.stderr)
+    # A script named like a subcommand's argument is still a script.
+    script = tmp_path / "a.ogpu"
+    script.write_text("print args\n")
+    r = run(ogpu_bin, home, "--no-color", str(script), "check")
+    assert (r.returncode, r.stdout) == (0, '["check"]\n')
+
+
 def test_help_has_usage_examples_and_exit_codes(ogpu_bin, home):
     r = run(ogpu_bin, home, "--help")
     assert r.returncode == 0

@@ -109,7 +109,7 @@ def test_rebroadcast_needs_check_and_an_unreachable_node_is_a_clear_error(ogpu_b
 def test_help_names_the_command(ogpu_bin, home):
     r = run(ogpu_bin, home, "help", "journal")
     assert r.returncode == 0 and "--rebroadcast" in r.stdout and "same signed bytes" in r.stdout
-    assert "ogpu journal [--check]" in run(ogpu_bin, home, "--help").stdout
+    assert "ogpu [options] journal [--check]" in run(ogpu_bin, home, "--help").stdout
 
 
 def test_a_session_hints_at_unresolved_transactions_of_its_network(ogpu_bin, home):
