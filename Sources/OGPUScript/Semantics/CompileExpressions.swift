@@ -218,7 +218,8 @@ extension Compiler {
             return ScriptError(.name, "`\(name)` is read before its definition on line \(declared.line) has run", at: loc,
                                help: "move the definition above this line, or make it a `fn` (those are defined before the script starts)")
         }
-        let known = globals.order.filter { globals.cells[$0]?.value != nil } + Keyword.allCases.map(\.rawValue)
+        let known = (globals.localsAtUndeclaredReads[loc] ?? []) + globals.order.filter { globals.cells[$0]?.value != nil }
+            + Keyword.allCases.map(\.rawValue)
         return ScriptError(.name, "unknown name `\(name)`", at: loc, help: ScriptError.didYouMean(name, known))
     }
 

@@ -413,6 +413,7 @@ final class Compiler {
         if let (s, c) = scope.resolve(name) { return .local(s, isConstant: c) }
         let cell = globals.cell(name)
         globalReads.append((cell, loc))
+        if !cell.isDeclared { globals.localsAtUndeclaredReads[loc] = scope.visibleNames }
         return .global(cell)
     }
 

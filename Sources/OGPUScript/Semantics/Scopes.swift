@@ -53,6 +53,9 @@ final class Globals {
     private(set) var cells: [String: GlobalCell] = [:]
     private(set) var order: [String] = []
     let builtins: [String: BuiltinFunction]
+    /// For a name read where no top-level declaration exists, the local names visible at that
+    /// place (by its location): the "did you mean" candidates only the compiler knows.
+    var localsAtUndeclaredReads: [SourceLocation: [String]] = [:]
 
     init(builtins: [BuiltinFunction]) {
         var byName: [String: BuiltinFunction] = [:]
@@ -122,6 +125,11 @@ final class FunctionScope {
         guard let parent, let (source, isConstant) = parent.resolve(name) else { return nil }
         captures.append((name, source, isConstant))
         return (.capture(captures.count - 1), isConstant)
+    }
+
+    /// Every local name visible here, enclosing functions' included (for "did you mean").
+    var visibleNames: [String] {
+        blocks.flatMap(\.keys) + captures.map(\.name) + (parent?.visibleNames ?? [])
     }
 
     func declare(_ name: String, isConstant: Bool, at location: SourceLocation) -> LocalVariable {

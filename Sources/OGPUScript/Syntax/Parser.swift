@@ -20,6 +20,9 @@ struct Parser {
     /// Current nesting of expressions and blocks; bounded so hostile input cannot exhaust the stack.
     var nesting = 0
     static let maxNesting = 200
+    /// Where parsing goes on after an error that found the next statement already (an unclosed
+    /// bracket noticed at the following `let`), instead of skipping to the next line.
+    var resumeAt: Int?
 
     mutating func enter(_ at: SourceLocation) throws {
         nesting += 1
@@ -68,7 +71,7 @@ struct Parser {
             return s
         } catch {
             (ignoreNewlines, inHead, nesting) = saved
-            synchronize()
+            if let resume = resumeAt { pos = resume; resumeAt = nil } else { synchronize() }
             return nil
         }
     }
@@ -182,6 +185,7 @@ struct Parser {
         }
         guard t.location.line > opened.line, case .keyword(let k) = t.kind,
               [.let, .var, .if, .while, .for, .return, .import, .try, .throw].contains(k) else { return }
+        resumeAt = pos
         throw error("expected `\(closing)` before this `\(k.rawValue)` statement", at: t.location,
                     hint: unclosed(closing, opened: opened))
     }
