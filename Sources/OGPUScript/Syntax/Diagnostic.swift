@@ -95,7 +95,7 @@ extension ScriptError {
 
 /// Edit distance, for "did you mean" hints: insertions, deletions, substitutions and swaps of two
 /// neighbouring characters (`alpah` → `alpha`) each count 1 (optimal string alignment).
-func editDistance(_ a: String, _ b: String) -> Int {
+public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
