@@ -39,6 +39,9 @@ public final class CallContext {
     /// Closures and namespaces whose reference cycles the end of the session breaks.
     let cycles = CycleBreaker()
 
+    /// Where the arguments of the session's compiled calls are, for errors about one argument.
+    let argumentSites = ArgumentSiteTable()
+
     /// Files already imported (absolute paths) → the names they export, with their values.
     var imported: [String: [String: Value]] = [:]
 
@@ -77,21 +80,19 @@ public final class CallContext {
     func clearInterrupt() { interruptFlag.lower() }
 
     /// Calls a script function or built-in with positional and named arguments.
-    /// `sites` (from compiled calls) lets an error about one argument point at that argument.
+    /// An error about one argument of this call points at that argument (see `argumentSites`).
     public func call(_ function: Value, _ arguments: [Value], named: [(name: String, value: Value)] = [],
-                     at location: SourceLocation? = nil, sites: ArgumentSites? = nil) throws -> Value {
+                     at location: SourceLocation? = nil) throws -> Value {
         switch function {
         case .closure(let c):
-            return try c.invoke(arguments, named: named, context: self, at: location, sites: sites)
+            do { return try c.invoke(arguments, named: named, context: self, at: location) } catch var e as ScriptError where e.argument != nil {
+                argumentSites.place(&e, call: location)
+                throw e
+            }
         case .builtin(let b):
             var args = Arguments(callee: b.name, positional: arguments, named: named, location: location)
             do { return try b.call(&args, self) } catch var e as ScriptError {
-                if let sites {
-                    sites.place(&e, fallback: location)
-                } else {
-                    if e.location == nil { e.location = location }
-                    e.argument = nil
-                }
+                argumentSites.place(&e, call: location)
                 throw e
             }
         default:

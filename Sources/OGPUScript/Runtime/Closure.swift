@@ -233,14 +233,13 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
 
     /// Binds arguments (positional, then named; defaults for the rest) and runs the body.
     func invoke(_ positional: [Value], named: [(name: String, value: Value)], context: CallContext,
-                at location: SourceLocation?, sites: ArgumentSites? = nil) throws -> Value {
+                at location: SourceLocation?) throws -> Value {
         let p = proto
         let n = p.parameters.count
-        /// An argument's own place when the call site knows it, else the call's.
-        func place(_ ref: ArgumentRef) -> SourceLocation? { sites?.location(of: ref) ?? location }
+        // Errors about one argument leave their place to the caller (`CallContext.call`).
         if positional.count > n {
             throw ScriptError(.value, "\(p.name)() takes \(n) argument\(n == 1 ? "" : "s"), got \(positional.count)",
-                              at: place(ArgumentRef(position: n)),
+                              argument: ArgumentRef(position: n),
                               help: n == 0 ? "call it with no arguments: `\(p.name)()`" : "its parameters are \(p.parameters.map { "`\($0)`" }.joined(separator: ", "))")
         }
         return try p.call(captures: captures, context: .passUnretained(context), at: location) { frame in
@@ -252,11 +251,11 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
             for (label, value) in named {
                 guard let i = p.parameters.firstIndex(of: label) else {
                     throw ScriptError(.name, "\(p.name)() has no parameter named `\(label)`",
-                                      at: place(ArgumentRef(label: label, atLabel: true)),
+                                      argument: ArgumentRef(label: label, atLabel: true),
                                       help: ScriptError.parameterHelp(label, p.parameters))
                 }
                 if given[i] {
-                    throw ScriptError(.name, "\(p.name)() got parameter `\(label)` twice", at: place(ArgumentRef(label: label, atLabel: true)),
+                    throw ScriptError(.name, "\(p.name)() got parameter `\(label)` twice", argument: ArgumentRef(label: label, atLabel: true),
                                       help: "`\(label)` is also given by position; pass it once")
                 }
                 frame.bind(value, p.parameterStorage[i])

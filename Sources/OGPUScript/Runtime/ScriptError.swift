@@ -67,7 +67,7 @@ public struct ArgumentRef: Equatable, Sendable {
 
 /// Where the arguments of one call site are in the source, made once when the call is compiled.
 /// Only the error path reads it.
-public final class ArgumentSites {
+final class ArgumentSites {
     let positional: [SourceLocation]
     let named: [(label: String, labelLocation: SourceLocation, value: SourceLocation)]
 
@@ -85,10 +85,29 @@ public final class ArgumentSites {
         return nil
     }
 
-    /// Gives `error` the place of the argument it is about (else `fallback`) when it has none yet.
-    func place(_ error: inout ScriptError, fallback: SourceLocation?) {
+}
+
+/// The argument places of every call site a session compiled, by the call's location. The
+/// compiled code never touches it (so calls pay nothing for it); `CallContext.call` looks a call
+/// up only when a built-in or a binding fails with an `ArgumentRef`.
+final class ArgumentSiteTable {
+    /// nil for a location two calls share (`f(a)(b)`): then errors point at the call.
+    private var byCall: [SourceLocation: ArgumentSites?] = [:]
+
+    func register(_ sites: ArgumentSites, at call: SourceLocation) {
+        byCall[call] = byCall[call] == nil ? .some(sites) : .some(nil)
+    }
+
+    /// Gives `error`, raised by the call at `call` itself, the place of the argument it is about
+    /// (else the call's place). Without a call place (a built-in calling a function), the
+    /// argument cannot be found and is dropped.
+    func place(_ error: inout ScriptError, call: SourceLocation?) {
         if error.location == nil {
-            error.location = error.argument.flatMap { location(of: $0) } ?? fallback
+            if let call, let ref = error.argument, let sites = byCall[call] ?? nil {
+                error.location = sites.location(of: ref) ?? call
+            } else {
+                error.location = call
+            }
         }
         error.argument = nil
     }

@@ -21,7 +21,7 @@ public final class ScriptSession {
     /// A session with a chosen set of built-ins (sandboxed runs use a safe subset).
     init(host: ScriptHost, arguments: [String], builtins: [BuiltinFunction]) {
         context = CallContext(host: host, arguments: arguments, baseDirectory: FileManager.default.currentDirectoryPath)
-        globals = Globals(builtins: builtins)
+        globals = Globals(builtins: builtins, argumentSites: context.argumentSites)
         let args = globals.cell("args")
         args.value = .list(arguments.map { .string($0) })
         args.isDeclared = true
@@ -143,7 +143,7 @@ extension CallContext {
             imported[key] = [:] // a cycle imports nothing more
             var parser = Parser(source: source, file: path)
             let program = parser.parseProgram()
-            let moduleGlobals = Globals(builtins: Builtins.all)
+            let moduleGlobals = Globals(builtins: Builtins.all, argumentSites: argumentSites)
             cycles.track(moduleGlobals)
             let compiler = Compiler(globals: moduleGlobals, file: path, directory: (key as NSString).deletingLastPathComponent)
             let code = compiler.compileProgram(program)

@@ -50,8 +50,9 @@ extension Compiler {
         // out of an array, a closure is wrapped in conversion thunks (see `Step`).
         // (Not in Optionals either: Optional is generic too.)
         let positionalExprs = args.filter { $0.label == nil }.map(\.value)
-        let sites = ArgumentSites(positional: args.filter { $0.label == nil }.map(\.place),
-                                  named: args.compactMap { a in a.label.map { ($0, a.labelLocation ?? a.place, a.place) } })
+        globals.argumentSites.register(ArgumentSites(positional: args.filter { $0.label == nil }.map(\.place),
+                                                     named: args.compactMap { a in a.label.map { ($0, a.labelLocation ?? a.place, a.place) } }),
+                                       at: loc)
         let n = positionalExprs.count
         var a0: Eval = { _ in .null }, a1: Eval = { _ in .null }
         if n == 1 || n == 2 { a0 = compileExpr(positionalExprs[0]) }
@@ -82,7 +83,7 @@ extension Compiler {
                 var values: [Value] = []
                 values.reserveCapacity(n)
                 for ev in positional { values.append(try ev(f)) }
-                return try f.context.call(fn, values, at: loc, sites: sites)
+                return try f.context.call(fn, values, at: loc)
             }
             // A plain local's or a constant global's function is borrowed for the call (see
             // `calleeSlot`, `borrowableClosure`); any other callee is copied out first.
@@ -114,7 +115,7 @@ extension Compiler {
                         guard case .builtin(let b) = fn, let quick = b.quickUnary else { return try slowCall(fn, f) }
                         let x = try a0(f)
                         if let r = quick(x) { return r }
-                        return try f.context.call(fn, [x], at: loc, sites: sites)
+                        return try f.context.call(fn, [x], at: loc)
                     })
                 }
                 // `len(s)` and the other quick built-ins called by their own name: straight to the
@@ -125,7 +126,7 @@ extension Compiler {
                     guard cell.builtinIdentity == identity else { return try general(f) }
                     let x = try a0(f)
                     if let r = quick(x) { return r }
-                    return try f.context.call(.builtin(b), [x], at: loc, sites: sites)
+                    return try f.context.call(.builtin(b), [x], at: loc)
                 }
             case 2:
                 let a0 = a0, a1 = a1
@@ -156,7 +157,7 @@ extension Compiler {
             for ev in positional { values.append(try ev(f)) }
             var labelled: [(name: String, value: Value)] = []
             for (l, ev) in named { labelled.append((l, try ev(f))) }
-            return try f.context.call(fn, values, named: labelled, at: loc, sites: sites)
+            return try f.context.call(fn, values, named: labelled, at: loc)
         }
     }
 

@@ -56,8 +56,11 @@ final class Globals {
     /// For a name read where no top-level declaration exists, the local names visible at that
     /// place (by its location): the "did you mean" candidates only the compiler knows.
     var localsAtUndeclaredReads: [SourceLocation: [String]] = [:]
+    /// Where the arguments of each compiled call are: the session's table (`CallContext`).
+    let argumentSites: ArgumentSiteTable
 
-    init(builtins: [BuiltinFunction]) {
+    init(builtins: [BuiltinFunction], argumentSites: ArgumentSiteTable = ArgumentSiteTable()) {
+        self.argumentSites = argumentSites
         var byName: [String: BuiltinFunction] = [:]
         for b in builtins { byName[b.name] = b }
         self.builtins = byName
