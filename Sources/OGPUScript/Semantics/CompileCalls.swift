@@ -4,15 +4,15 @@ typealias Place = (Frame, (inout Value) throws -> Void) throws -> Void
 extension Compiler {
     // MARK: - Calls
 
-    func compileCall(_ calleeExpr: Expr, _ args: [Argument], _ loc: SourceLocation) -> Eval {
-        let call = compileCallSite(calleeExpr, args, loc)
-        // `xs.push(4)` written as a method: when it fails (lists have no methods), say how to call
-        // the built-in. Only such call sites pay for the check, and only when they fail.
-        guard case .member(let base, let method) = calleeExpr.kind, globals.builtins[method] != nil else { return call }
-        let sites = [calleeExpr.location, loc]
+    /// `xs.push(4)` written as a method: when it fails (lists have no methods), say how to call
+    /// the built-in. Only such call sites pay for the check, and only when they fail.
+    func compileMethodStyleCall(_ calleeExpr: Expr, _ base: Expr, _ method: String, _ args: [Argument],
+                                _ loc: SourceLocation) -> Eval {
+        let call = compileCall(calleeExpr, args, loc)
+        let places = [calleeExpr.location, loc]
         let written = "\(method)(" + ([base] + args.map(\.value)).map(Compiler.sketch).joined(separator: ", ") + ")"
         return { f in
-            do { return try call(f) } catch var e as ScriptError where e.help == nil && e.location.map(sites.contains) == true {
+            do { return try call(f) } catch var e as ScriptError where e.help == nil && e.location.map(places.contains) == true {
                 e.help = "`\(method)` is a function, not a method: `\(written)`"
                 throw e
             }
@@ -29,7 +29,7 @@ extension Compiler {
         }
     }
 
-    private func compileCallSite(_ calleeExpr: Expr, _ args: [Argument], _ loc: SourceLocation) -> Eval {
+    func compileCall(_ calleeExpr: Expr, _ args: [Argument], _ loc: SourceLocation) -> Eval {
         // Built-ins that change their first argument (`push`) get it as a place.
         if case .name(let n) = calleeExpr.kind, scope.resolve(n) == nil,
            let b = globals.builtins[n], b.mutatesFirstArgument, !(globals.cell(n).isDeclared && globals.cell(n).value == nil),

@@ -104,6 +104,9 @@ extension Compiler {
             return { f in try cond(f) ? try x(f) : try y(f) }
 
         case .call(let callee, let args):
+            if case .member(let base, let method) = callee.kind, globals.builtins[method] != nil {
+                return compileMethodStyleCall(callee, base, method, args, loc)
+            }
             return compileCall(callee, args, loc)
 
         case .index(let base, let i):
