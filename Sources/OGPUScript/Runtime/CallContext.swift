@@ -69,13 +69,18 @@ public final class CallContext {
         stepsLeft &-= 1
         if stepsLeft < 0 {
             stepsLeft = 0
-            throw ScriptError(.interrupted, "step budget exhausted")
+            throw CallContext.interruption("step budget exhausted")
         }
         if interruptFlag.isRaised {
             interruptFlag.lower()
-            throw ScriptError(.interrupted, "interrupted")
+            throw CallContext.interruption("interrupted")
         }
     }
+
+    /// Made out of line: this check is inlined into every loop and call, and building the error
+    /// there would cost those paths registers and instructions.
+    @inline(never)
+    static func interruption(_ message: String) -> ScriptError { ScriptError(.interrupted, message) }
 
     func clearInterrupt() { interruptFlag.lower() }
 

@@ -281,12 +281,16 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
 }
 
 extension CallContext {
+    /// Out of line, for the same reason as `interruption`.
+    @inline(never)
+    static func overflow(_ limit: Int, at location: SourceLocation?) -> ScriptError {
+        ScriptError(.overflow, "recursion deeper than \(limit) calls", at: location)
+    }
+
     /// Counts call depth (raising `"overflow"` past the limit) and checks for Ctrl-C once per call.
     @inline(__always)
     func enter(at location: SourceLocation?, _ body: () throws -> Value) throws -> Value {
-        if depth >= maxDepth {
-            throw ScriptError(.overflow, "recursion deeper than \(maxDepth) calls", at: location)
-        }
+        if depth >= maxDepth { throw CallContext.overflow(maxDepth, at: location) }
         try checkInterrupt()
         depth += 1
         defer { depth -= 1 }
