@@ -18,9 +18,18 @@ public struct ScriptError: Error, CustomStringConvertible {
     public var location: SourceLocation?
     /// The argument of the failing call the error is about: the call site points the report at
     /// that argument instead of at the callee (then clears it).
-    public var argument: ArgumentRef?
+    public var argument: ArgumentRef? {
+        get { advice?.argument }
+        set { advice = Advice(argument: newValue, help: help) }
+    }
     /// How to fix it, when that is known: shown as a `help:` line under the report.
-    public var help: String?
+    public var help: String? {
+        get { advice?.help }
+        set { advice = Advice(argument: argument, help: newValue) }
+    }
+    /// `argument` and `help` behind one reference: errors are built inline in the evaluator's
+    /// hot code, which a bigger struct would cost registers and instructions even when nothing fails.
+    private var advice: Advice?
 
     public init(_ kind: ErrorKind, _ message: String, data: Value? = nil, at location: SourceLocation? = nil,
                 argument: ArgumentRef? = nil, help: String? = nil) {
@@ -28,8 +37,7 @@ public struct ScriptError: Error, CustomStringConvertible {
         self.message = message
         self.data = data
         self.location = location
-        self.argument = argument
-        self.help = help
+        if argument != nil || help != nil { advice = Advice(argument: argument, help: help) }
     }
 
     public init(kind: String, message: String, data: Value? = nil, location: SourceLocation? = nil) {
@@ -49,6 +57,16 @@ public struct ScriptError: Error, CustomStringConvertible {
     public static func type(_ message: String) -> ScriptError { ScriptError(.type, message) }
     public static func value(_ message: String) -> ScriptError { ScriptError(.value, message) }
     public static func name(_ message: String) -> ScriptError { ScriptError(.name, message) }
+}
+
+/// Immutable, so copies of an error never share a change (setters make a new one).
+private final class Advice: Sendable {
+    let argument: ArgumentRef?
+    let help: String?
+    init(argument: ArgumentRef?, help: String?) {
+        self.argument = argument
+        self.help = help
+    }
 }
 
 /// One argument of a call, as an error names it: a named argument by its label (`payment:`), else

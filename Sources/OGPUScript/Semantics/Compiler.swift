@@ -440,7 +440,6 @@ final class Compiler {
     static func locate<T>(_ loc: SourceLocation?, _ body: () throws -> T) throws -> T {
         do { return try body() } catch var e as ScriptError {
             if e.location == nil { e.location = loc }
-            e.argument = nil
             throw e
         }
     }
