@@ -25,6 +25,15 @@ extension ScriptError {
         return "amounts only mix with amounts: write `ogpu(\(n))` for \(n) OGPU, or `wei(\(n))` for \(n) wei"
     }
 
+    /// For a `for` over something that has no elements.
+    static func cannotLoopHelp(_ v: Value) -> String? {
+        switch v {
+        case .int, .bigInt: return "to count, loop over a range: `for i in 0..n`"
+        case .null: return "the value is nil; check it before the loop"
+        default: return "loops go over lists, ranges, maps (their keys) and strings"
+        }
+    }
+
     /// For an index out of range: the indexes there are.
     static func indexHelp(_ count: Int) -> String {
         count == 0 ? "it is empty: check `len(…) > 0` first"

@@ -392,7 +392,7 @@ final class Compiler {
                     if try step() { break }
                 }
             default:
-                throw ScriptError(.type, "cannot loop over \(seq.typeWithArticle)", at: iterLoc)
+                throw Compiler.cannotLoop(over: seq, at: iterLoc)
             }
             return returned ? .returned : .normal
         }
@@ -433,6 +433,12 @@ final class Compiler {
             out.append(Diagnostic(.warning, kind: "name", "`\(cell.name)` is not defined anywhere", at: loc, hint: hint))
         }
         return out
+    }
+
+    /// Out of line: the loop's own code stays small.
+    @inline(never)
+    static func cannotLoop(over v: Value, at loc: SourceLocation) -> ScriptError {
+        ScriptError(.type, "cannot loop over \(v.typeWithArticle)", at: loc, help: ScriptError.cannotLoopHelp(v))
     }
 
     /// Runs `body`, giving a location to an error raised without one.
