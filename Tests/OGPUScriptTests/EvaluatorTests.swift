@@ -175,6 +175,15 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(e?.location.map { [$0.column, $0.length] }, [25, 1])
     }
 
+    /// Every REPL input starts at `<repl>:1:1`: a later input's calls take over those places.
+    func testREPLInputsPointAtTheirOwnArguments() {
+        let session = ScriptSession(host: CapturingHost())
+        _ = session.runREPLInput("print(1)")
+        guard case .runtimeError(let e) = session.runREPLInput("round(1.5, digts: 2)") else { return XCTFail("no error") }
+        XCTAssertEqual(e.location.map { [$0.line, $0.column] }, [1, 12])
+        XCTAssertEqual(e.help, "did you mean `digits:`?")
+    }
+
     func testUnknownNameHint() {
         let e = runtimeError("prnt(1)")
         XCTAssertEqual(e?.kind, "name")

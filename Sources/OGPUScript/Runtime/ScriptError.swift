@@ -109,11 +109,21 @@ final class ArgumentSites {
 /// compiled code never touches it (so calls pay nothing for it); `CallContext.call` looks a call
 /// up only when a built-in or a binding fails with an `ArgumentRef`.
 final class ArgumentSiteTable {
-    /// nil for a location two calls share (`f(a)(b)`): then errors point at the call.
-    private var byCall: [SourceLocation: ArgumentSites?] = [:]
+    /// Sites by call location, with the compile that registered them; nil sites for a location
+    /// two calls of one compile share (`f(a)(b)`): errors there point at the call.
+    private var byCall: [SourceLocation: (compile: Int, sites: ArgumentSites?)] = [:]
+    private var compile = 0
+
+    /// A new file or REPL input is being compiled: its calls replace earlier ones at the same
+    /// places (every REPL input starts at `<repl>:1:1`).
+    func beginCompile() { compile += 1 }
 
     func register(_ sites: ArgumentSites, at call: SourceLocation) {
-        byCall[call] = byCall[call] == nil ? .some(sites) : .some(nil)
+        if let old = byCall[call], old.compile == compile {
+            byCall[call] = (compile, nil)
+        } else {
+            byCall[call] = (compile, sites)
+        }
     }
 
     /// Gives `error`, raised by the call at `call` itself, the place of the argument it is about
@@ -121,7 +131,7 @@ final class ArgumentSiteTable {
     /// argument cannot be found and is dropped.
     func place(_ error: inout ScriptError, call: SourceLocation?) {
         if error.location == nil {
-            if let call, let ref = error.argument, let sites = byCall[call] ?? nil {
+            if let call, let ref = error.argument, let sites = byCall[call]?.sites {
                 error.location = sites.location(of: ref) ?? call
             } else {
                 error.location = call

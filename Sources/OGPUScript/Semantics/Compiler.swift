@@ -41,6 +41,7 @@ final class Compiler {
     /// Compiles a whole file or REPL input. The returned code yields the value of a trailing
     /// expression statement (REPL echo), else nil.
     func compileProgram(_ stmts: [Stmt]) -> (Frame) throws -> Value? {
+        globals.argumentSites.beginCompile()
         // Top-level declarations are globals; know them all first, so functions may refer to
         // names defined later in the file and assignments to `let`s are caught anywhere.
         var hoisted: [(GlobalCell, FunctionDecl)] = []
