@@ -101,7 +101,8 @@ public final class CallContext {
                 throw e
             }
         default:
-            throw ScriptError(.type, "cannot call \(function.typeWithArticle)", at: location)
+            throw ScriptError(.type, "cannot call \(function.isNilValue ? "nil" : function.typeWithArticle)", at: location,
+                              help: function.isNilValue ? "a missing map key reads as nil (`m.f`): check the key's spelling" : nil)
         }
     }
 }

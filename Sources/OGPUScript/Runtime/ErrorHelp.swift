@@ -25,6 +25,12 @@ extension ScriptError {
         return "amounts only mix with amounts: write `ogpu(\(n))` for \(n) OGPU, or `wei(\(n))` for \(n) wei"
     }
 
+    /// For arithmetic on nil: where a nil usually comes from.
+    static func nilOperandHelp(_ a: Value, _ b: Value) -> String? {
+        guard a.isNilValue || b.isNilValue else { return nil }
+        return "one side is nil: a missing map key, or a function that ended without a value"
+    }
+
     /// For a `for` over something that has no elements.
     static func cannotLoopHelp(_ v: Value) -> String? {
         switch v {

@@ -33,7 +33,8 @@ public enum NumberOps {
 
     static func mismatch(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> ScriptError {
         if op == .pow { return ScriptError(.type, "cannot raise a \(a.typeName) to a \(b.typeName)") }
-        return ScriptError(.type, "cannot \(op.verb) \(a.typeName) and \(b.typeName)", help: ScriptError.amountHelp(a, b))
+        return ScriptError(.type, "cannot \(op.verb) \(a.typeName) and \(b.typeName)",
+                           help: ScriptError.amountHelp(a, b) ?? ScriptError.nilOperandHelp(a, b))
     }
 
     static func decArithmetic(_ op: ArithmeticOperator, _ x: Dec, _ y: Dec, bothInts: Bool) throws -> Value {
