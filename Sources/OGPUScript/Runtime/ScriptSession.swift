@@ -8,11 +8,6 @@ public enum ScriptOutcome {
     case runtimeError(ScriptError)
 }
 
-extension ScriptError {
-    /// Exit code for `ogpu FILE`: 65 is for syntax errors (`ScriptOutcome.syntaxErrors`); a
-    /// runtime error is 70, or 130 when interrupted. (Declared on the struct in ScriptError.swift.)
-    public static let syntaxExitCode: Int32 = 65
-}
 
 /// One interpreter session: a script run, or a REPL whose globals live across inputs.
 /// The CLI's entry point into the language.
@@ -27,7 +22,7 @@ public final class ScriptSession {
     /// A session with a chosen set of built-ins (sandboxed runs use a safe subset).
     init(host: ScriptHost, arguments: [String], builtins: [BuiltinFunction]) {
         context = CallContext(host: host, arguments: arguments, baseDirectory: FileManager.default.currentDirectoryPath)
-        globals = Globals(builtins: builtins)
+        globals = Globals(builtins: builtins, argumentSites: context.argumentSites)
         let args = globals.cell("args")
         args.value = .list(arguments.map { .string($0) })
         args.isDeclared = true
@@ -156,7 +151,7 @@ extension CallContext {
             imported[key] = [:] // a cycle imports nothing more
             var parser = Parser(source: source, file: path)
             let program = parser.parseProgram()
-            let moduleGlobals = Globals(builtins: Builtins.all)
+            let moduleGlobals = Globals(builtins: Builtins.all, argumentSites: argumentSites)
             cycles.track(moduleGlobals)
             let compiler = Compiler(globals: moduleGlobals, file: path, directory: (key as NSString).deletingLastPathComponent)
             let code = compiler.compileProgram(program)

@@ -45,17 +45,11 @@ struct JournalCommand: ParsableCommand {
     @Flag(name: .long, help: "With --check: send a transaction no node knows again (the same signed bytes).")
     var rebroadcast = false
 
-    @Option(name: .long, help: ArgumentHelp("Network for --check: mainnet, testnet, local, or an RPC URL (env OGPU_NETWORK; default local).", valueName: "name|url"))
-    var network: String?
-
-    @Option(name: .customLong("rpc-url"), help: ArgumentHelp("JSON-RPC endpoint for the network (env OGPU_RPC_URL).", valueName: "url"))
-    var rpcURL: String?
-
     @Option(name: .long, help: ArgumentHelp("Journal file (env OGPU_JOURNAL; default ~/.ogpu/journal.jsonl).", valueName: "file"))
     var journal: String?
 
-    @Flag(name: .customLong("no-color"), help: "Plain output without colors (also when NO_COLOR is set).")
-    var noColor = false
+    /// The global options every subcommand takes; --check uses the network ones (nothing here signs).
+    @OptionGroup var options: GlobalOptions
 
     func validate() throws {
         if rebroadcast && !check { throw ValidationError("--rebroadcast only works with --check") }
@@ -63,7 +57,7 @@ struct JournalCommand: ParsableCommand {
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
-        let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty && Terminal.stdoutIsTerminal
+        let color = !options.noColor && (env["NO_COLOR"] ?? "").isEmpty && Terminal.stdoutIsTerminal
         let style = Style(enabled: color)
         let sendJournal = SendJournal(path: journal ?? SendJournal.defaultPath)
         let entries: [SendJournal.Entry]
@@ -100,9 +94,9 @@ struct JournalCommand: ParsableCommand {
     }
 
     private func resolveNetwork(_ env: [String: String]) throws -> Network {
-        let name = network ?? env["OGPU_NETWORK"].flatMap { $0.isEmpty ? nil : $0 } ?? "local"
+        let name = options.network ?? env["OGPU_NETWORK"].flatMap { $0.isEmpty ? nil : $0 } ?? "local"
         let parsed = try CLIConfiguration.parseNetwork(name)
-        let override = rpcURL ?? env["OGPU_RPC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let override = options.rpcURL ?? env["OGPU_RPC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let override, !CLIConfiguration.isHTTPURL(override) {
             throw CommandFailure(message: "--rpc-url must be an http:// or https:// URL, not '\(override)'", exitCode: ExitStatus.usage)
         }

@@ -15,7 +15,7 @@ enum JSONReport {
             let lines = diagnostics.map { d in
                 error(kind: d.kind, message: d.message, location: d.location, extra: d.hint.map { ["hint": $0] } ?? [:])
             }
-            return .failure(message: lines.joined(), exitCode: ScriptError.syntaxExitCode)
+            return .failure(message: lines.joined(), exitCode: ExitStatus.syntaxError)
         case .runtimeError(let e):
             return .failure(message: error(kind: e.kind, message: e.message, location: e.location, extra: [:]),
                             exitCode: e.exitCode)

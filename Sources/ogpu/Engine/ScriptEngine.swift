@@ -79,8 +79,7 @@ final class ScriptEngine {
             guard case .map(let map) = value, let next = map[key] else { return [] }
             value = next
         }
-        if case .map(let map) = value { return map.keys }
-        return Vocabulary.properties[value.typeName] ?? []
+        return value.propertyNames
     }
 
     func helpText(for name: String) -> String? {
@@ -128,18 +127,17 @@ final class ScriptEngine {
         case .syntaxErrors(let diagnostics):
             let shown = TerminalText.escape(source)
             return .failure(message: diagnostics.map { Self.inert($0).render(source: shown, color: color) }.joined(),
-                            exitCode: ScriptError.syntaxExitCode)
-        case .runtimeError(let error):
-            // A revert reason, an RPC error body or a gateway's answer can be in the message.
-            var inert = error
-            inert.kind = TerminalText.escape(error.kind, lineBreaks: false)
-            inert.message = TerminalText.escape(error.message)
-            var message = inert.render(source: TerminalText.escape(source), color: color)
+                            exitCode: ExitStatus.syntaxError)
+        case .runtimeError(var error):
             if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
-               !message.contains("scripts/devnet") {
-                message += "hint: is the local devnet running? Start it with scripts/devnet start\n"
+               error.help == nil, !error.message.contains("scripts/devnet") {
+                error.help = "is the local devnet running? Start it with `scripts/devnet start`"
             }
-            return .failure(message: message, exitCode: error.exitCode)
+            // A revert reason, an RPC error body or a gateway's answer can be in the message.
+            error.kind = TerminalText.escape(error.kind, lineBreaks: false)
+            error.message = TerminalText.escape(error.message)
+            error.help = error.help.map { TerminalText.escape($0) }
+            return .failure(message: error.render(source: TerminalText.escape(source), color: color), exitCode: error.exitCode)
         }
     }
 }

@@ -34,6 +34,8 @@ final class TaskHandle: ScriptHandle {
 
     var typeName: String { "task" }
 
+    var propertyNames: [String] { ["address", "tx", "status", "source", "payment", "expiry", "attempts", "responses", "config", "explorer"] }
+
     func property(_ name: String) throws -> Value {
         switch name {
         case "address": return GatewayValues.address(address)
@@ -78,6 +80,8 @@ final class ResponseHandle: ScriptHandle {
 
     var typeName: String { "response" }
 
+    var propertyNames: [String] { ["address", "task", "provider", "status", "confirmed", "data", "url", "time"] }
+
     func property(_ name: String) throws -> Value {
         switch name {
         case "address": return GatewayValues.address(info.address)
@@ -105,6 +109,8 @@ final class SourceHandle: ScriptHandle {
     init(_ info: SourceInfo) { self.info = info }
 
     var typeName: String { "source" }
+
+    var propertyNames: [String] { ["address", "owner", "name", "description", "logo", "metadata", "environments", "min_payment", "min_lockup", "max_expiry", "delivery", "status"] }
 
     func property(_ name: String) throws -> Value {
         switch name {
