@@ -1,4 +1,5 @@
 import BigInt
+import OGPUPrimitives
 
 // The language's own writer rather than OGPUKit's `JSONWriter`: see JSONParser.swift for why the
 // language keeps its own JSON codec.
@@ -115,39 +116,6 @@ public struct JSONWriter {
     }
 
     mutating func writeString(_ s: String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                // Python's ensure_ascii escapes everything outside space…`~`, DEL (0x7F) included.
-                // Otherwise DEL, C1 and bidi controls are escaped too (same meaning, inert on a
-                // terminal: see TerminalText).
-                if u.value < 0x20 || (python && u.value >= 0x7F) || TerminalText.isControlOrReordering(u.value) {
-                    if u.value > 0xFFFF {
-                        let v = u.value - 0x10000
-                        out += JSONWriter.hex4(0xD800 + (v >> 10)) + JSONWriter.hex4(0xDC00 + (v & 0x3FF))
-                    } else {
-                        out += JSONWriter.hex4(u.value)
-                    }
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
-    }
-}
-
-extension JSONWriter {
-    static func hex4(_ v: UInt32) -> String {
-        let hex = String(v, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        JSONString.appendQuoted(s, asciiOnly: python, to: &out)
     }
 }

@@ -1,3 +1,5 @@
+import OGPUPrimitives
+
 /// Makes text from outside (chain, node, gateway, provider, files) inert on a terminal.
 ///
 /// A revert reason, an RPC error body or a provider's answer can hold escape sequences that
@@ -49,10 +51,7 @@ public enum TerminalText {
         return isControlOrReordering(v)
     }
 
-    /// DEL, C1, bidi controls and the Unicode line/paragraph separators.
+    /// DEL, C1, bidi controls and the Unicode line/paragraph separators (the set JSON escapes too).
     @inline(__always)
-    static func isControlOrReordering(_ v: UInt32) -> Bool {
-        (v >= 0x7F && v <= 0x9F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
-            || v == 0x2028 || v == 0x2029
-    }
+    static func isControlOrReordering(_ v: UInt32) -> Bool { JSONString.isControlOrReordering(v) }
 }

@@ -10,7 +10,7 @@ extension KitGateway {
 
     func draft(_ r: TaskRequest) throws -> TaskDraft {
         try kit {
-            let input = try TaskInput(config: try OGPUKit.JSONParser.parse(r.configJSON))
+            let input = try TaskInput(config: try OGPUPrimitives.JSONParser.parse(r.configJSON))
             let expiry: UInt64
             switch r.expiry {
             case .after(let seconds):

@@ -1,10 +1,10 @@
-import OGPUPrimitives
 /// Serialises `JSONValue` in two byte forms: compact (what we send to nodes) and the form Python's
 /// `json.dumps(obj)` produces with its defaults (`", "`/`": "` separators, `ensure_ascii=True`),
 /// which is what the official SDK pins as a task config.
 ///
 /// Scripts' `json(x)` has its own writer for the language's values (amounts, durations, …); see
-/// Sources/OGPUScript/Runtime/Format/JSONParser.swift for why two exist and what keeps them in agreement.
+/// Sources/OGPUScript/Runtime/Format/JSONParser.swift for why two exist. Both quote strings with
+/// `JSONString`, so a string's bytes are the same whichever writes it.
 public enum JSONWriter {
     public enum Style: Sendable {
         /// `{"a":1,"b":[2,3]}`, non-ASCII written as UTF-8.
@@ -53,37 +53,9 @@ public enum JSONWriter {
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     private static func writeString(_ s: String, asciiOnly: Bool, _ out: inout [UInt8]) {
-        out.append(0x22)
-        for scalar in s.unicodeScalars {
-            switch scalar.value {
-            case 0x22: out.append(contentsOf: [0x5c, 0x22])
-            case 0x5c: out.append(contentsOf: [0x5c, 0x5c])
-            case 0x0a: out.append(contentsOf: [0x5c, 0x6e])
-            case 0x0d: out.append(contentsOf: [0x5c, 0x72])
-            case 0x09: out.append(contentsOf: [0x5c, 0x74])
-            case 0x08: out.append(contentsOf: [0x5c, 0x62])
-            case 0x0c: out.append(contentsOf: [0x5c, 0x66])
-            case 0..<0x20:
-                escapeUnit(UInt16(scalar.value), &out)
-            case 0x7f where asciiOnly:
-                escapeUnit(UInt16(scalar.value), &out)
-            case 0x80... where asciiOnly:
-                for unit in String(scalar).utf16 { escapeUnit(unit, &out) }
-            default:
-                out.append(contentsOf: Array(String(scalar).utf8))
-            }
-        }
-        out.append(0x22)
-    }
-
-    private static func escapeUnit(_ u: UInt16, _ out: inout [UInt8]) {
-        out.append(contentsOf: [0x5c, 0x75])
-        out.append(hexDigits[Int(u >> 12 & 0xf)])
-        out.append(hexDigits[Int(u >> 8 & 0xf)])
-        out.append(hexDigits[Int(u >> 4 & 0xf)])
-        out.append(hexDigits[Int(u & 0xf)])
+        var quoted = ""
+        JSONString.appendQuoted(s, asciiOnly: asciiOnly, to: &quoted)
+        out.append(contentsOf: quoted.utf8)
     }
 }

@@ -1,4 +1,3 @@
-import OGPUPrimitives
 /// A JSON document that keeps object keys in insertion order and numbers as their literal text.
 ///
 /// Order matters: the task config we pin must be byte-identical to what the official SDK uploads

@@ -1,4 +1,3 @@
-import OGPUPrimitives
 /// Strict RFC 8259 parser producing `JSONValue`. Node responses are untrusted input: errors carry the
 /// byte offset, nesting depth is bounded, and nothing here can crash on malformed or truncated text.
 ///
