@@ -3,7 +3,7 @@ public enum Builtins {
     /// Built once per process: built-ins keep no per-session state (that lives in `CallContext`).
     public static let all: [BuiltinFunction] =
         ConversionBuiltins.all + CollectionBuiltins.all + SequenceBuiltins.all + StringBuiltins.all
-        + MathBuiltins.all + DataBuiltins.all + SystemBuiltins.all
+        + MathBuiltins.all + DataBuiltins.all + SystemBuiltins.all + ChainBuiltins.all
         + AmountBuiltins.all + TaskBuiltins.all + NetworkBuiltins.all
 
     /// `help(name)` text by name.
