@@ -57,6 +57,9 @@ struct OGPUCommand: ParsableCommand {
         if arguments.first == "check" {
             CheckCommand.main(Array(arguments.dropFirst()))
         }
+        if arguments.first == "lsp" {
+            LanguageServer.main()
+        }
         if arguments.first == "journal" {
             JournalCommand.main(Array(arguments.dropFirst()))
         }
