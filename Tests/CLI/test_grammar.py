@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 from textmate import Grammar
 
-GRAMMAR = Grammar(ROOT / "grammar" / "ogpu.tmLanguage.json")
+GRAMMAR = Grammar(ROOT / "editors" / "vscode" / "syntaxes" / "ogpu.tmLanguage.json")
 EXAMPLES = sorted((ROOT / "examples").glob("*.ogpu"))
 
 

@@ -131,3 +131,18 @@ def test_malformed_framing_ends_the_server_with_an_error(ogpu_bin):
     assert r.returncode == 1 and b"Content-Length" in r.stderr
     r = subprocess.run([ogpu_bin, "lsp"], input=b"", capture_output=True, timeout=10)
     assert r.returncode == 1, "end of input without shutdown is an error exit, as LSP says"
+
+
+def test_the_vscode_extension_names_its_files_and_starts_ogpu_lsp():
+    import json
+    from conftest import ROOT
+    ext = ROOT / "editors" / "vscode"
+    manifest = json.loads((ext / "package.json").read_text())
+    [language] = manifest["contributes"]["languages"]
+    [grammar] = manifest["contributes"]["grammars"]
+    assert language["id"] == grammar["language"] == "ogpu" and ".ogpu" in language["extensions"]
+    assert json.loads((ext / grammar["path"]).read_text())["scopeName"] == grammar["scopeName"]
+    config = json.loads((ext / language["configuration"]).read_text())
+    assert config["comments"]["lineComment"] == "#"
+    main = (ext / manifest["main"]).read_text()
+    assert 'args: ["lsp"]' in main and "vscode-languageclient" in manifest["dependencies"]

@@ -1,5 +1,5 @@
 """A small TextMate tokenizer: enough of the format (match, begin/end, captures, includes) to
-check grammar/ogpu.tmLanguage.json the way an editor applies it, line by line, earliest match
+check editors/vscode/syntaxes/ogpu.tmLanguage.json the way an editor applies it, line by line, earliest match
 first, ties to the earlier rule and to a rule's `end`."""
 import json
 import re
