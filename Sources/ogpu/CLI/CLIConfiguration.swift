@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// Everything the command line and environment say about how to reach the network and how to sign
 /// (LANGUAGE.md §8), validated once at startup. The built-ins layer receives it through the engine.

@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// Every option and argument of the `ogpu` command as plain values (LANGUAGE.md §8). ArgumentParser
 /// fills it from `OGPUCommand`; `PlainCommandLine` fills it for the common plain command lines

@@ -1,5 +1,6 @@
 import OGPUKit
 import OGPUScript
+import OGPUPrimitives
 
 /// Converts the command line's configuration (`CLIConfiguration`) into the network client the
 /// OpenGPU built-ins use. Secrets stay in their `Secret` objects, handed to the gateway's key

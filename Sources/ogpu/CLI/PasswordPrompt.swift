@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// The terminal's settings from before the prompt, for the signal handlers (a C function cannot
 /// capture): restored on SIGTERM/SIGHUP while the prompt runs, then the signal does its default.

@@ -1,5 +1,6 @@
 import Foundation
 import OGPUKit
+import OGPUPrimitives
 
 /// How a `KitGateway` reaches the network and signs (LANGUAGE.md §8), as the command line and
 /// environment decided. The key material stays inside `KeySource`, which never prints it.
