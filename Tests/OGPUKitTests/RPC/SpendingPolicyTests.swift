@@ -1,6 +1,7 @@
 import BigInt
 import XCTest
 @testable import OGPUKit
+import OGPUPrimitives
 
 /// The checks before every signature (docs/security.md §Spending): caps, endpoint transport and
 /// the mainnet confirmation, alone and wired into `TransactionSender` against a node that quotes

@@ -1,5 +1,6 @@
 import XCTest
 @testable import OGPUKit
+import OGPUPrimitives
 
 /// Secrets read from the environment leave it at once; they never print; the key loads from
 /// their bytes; holding one turns core dumps off (docs/security.md §Secrets).
