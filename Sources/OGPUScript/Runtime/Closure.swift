@@ -239,6 +239,12 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
         if positional.count > n {
             throw ScriptError(.value, "\(p.name)() takes \(n) argument\(n == 1 ? "" : "s"), got \(positional.count)", at: location)
         }
+        if named.isEmpty && positional.count == n {
+            // Every parameter given by position (the common case): no bookkeeping of which are set.
+            return try p.call(captures: captures, context: .passUnretained(context), at: location) { frame in
+                for i in 0..<n { frame.bind(positional[i], p.parameterStorage[i]) }
+            }
+        }
         return try p.call(captures: captures, context: .passUnretained(context), at: location) { frame in
             var given = [Bool](repeating: false, count: n)
             for i in 0..<positional.count {

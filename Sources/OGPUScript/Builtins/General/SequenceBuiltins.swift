@@ -11,7 +11,7 @@ enum SequenceBuiltins {
         let f = try args.function(1, "f")
         var out = [Value]()
         out.reserveCapacity(items.count)
-        for x in items { out.append(try ctx.call(f, [x])) }
+        for x in items { out.append(try ctx.call(f, with: x)) }
         return .list(out)
     }
 
@@ -23,7 +23,7 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(1, "f")
         var out = [Value]()
-        for x in items where try ctx.call(f, [x]).isTruthy { out.append(x) }
+        for x in items where try ctx.call(f, with: x).isTruthy { out.append(x) }
         return .list(out)
     }
 
@@ -35,7 +35,7 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(2, "f")
         var acc = args.positional[1]
-        for x in items { acc = try ctx.call(f, [acc, x]) }
+        for x in items { acc = try ctx.call(f, with: acc, x) }
         return acc
     }
 
@@ -49,7 +49,7 @@ enum SequenceBuiltins {
         guard let key = args.named("key"), !(key.isNilValue) else {
             return .list(try items.sorted { try Operators.compare($0, $1) < 0 })
         }
-        let keys = try items.map { try ctx.call(key, [$0]) }
+        let keys = try items.map { try ctx.call(key, with: $0) }
         let order = try (0..<items.count).sorted { try Operators.compare(keys[$0], keys[$1]) < 0 }
         return .list(order.map { items[$0] })
     }

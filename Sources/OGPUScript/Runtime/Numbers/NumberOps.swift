@@ -74,6 +74,7 @@ public enum NumberOps {
     }
 
     static func amountArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws -> Value {
+        if let r = wordAmountArithmetic(op, a, b) { return r }
         switch (op, a, b) {
         case (.add, .amount(let x), .amount(let y)):
             return .amount(x + y)
@@ -97,6 +98,31 @@ public enum NumberOps {
                 throw ScriptError(.type, "cannot \(op.verb) amount and \(b.typeName)")
             }
             throw mismatch(op, a, b)
+        }
+    }
+
+    /// The common cases in machine words: amounts below 2^64 wei (18.4 OGPU: fees, payments,
+    /// balances of a test wallet) added, subtracted, and multiplied or divided by a non-negative
+    /// int. Nil when a value or the result does not fit, or the general path owes an error.
+    @inline(__always)
+    static func wordAmountArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> Value? {
+        switch (op, a, b) {
+        case (.add, .amount(let x), .amount(let y)):
+            guard let p = x.singleWord, let q = y.singleWord else { return nil }
+            let (s, o) = p.addingReportingOverflow(q)
+            return o ? nil : .amount(BigUInt(s))
+        case (.sub, .amount(let x), .amount(let y)):
+            guard let p = x.singleWord, let q = y.singleWord, p >= q else { return nil }
+            return .amount(BigUInt(p - q))
+        case (.mul, .amount(let x), .int(let k)), (.mul, .int(let k), .amount(let x)):
+            guard k >= 0, let p = x.singleWord else { return nil }
+            let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
+            return o ? nil : .amount(BigUInt(s))
+        case (.div, .amount(let x), .int(let k)):
+            guard k > 0, let p = x.singleWord else { return nil }
+            return .amount(BigUInt(p / UInt(k)))
+        default:
+            return nil
         }
     }
 
