@@ -90,7 +90,20 @@ public struct JSONWriter {
 
     mutating func writeString(_ s: String) {
         out += "\""
-        for u in s.unicodeScalars {
+        // The leading run that needs no escape (usually all of it) is copied whole; it ends on an
+        // ASCII byte or, in Python style, at the first non-ASCII one: always a scalar boundary.
+        let python = self.python
+        let plain = s.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.firstIndex { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || (python && $0 >= 0x7F) } ?? bytes.count
+        } ?? 0
+        if plain == s.utf8.count {
+            out += s
+            out += "\""
+            return
+        }
+        let cut = s.utf8.index(s.utf8.startIndex, offsetBy: plain)
+        out += s[..<cut]
+        for u in s[cut...].unicodeScalars {
             switch u {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"

@@ -20,6 +20,14 @@ public enum ArithmeticOperator: String {
 /// handles int⊕int itself (fast path) and comes here for everything else.
 public enum NumberOps {
     public static func binary(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws -> Value {
+        // Decs with decs or ints first: the common shapes (prices, rates), with no big-integer
+        // probing of the operands (as `default` below does).
+        switch (a, b) {
+        case (.dec(let x), .dec(let y)): return try decArithmetic(op, x, y, bothInts: false)
+        case (.dec(let x), .int(let i)): return try decArithmetic(op, x, Dec(i), bothInts: false)
+        case (.int(let i), .dec(let y)): return try decArithmetic(op, Dec(i), y, bothInts: false)
+        default: break
+        }
         switch (a, b) {
         case (.amount, _), (_, .amount):
             return try amountArithmetic(op, a, b)
