@@ -53,17 +53,24 @@ enum StringBuiltins {
         }
     }
 
-    static let upper = BuiltinFunction("upper", doc: "upper(s) is s in upper case (`upper(\"straße\")` is \"STRASSE\").") { args, _ in
+    /// The quick form of a string-to-string built-in (see `BuiltinFunction.quickUnary`).
+    static func quick(_ f: @escaping (String) -> String) -> (Value) -> Value? {
+        { v in if case .string(let s) = v { return .string(f(s)) } else { return nil } }
+    }
+
+    static let upper = BuiltinFunction("upper", doc: "upper(s) is s in upper case (`upper(\"straße\")` is \"STRASSE\").",
+                                       quickUnary: quick { $0.uppercased() }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         return .string(try args.string(0, "s").uppercased())
     }
 
-    static let lower = BuiltinFunction("lower", doc: "lower(s) is s in lower case.") { args, _ in
+    static let lower = BuiltinFunction("lower", doc: "lower(s) is s in lower case.", quickUnary: quick { $0.lowercased() }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         return .string(try args.string(0, "s").lowercased())
     }
 
-    static let trim = BuiltinFunction("trim", doc: "trim(s) is s without whitespace (spaces, tabs, newlines) at either end.") { args, _ in
+    static let trim = BuiltinFunction("trim", doc: "trim(s) is s without whitespace (spaces, tabs, newlines) at either end.",
+                                      quickUnary: quick { $0.trimmingCharacters(in: .whitespacesAndNewlines) }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         return .string(try args.string(0, "s").trimmingCharacters(in: .whitespacesAndNewlines))
     }
