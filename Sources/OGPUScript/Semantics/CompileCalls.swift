@@ -150,6 +150,9 @@ extension Compiler {
                 try place(f) { v in
                     if case .list = v {
                         var xs = v.takeList()!
+                        // A first push makes room for four, as CPython does: small lists (rows,
+                        // pairs) then grow once instead of at 1, 2 and 4 elements.
+                        if xs.capacity == 0 { xs.reserveCapacity(4) }
                         xs.append(x)
                         v = .list(xs)
                         return
