@@ -1,5 +1,6 @@
 import OGPUPrimitives
 import BigInt
+import OGPUPrimitives
 
 /// The most one transaction may cost: a hostile or broken node quotes the fees and estimates the
 /// gas, so both are capped before anything is signed (like clef's rules or a hardware wallet's

@@ -242,6 +242,12 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
                               argument: ArgumentRef(position: n),
                               help: n == 0 ? "call it with no arguments: `\(p.name)()`" : "its parameters are \(p.parameters.map { "`\($0)`" }.joined(separator: ", "))")
         }
+        if named.isEmpty && positional.count == n {
+            // Every parameter given by position (the common case): no bookkeeping of which are set.
+            return try p.call(captures: captures, context: .passUnretained(context), at: location) { frame in
+                for i in 0..<n { frame.bind(positional[i], p.parameterStorage[i]) }
+            }
+        }
         return try p.call(captures: captures, context: .passUnretained(context), at: location) { frame in
             var given = [Bool](repeating: false, count: n)
             for i in 0..<positional.count {

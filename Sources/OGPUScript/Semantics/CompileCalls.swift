@@ -54,10 +54,11 @@ extension Compiler {
                                                      named: args.compactMap { a in a.label.map { ($0, a.labelLocation ?? a.place, a.place) } }),
                                        at: loc)
         let n = positionalExprs.count
-        var a0: Eval = { _ in .null }, a1: Eval = { _ in .null }
-        if n == 1 || n == 2 { a0 = compileExpr(positionalExprs[0]) }
-        if n == 2 { a1 = compileExpr(positionalExprs[1]) }
-        let positional: [Eval] = n == 1 ? [a0] : n == 2 ? [a0, a1] : positionalExprs.map { compileExpr($0) }
+        var a0: Eval = { _ in .null }, a1: Eval = { _ in .null }, a2: Eval = { _ in .null }
+        if (1...3).contains(n) { a0 = compileExpr(positionalExprs[0]) }
+        if n == 2 || n == 3 { a1 = compileExpr(positionalExprs[1]) }
+        if n == 3 { a2 = compileExpr(positionalExprs[2]) }
+        let positional: [Eval] = n == 1 ? [a0] : n == 2 ? [a0, a1] : n == 3 ? [a0, a1, a2] : positionalExprs.map { compileExpr($0) }
         let named = args.compactMap { a in a.label.map { ($0, compileExpr(a.value)) } }
         // A call of a top-level name reads its cell directly.
         var calleeCell: GlobalCell? = nil
@@ -142,6 +143,22 @@ extension Compiler {
                         }
                     }, otherwise: { fn in try slowCall(fn, f) })
                 }
+            case 3:
+                let a0 = a0, a1 = a1, a2 = a2
+                return { f in
+                    try call(f, arity: 3, fill: { frame, p in
+                        let v0 = try a0(f), v1 = try a1(f), v2 = try a2(f)
+                        if p.simpleParameters {
+                            frame.slots[0] = v0
+                            frame.slots[1] = v1
+                            frame.slots[2] = v2
+                        } else {
+                            frame.bind(v0, p.parameterStorage[0])
+                            frame.bind(v1, p.parameterStorage[1])
+                            frame.bind(v2, p.parameterStorage[2])
+                        }
+                    }, otherwise: { fn in try slowCall(fn, f) })
+                }
             default:
                 return { f in
                     try call(f, arity: n, fill: { frame, p in
@@ -178,6 +195,9 @@ extension Compiler {
                 try place(f) { v in
                     if case .list = v {
                         var xs = v.takeList()!
+                        // A first push makes room for four, as CPython does: small lists (rows,
+                        // pairs) then grow once instead of at 1, 2 and 4 elements.
+                        if xs.capacity == 0 { xs.reserveCapacity(4) }
                         xs.append(x)
                         v = .list(xs)
                         return

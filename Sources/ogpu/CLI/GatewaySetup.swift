@@ -1,6 +1,7 @@
 import OGPUKit
 import OGPUPrimitives
 import OGPUScript
+import OGPUPrimitives
 
 /// Converts the command line's configuration (`CLIConfiguration`) into the network client the
 /// OpenGPU built-ins use. Secrets stay in their `Secret` objects, handed to the gateway's key

@@ -12,7 +12,20 @@ public enum JSONString {
     @inlinable
     public static func appendQuoted(_ s: String, asciiOnly: Bool, to out: inout String) {
         out.unicodeScalars.append("\"")
-        for u in s.unicodeScalars {
+        // The leading run of plain ASCII (usually all of it) is copied whole; it ends before the
+        // first byte that may need escaping (a control, `"`, `\`, DEL or any non-ASCII byte), which is
+        // always a scalar boundary.
+        let plain = s.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.firstIndex { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F } ?? bytes.count
+        } ?? 0
+        if plain == s.utf8.count {
+            out += s
+            out.unicodeScalars.append("\"")
+            return
+        }
+        let cut = s.utf8.index(s.utf8.startIndex, offsetBy: plain)
+        out += s[..<cut]
+        for u in s[cut...].unicodeScalars {
             switch u {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"

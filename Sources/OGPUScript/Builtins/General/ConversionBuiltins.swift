@@ -24,7 +24,14 @@ enum ConversionBuiltins {
     static let str = BuiltinFunction("str", doc: """
         str(x) is the text `print` would write for x: `str(1.50)` is "1.5", `str([1, "a"])` is \
         "[1, \\"a\\"]".
-        """) { args, _ in
+        """, quickUnary: { v in
+            // Ints and strings, the usual arguments: no formatting (a string is its own text).
+            switch v {
+            case .int(let i): return .string(String(i))
+            case .string(let s): return s.utf8.count > Operators.maxStringBytes ? nil : v
+            default: return nil
+            }
+        }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         let text = ValueFormat.printed(args.positional[0])
         try Operators.checkSize(text)
@@ -96,7 +103,7 @@ enum ConversionBuiltins {
         type(x) is the name of x's type: "nil", "bool", "int", "dec", "string", "address", \
         "duration", "time", "amount", "list", "map", "range", "function", "error", "task", \
         "response" or "source".
-        """) { args, _ in
+        """, quickUnary: { .string($0.typeName) }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         return .string(args.positional[0].typeName)
     }

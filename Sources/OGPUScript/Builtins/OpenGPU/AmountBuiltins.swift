@@ -24,25 +24,42 @@ enum AmountBuiltins {
         return (d.bigMantissa * Dec.bigPowerOfTen(decimals - d.scale)).magnitude
     }
 
+    /// `ogpu(x)`, `gwei(x)`, `wei(x)` of a non-negative int or short dec, in machine words and
+    /// with no argument arrays (`quickUnary`); nil for anything else, which the full call
+    /// converts or rejects with its error.
+    static func quickWei(_ v: Value, decimals: Int) -> Value? {
+        let m: Int, scale: Int
+        switch v {
+        case .int(let i): (m, scale) = (i, 0)
+        case .dec(let d):
+            guard case .small(let x) = d.mantissa else { return nil }
+            (m, scale) = (x, d.scale)
+        default: return nil
+        }
+        guard m >= 0, scale <= decimals else { return nil }
+        let (w, o) = UInt(m).multipliedReportingOverflow(by: UInt(Dec.smallPowers[decimals - scale]))
+        return o ? nil : .amount(BigUInt(w))
+    }
+
     static let ogpu = BuiltinFunction("ogpu", doc: """
         ogpu(x) is an amount of x OGPU (1 OGPU = 10^18 wei): `ogpu(0.01)`. More than 18 decimal \
         places, or a negative x, is a "value" error. Amounts add, subtract, multiply and divide \
         by numbers, and print as `0.01 OGPU`; `a.wei` and `a.ogpu` read them back.
-        """) { args, _ in
+        """, quickUnary: { quickWei($0, decimals: 18) }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         return .amount(try wei(args.positional[0], decimals: 18, args))
     }
 
     static let gwei = BuiltinFunction("gwei", doc: """
         gwei(x) is an amount of x gwei (10^9 wei), e.g. a gas price: `gwei(1.5)`.
-        """) { args, _ in
+        """, quickUnary: { quickWei($0, decimals: 9) }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         return .amount(try wei(args.positional[0], decimals: 9, args))
     }
 
     static let wei = BuiltinFunction("wei", doc: """
         wei(n) is an amount of n wei, the smallest unit (an integer).
-        """) { args, _ in
+        """, quickUnary: { quickWei($0, decimals: 0) }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
         return .amount(try wei(args.positional[0], decimals: 0, args))
     }

@@ -20,6 +20,14 @@ public enum ArithmeticOperator: String {
 /// handles int⊕int itself (fast path) and comes here for everything else.
 public enum NumberOps {
     public static func binary(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws -> Value {
+        // Decs with decs or ints first: the common shapes (prices, rates), with no big-integer
+        // probing of the operands (as `default` below does).
+        switch (a, b) {
+        case (.dec(let x), .dec(let y)): return try decArithmetic(op, x, y, bothInts: false)
+        case (.dec(let x), .int(let i)): return try decArithmetic(op, x, Dec(i), bothInts: false)
+        case (.int(let i), .dec(let y)): return try decArithmetic(op, Dec(i), y, bothInts: false)
+        default: break
+        }
         switch (a, b) {
         case (.amount, _), (_, .amount):
             return try amountArithmetic(op, a, b)
@@ -75,6 +83,7 @@ public enum NumberOps {
     }
 
     static func amountArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) throws -> Value {
+        if let r = wordAmountArithmetic(op, a, b) { return r }
         switch (op, a, b) {
         case (.add, .amount(let x), .amount(let y)):
             return .amount(x + y)
@@ -98,6 +107,31 @@ public enum NumberOps {
                 throw ScriptError(.type, "cannot \(op.verb) amount and \(b.typeName)", help: ScriptError.amountHelp(a, b))
             }
             throw mismatch(op, a, b)
+        }
+    }
+
+    /// The common cases in machine words: amounts below 2^64 wei (18.4 OGPU: fees, payments,
+    /// balances of a test wallet) added, subtracted, and multiplied or divided by a non-negative
+    /// int. Nil when a value or the result does not fit, or the general path owes an error.
+    @inline(__always)
+    static func wordAmountArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> Value? {
+        switch (op, a, b) {
+        case (.add, .amount(let x), .amount(let y)):
+            guard let p = x.singleWord, let q = y.singleWord else { return nil }
+            let (s, o) = p.addingReportingOverflow(q)
+            return o ? nil : .amount(BigUInt(s))
+        case (.sub, .amount(let x), .amount(let y)):
+            guard let p = x.singleWord, let q = y.singleWord, p >= q else { return nil }
+            return .amount(BigUInt(p - q))
+        case (.mul, .amount(let x), .int(let k)), (.mul, .int(let k), .amount(let x)):
+            guard k >= 0, let p = x.singleWord else { return nil }
+            let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
+            return o ? nil : .amount(BigUInt(s))
+        case (.div, .amount(let x), .int(let k)):
+            guard k > 0, let p = x.singleWord else { return nil }
+            return .amount(BigUInt(p / UInt(k)))
+        default:
+            return nil
         }
     }
 
