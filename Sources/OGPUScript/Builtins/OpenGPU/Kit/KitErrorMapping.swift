@@ -48,6 +48,11 @@ enum KitErrorMapping {
         case let e as Keystore.Error: return GatewayError(.key, "keystore: \(e)")
         case let e as PrivateKey.Error: return GatewayError(.key, "private key: \(e)")
         case let e as TaskDraftError: return GatewayError(.value, e.description)
+        case let e as TaskWaitError:
+            switch e {
+            case .timedOut: return GatewayError(.timeout, e.description)
+            case .cancelled: return GatewayError(.rpc, e.description)
+            }
         case let e as TaskInput.Invalid: return GatewayError(.value, e.description)
         case let e as OpenGPUReadError:
             switch e {
