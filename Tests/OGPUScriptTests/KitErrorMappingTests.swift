@@ -44,6 +44,9 @@ final class KitErrorMappingTests: XCTestCase {
         let slow = RPCError.transport(TransportError(kind: .timedOut, url: "https://node.example", detail: "30 s",
                                                      requestSent: true), method: "eth_call")
         XCTAssertEqual(map(slow).kind, .timeout)
+        // A wait that ran out of time is "timeout", not "rpc".
+        let task = try! Address(hex: "0x0Fc3d195F6BFA976bE14381D19Bc57c5D89665b5")
+        XCTAssertEqual(map(TaskWaitError.timedOut(task: task, lastStatus: .new, seconds: 1)).kind, .timeout)
     }
 
     /// Whatever may have reached a node is "pending" with the hash in `.data.tx` — never "rpc"

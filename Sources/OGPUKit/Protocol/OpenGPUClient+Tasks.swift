@@ -145,6 +145,13 @@ extension OpenGPUClient {
         return try signWithoutSending(try publishRequest(draft, configURL: configURL), nonceAtLeast: nonceAtLeast)
     }
 
+    /// The present for a relative expiry: the later of the wall clock and the chain's clock (a
+    /// devnet's chain time can run ahead, with evm_increaseTime or bursts, and the contract
+    /// measures expiry against its own).
+    public func expiryClock() -> UInt64 {
+        max(Self.now(), (try? eth.block(.latest))??.timestamp ?? 0)
+    }
+
     private func validate(_ d: TaskDraft) throws {
         let now = Self.now()
         guard d.expiryTime > now else { throw TaskDraftError.expiryInPast(expiryTime: d.expiryTime, now: now) }

@@ -12,12 +12,7 @@ extension KitGateway {
         try kit {
             let expiry: UInt64
             switch r.expiry {
-            case .after(let seconds):
-                // From the later of the wall clock and the chain's clock: a devnet's chain time can
-                // run ahead (evm_increaseTime, bursts), and the contract measures against its own.
-                let wall = UInt64(Date().timeIntervalSince1970)
-                let chain = (try? client().eth.block(.latest))??.timestamp ?? 0
-                expiry = max(wall, chain) + UInt64(max(0, seconds))
+            case .after(let seconds): expiry = try client().expiryClock() + UInt64(max(0, seconds))
             case .at(let unix): expiry = UInt64(max(0, unix))
             }
             return TaskDraft(source: r.source, input: r.input, payment: r.payment, expiryTime: expiry)

@@ -248,10 +248,9 @@ public final class KitGateway: OpenGPUGateway {
     /// (which records each mined publish with its task), so `task_at(…).tx` answers across runs.
     public func publishTransaction(of task: Address) -> String? {
         if let h = publishTransactions[task] { return h }
-        let records = (try? journal.records().records) ?? []
-        let hit = records.last { $0.state == .mined && $0.fields["task"]?.stringValue?.lowercased() == task.checksummed.lowercased() }
-        if let h = hit?.hash { publishTransactions[task] = h }
-        return hit?.hash
+        let hit = journal.publishTransaction(of: task)
+        if let h = hit { publishTransactions[task] = h }
+        return hit
     }
 }
 
