@@ -194,6 +194,15 @@ final class OpenGPUBuiltinTests: XCTestCase {
         XCTAssertEqual(e?.kind, "value")
     }
 
+    /// A zero pause would ask the node without rest.
+    func testPollMustBePositive() {
+        for call in ["wait(task_at(\(Self.taskA)), poll: 0s)", "watch(task_at(\(Self.taskA)), poll: -1s) { ev => 1 }"] {
+            let (_, e) = run(call, gateway: FakeGateway())
+            XCTAssertEqual(e?.kind, "value", call)
+            XCTAssertTrue(e?.message.contains("poll must be a positive duration") ?? false, "\(String(describing: e))")
+        }
+    }
+
     func testWatchDeliversEventsUntilFinal() {
         let (out, e) = run("""
             watch(task_at(\(Self.taskA)), poll: 1ms) { ev => print ev.kind, ev.block }

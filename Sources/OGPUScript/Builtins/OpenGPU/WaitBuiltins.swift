@@ -14,7 +14,7 @@ extension NetworkBuiltins {
         """) { args, ctx in
         try args.allowNamed(["timeout", "poll", "until"]); try args.expectCount(1, 1)
         let t = try taskAddress(args.positional[0], "wait")
-        let timeout = try duration(args, "timeout", Dec(3600)), poll = try duration(args, "poll", defaultPoll)
+        let timeout = try duration(args, "timeout", Dec(3600)), poll = try pollArgument(args, "wait")
         let until: String
         if let u = args.named("until") {
             guard case .string(let s) = u, s == "confirmed" || s == "response" else {
@@ -71,6 +71,15 @@ extension NetworkBuiltins {
         return d
     }
 
+    /// `poll:`, which must be a positive duration: a zero pause would ask the node without rest.
+    static func pollArgument(_ args: Arguments, _ callee: String) throws -> Dec {
+        let poll = try duration(args, "poll", defaultPoll)
+        if poll.isNegative || poll.isZero {
+            throw ScriptError(.value, "\(callee)(): poll must be a positive duration like 300ms, got \(DurationFormat.format(poll))")
+        }
+        return poll
+    }
+
     static func seconds(_ d: Dec) -> Double { d.isNegative ? 0 : Double(d.rounded(digits: 6).description) ?? 0 }
 
     static func noResponse(_ task: Address, _ status: TaskStatus) -> ScriptError {
@@ -92,7 +101,7 @@ extension NetworkBuiltins {
         try args.allowNamed(["poll"]); try args.expectCount(2, 2)
         let t = try taskAddress(args.positional[0], "watch")
         let block = try args.function(1, "block")
-        let schedule = TaskPollSchedule(slowest: seconds(try duration(args, "poll", defaultPoll)))
+        let schedule = TaskPollSchedule(slowest: seconds(try pollArgument(args, "watch")))
         let g = try Gateway.from(ctx, "watch")
         let reader = GatewayTaskReader(g)
         let start = SystemBuiltins.currentTime()
