@@ -41,7 +41,7 @@ final class NetworkScriptTests: XCTestCase {
         let rpc = try devnetRPC()
         let programs = try ScriptProgram.programs(
             FileManager.default.contentsOfDirectory(at: Self.networkDir, includingPropertiesForKeys: nil))
-        XCTAssertGreaterThanOrEqual(programs.count, 10)
+        if ScriptProgram.filter.isEmpty { XCTAssertGreaterThanOrEqual(programs.count, 10) }
         var failures = [String]()
         for p in programs {
             let r = try run(p.flags + [p.path] + p.args, env: ["OGPU_RPC_URL": rpc], cwd: Self.networkDir)
@@ -113,7 +113,7 @@ final class NetworkScriptTests: XCTestCase {
         defer { silent.close() }
         let proc = Process()
         proc.executableURL = try binary()
-        proc.arguments = ["-e", "network(); print \"start\"; ipfs_get(\"http://127.0.0.1:\(silent.port)/ipfs/x\")"]
+        proc.arguments = ["-e", "network(); print \"start\"; ipfs_get(\"http://127.0.0.1:\(silent.port)/hang.json\")"]
         var env = ProcessInfo.processInfo.environment
         env["OGPU_RPC_URL"] = rpc
         env["NO_COLOR"] = "1"
@@ -165,7 +165,7 @@ final class NetworkScriptTests: XCTestCase {
         let errorLines = r.err.split(separator: "\n").filter { $0.hasPrefix("error") }
         XCTAssertEqual(errorLines.count, 1, r.err)
         XCTAssertTrue(errorLines.first?.contains("error[rpc]: no local devnet is answering at http://127.0.0.1:9; start it with scripts/devnet start") == true, r.err)
-        XCTAssertFalse(r.err.contains("hint:"), "no second hint stacked on the message:\n\(r.err)")
+        XCTAssertFalse(r.err.contains("help:"), "no second hint stacked on the message:\n\(r.err)")
         XCTAssertFalse(r.err.lowercased().contains("curl"), r.err)
     }
 

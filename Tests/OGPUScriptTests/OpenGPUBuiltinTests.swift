@@ -194,6 +194,19 @@ final class OpenGPUBuiltinTests: XCTestCase {
         XCTAssertEqual(e?.kind, "value")
     }
 
+    /// A config too deep to be read back is refused before anything is sent, not a crash.
+    func testADeepConfigIsAValueError() {
+        let g = FakeGateway()
+        let (_, e) = run("""
+            var deep = [1]
+            for i in range(2000) { deep = [deep] }
+            publish task(\(Self.source), "f", {a: deep})
+            """, gateway: g)
+        XCTAssertEqual(e?.kind, "value")
+        XCTAssertTrue(e?.message.contains("nested deeper") ?? false, "\(String(describing: e))")
+        XCTAssertTrue(g.published.isEmpty)
+    }
+
     /// A zero pause would ask the node without rest.
     func testPollMustBePositive() {
         for call in ["wait(task_at(\(Self.taskA)), poll: 0s)", "watch(task_at(\(Self.taskA)), poll: -1s) { ev => 1 }"] {

@@ -188,6 +188,6 @@ final class DiagnosticRenderTests: XCTestCase {
 
     func testHintLine() {
         let d = Diagnostic(.error, kind: "syntax", "m", at: SourceLocation(file: "f", line: 1, column: 1), hint: "did you mean `var`?")
-        XCTAssertTrue(d.render(source: "x", color: false).hasSuffix("   = hint: did you mean `var`?\n"))
+        XCTAssertTrue(d.render(source: "x", color: false).hasSuffix("   = help: did you mean `var`?\n"))
     }
 }

@@ -1,7 +1,7 @@
 import XCTest
 @testable import OGPUScript
 
-/// Bad input never crashes (TEAM.md): thousands of broken and random programs go through
+/// Bad input never crashes: thousands of broken and random programs go through
 /// lex → parse → resolve → evaluate with a step budget. A crash or hang fails the whole test
 /// run; every run must end in an outcome, and errors must carry a location.
 final class RobustnessTests: XCTestCase {
@@ -14,14 +14,19 @@ final class RobustnessTests: XCTestCase {
 
     final class NullHost: ScriptHost {
         var written = 0
-        func write(_ text: String) { written += text.utf8.count }
+        /// The first few kilobytes written, for tests that check the output.
+        var text = ""
+        func write(_ text: String) {
+            if written < 4096 { self.text += text }
+            written += text.utf8.count
+        }
         func writeError(_ text: String) {}
         var isTerminal: Bool { false }
     }
 
-    func sandboxedRun(_ source: String, _ name: String) -> ScriptOutcome {
+    func sandboxedRun(_ source: String, _ name: String, host: NullHost = NullHost()) -> ScriptOutcome {
         let builtins = Builtins.all.filter { RobustnessTests.safeBuiltins.contains($0.name) }
-        let session = ScriptSession(host: NullHost(), arguments: [], builtins: builtins)
+        let session = ScriptSession(host: host, arguments: [], builtins: builtins)
         session.sandbox(steps: 20_000, depth: 300)
         _ = ScriptSession.check(source: source, path: name)
         _ = ScriptSession.inputIsIncomplete(source)
@@ -86,7 +91,9 @@ final class RobustnessTests: XCTestCase {
                 outcomes[1] += 1
                 XCTAssertFalse(d.isEmpty)
                 for x in d { XCTAssertGreaterThanOrEqual(x.location.line, 1) }
-            case .runtimeError: outcomes[2] += 1
+            case .runtimeError(let e):
+                outcomes[2] += 1
+                XCTAssertNotNil(e.location, "a runtime error without a place: \(e.kind): \(e.message)")
             }
         }
         print("Robustness: 1500 mutated programs → ok \(outcomes[0]), syntax errors \(outcomes[1]), runtime errors \(outcomes[2])")
@@ -106,29 +113,52 @@ final class RobustnessTests: XCTestCase {
         }
     }
 
+    /// Each hostile input ends in the outcome a user should see: a syntax error or a runtime error
+    /// of the right kind at a place in the source, or the right output — never a crash or a hang.
     func testHostileInputs() {
-        let cases = [
-            String(repeating: "(", count: 100_000),
-            String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000),
-            String(repeating: "-", count: 100_000) + "1",
-            String(repeating: "not ", count: 50_000) + "true",
-            String(repeating: "{", count: 20_000),
-            "\"" + String(repeating: "{", count: 10_000),
-            "fn f() { f() }\nf()",
-            "var s = \"ab\"\nwhile true { s = s + s }",
-            "var xs = [1]\nwhile true { xs = xs + xs }",
-            "let x = 2 ** 99999999999",
-            "for i in 0..9223372036854775807 { }",
-            "for i in -9223372036854775807 - 1..-9223372036854775807 - 1 { print i }",
-            "print 9223372036854775807 * 9223372036854775807 // -1 % 7",
-            "print -9223372036854775807 - 1 // -1",
-            "while true { }",
-            "\u{0}\u{1}\u{FEFF}",
+        enum Expected {
+            case output(String)
+            case syntax(String)          // the first diagnostic's message starts with this
+            case runtime(String, String) // kind, message prefix
+        }
+        let cases: [(String, Expected)] = [
+            (String(repeating: "(", count: 100_000), .syntax("expression nested too deeply (more than 200 levels)")),
+            (String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000), .syntax("expression nested too deeply")),
+            (String(repeating: "-", count: 100_000) + "1", .syntax("expression nested too deeply")),
+            (String(repeating: "not ", count: 50_000) + "true", .syntax("expression nested too deeply")),
+            (String(repeating: "{", count: 20_000), .syntax("expected `}` to close this block")),
+            ("\"" + String(repeating: "{", count: 10_000), .syntax("unclosed `{` in string interpolation")),
+            ("fn f() { f() }\nf()", .runtime("overflow", "recursion deeper than 300 calls")),
+            ("var s = \"ab\"\nwhile true { s = s + s }", .runtime("value", "string too long")),
+            ("var xs = [1]\nwhile true { xs = xs + xs }", .runtime("value", "list too long")),
+            ("let x = 2 ** 99999999999", .runtime("value", "`**` result too large")),
+            ("for i in 0..9223372036854775807 { }", .runtime("interrupted", "step budget exhausted")),
+            ("for i in -9223372036854775807 - 1..-9223372036854775807 - 1 { print i }", .output("")),
+            ("print 9223372036854775807 * 9223372036854775807 // -1 % 7", .output("0\n")),
+            ("print -9223372036854775807 - 1 // -1", .output("-9223372036854775806\n")),
+            ("while true { }", .runtime("interrupted", "step budget exhausted")),
+            ("\u{0}\u{1}\u{FEFF}", .syntax("unexpected character")),
         ]
-        for (i, c) in cases.enumerated() {
-            _ = sandboxedRun(c, "hostile\(i).ogpu")
+        for (i, (source, expected)) in cases.enumerated() {
+            let host = NullHost()
+            let outcome = sandboxedRun(source, "hostile\(i).ogpu", host: host)
+            let what = "case \(i) (\(source.prefix(40))…)"
+            switch (outcome, expected) {
+            case (.ok, .output(let text)):
+                XCTAssertEqual(host.text, text, what)
+            case (.syntaxErrors(let d), .syntax(let message)):
+                XCTAssertTrue(d.first?.message.hasPrefix(message) == true, "\(what): \(d.first?.message ?? "none")")
+                XCTAssertTrue(d.allSatisfy { $0.location.file == "hostile\(i).ogpu" && $0.location.line >= 1 }, what)
+            case (.runtimeError(let e), .runtime(let kind, let message)):
+                XCTAssertEqual(e.kind, kind, what)
+                XCTAssertTrue(e.message.hasPrefix(message), "\(what): \(e.message)")
+                XCTAssertEqual(e.location?.file, "hostile\(i).ogpu", what)
+            default:
+                XCTFail("\(what): expected \(expected), got \(outcome)")
+            }
         }
     }
+
     // MARK: Findings of scripts/fuzz (libFuzzer over Sandbox.run)
 
     /// A list or map that holds itself twice at each of 60 levels is small in memory but 2^60

@@ -13,7 +13,7 @@ from .chain import CHAIN_ID, Chain
 from . import ipfs
 from .compile import compile_all
 from .deploy import blueprint_addresses, deploy
-from .httpbase import Handler, serve, write_atomic
+from .httpbase import Handler, json_nesting_exceeds, serve, write_atomic
 from .rpc import Methods, RpcError
 
 SOURCE_METADATA = {
@@ -43,6 +43,10 @@ def build_manifest(deployed: dict) -> dict:
     }
 
 
+# No JSON-RPC request nests anywhere near this deep.
+MAX_JSON_DEPTH = 128
+
+
 class MethodTimings:
     """Per-method call counts, seconds in dispatch (waiting for the chain lock included) and seconds
     holding the chain lock (the method's own work), kept only when OGPU_DEVNET_TIMING=1: benchmarks
@@ -70,16 +74,30 @@ class RpcHandler(Handler):
     def do_GET(self):
         if self.path in ("/health", "/healthz"):
             return self.send_json(200, {"ok": True})
-        self.send_json(405, {"error": "JSON-RPC wants POST"})
+        self.reject(405, "JSON-RPC wants POST")
+
+    def reject(self, status: int, message: str):
+        # Every refusal is a JSON-RPC error object, as a client library expects.
+        self.close_connection = True
+        self.send_json(status, error_obj(None, -32600, message))
 
     def do_POST(self):
         body = self.read_body()
         if body is None:
             return
+        if json_nesting_exceeds(body, MAX_JSON_DEPTH):
+            return self.send_json(200, error_obj(None, -32700, f"parse error: nested deeper than {MAX_JSON_DEPTH}"))
         try:
             request = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return self.send_json(200, error_obj(None, -32700, "parse error"))
+        try:
+            self.answer_request(request)
+        except Exception as e:  # never a traceback or a 500 for the client
+            print(f"rpc: request failed:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+            self.send_json(200, error_obj(None, -32603, f"internal error: {type(e).__name__}"))
+
+    def answer_request(self, request):
         if isinstance(request, list):
             if not request:
                 return self.send_json(200, error_obj(None, -32600, "empty batch"))

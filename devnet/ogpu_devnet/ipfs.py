@@ -7,7 +7,7 @@ import threading
 
 from . import config
 from .cid import cid_v1_raw, is_cid
-from .httpbase import Handler, serve
+from .httpbase import Handler, json_nesting_exceeds, serve
 from .unixfs import unixfs_cids
 
 ANY_CID = re.compile(r"^(b[a-z2-7]{58}|Qm[1-9A-HJ-NP-Za-km-z]{44})$")
@@ -70,10 +70,12 @@ def resolve(cid: str):
 
 
 def content_type_of(data: bytes) -> str:
+    if json_nesting_exceeds(data, 512):
+        return "application/octet-stream"  # not parsed: see json_nesting_exceeds
     try:
         json.loads(data)
         return "application/json"
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return "application/octet-stream"
 
 

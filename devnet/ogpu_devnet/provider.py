@@ -22,6 +22,9 @@ import sys
 import threading
 import time
 import traceback
+import queue
+import urllib.error
+import urllib.parse
 import urllib.request
 
 from . import config
@@ -72,9 +75,35 @@ def controls_of(task_input: dict) -> dict:
     return ctl
 
 
-def http_get(url: str, timeout=10) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
-        return resp.read()
+MAX_CONFIG_BYTES = 8 << 20
+# Tasks handled at once; later ones wait their turn (a task may sleep for its `delay`).
+WORKERS = 32
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
+            raise urllib.error.URLError(f"redirect to a non-HTTP URL refused: {newurl[:120]!r}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+# Only http(s): urllib's default opener would also read file:// (a task config URL naming a
+# local file, e.g. the devnet's own keys) and ftp://.
+_OPENER = urllib.request.OpenerDirector()
+for _h in (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(), _HttpOnlyRedirects(),
+           urllib.request.HTTPErrorProcessor(), urllib.request.HTTPDefaultErrorHandler()):
+    _OPENER.add_handler(_h)
+
+
+def http_get(url: str, timeout=10, limit=MAX_CONFIG_BYTES) -> bytes:
+    """GETs an http(s) URL (never file:// or another scheme), at most `limit` bytes."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"not an http(s) URL: {url[:120]!r}")
+    with _OPENER.open(url, timeout=timeout) as resp:
+        data = resp.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit} bytes")
+    return data
 
 
 def pin(pin_url: str, body: bytes, filename="response.json") -> str:
@@ -95,6 +124,13 @@ class Agent:
         self.seen = set()
         self.next_block = 0
         self.scanned_hash = None  # hash of block next_block - 1, to notice evm_revert
+        self.tasks = queue.SimpleQueue()
+        for i in range(WORKERS):
+            threading.Thread(target=self._work, name=f"provider-{i}", daemon=True).start()
+
+    def _work(self):
+        while True:
+            self.handle(*self.tasks.get())
 
     def registered(self, source: str, provider: str) -> bool:
         try:
@@ -129,7 +165,7 @@ class Agent:
             if task in self.seen:
                 continue
             self.seen.add(task)
-            threading.Thread(target=self.handle, args=(task, source), daemon=True).start()
+            self.tasks.put((task, source))
 
     def handle(self, task: str, source: str):
         try:

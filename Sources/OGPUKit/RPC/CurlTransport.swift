@@ -75,6 +75,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         allHeaders.append(("Expect", ""))
         for (k, v) in allHeaders { headerList = curl.slistAppend(headerList, "\(k): \(v)") }
         defer { curl.slistFreeAll(headerList) }
+        var resolveList: UnsafeMutablePointer<curl_slist>? = nil
+        for pin in options.pinnedAddresses { resolveList = curl.slistAppend(resolveList, pin) }
+        defer { curl.slistFreeAll(resolveList) }
 
         _ = ogpu_curl_setopt_string(api, h, CURLOPT_URL, url)
         _ = ogpu_curl_setopt_string(api, h, CURLOPT_PROTOCOLS_STR, "http,https")
@@ -90,6 +93,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         _ = ogpu_curl_setopt_long(api, h, CURLOPT_MAXREDIRS, 5)
         _ = ogpu_curl_setopt_off(api, h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes))
         _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_HTTPHEADER, headerList)
+        _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_RESOLVE, resolveList)
         _ = ogpu_curl_setopt_write(api, h, CURLOPT_WRITEFUNCTION, curlWrite)
         _ = ogpu_curl_setopt_ptr(api, h, CURLOPT_WRITEDATA, sinkPtr.toOpaque())
         _ = ogpu_curl_setopt_header(api, h, curlHeader)
@@ -140,7 +144,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             throw TransportError(kind: kind, url: url, detail: detail, requestSent: sent)
         }
         checkin(h, healthy: true, curl)
-        return HTTPResponse(status: status, body: sink.bytes, contentType: sink.contentType)
+        return HTTPResponse(status: status, body: sink.bytes, contentType: sink.contentType, location: sink.location)
     }
 }
 
@@ -186,6 +190,7 @@ struct LibCurl: @unchecked Sendable {
 private final class ResponseSink {
     var bytes: [UInt8] = []
     var contentType: String?
+    var location: String?
     var overflowed = false
     let limit: Int
     let cancellation: CancellationToken?
@@ -214,6 +219,8 @@ private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, 
     let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) { String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self) }
     if line.lowercased().hasPrefix("content-type:") {
         sink.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+    } else if line.lowercased().hasPrefix("location:") {
+        sink.location = line.dropFirst("location:".count).trimmingCharacters(in: .whitespacesAndNewlines)
     }
     return n
 }

@@ -5,11 +5,14 @@ public struct HTTPResponse: Sendable {
     public let status: Int
     public let body: [UInt8]
     public let contentType: String?
+    /// The `Location` header, for callers that follow redirects themselves.
+    public let location: String?
 
-    public init(status: Int, body: [UInt8], contentType: String? = nil) {
+    public init(status: Int, body: [UInt8], contentType: String? = nil, location: String? = nil) {
         self.status = status
         self.body = body
         self.contentType = contentType
+        self.location = location
     }
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
@@ -22,14 +25,18 @@ public struct HTTPOptions: Sendable {
     public var maxResponseBytes: Int
     public var followRedirects: Bool
     public var headers: [(String, String)]
+    /// `host:port:address` entries: connect to these addresses instead of resolving the host
+    /// again (IPFS fetches connect only to the addresses their policy checked).
+    public var pinnedAddresses: [String]
 
     public init(connectTimeout: Double = 10, totalTimeout: Double = 30, maxResponseBytes: Int = 64 << 20,
-                followRedirects: Bool = false, headers: [(String, String)] = []) {
+                followRedirects: Bool = false, headers: [(String, String)] = [], pinnedAddresses: [String] = []) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.maxResponseBytes = maxResponseBytes
         self.followRedirects = followRedirects
         self.headers = headers
+        self.pinnedAddresses = pinnedAddresses
     }
 }
 

@@ -54,20 +54,20 @@ public enum Keystore {
 
     /// `password` is the raw UTF-8 (or arbitrary) bytes, as the KDFs see them.
     public static func decrypt(json: Data, password: [UInt8]) throws -> PrivateKey {
-        guard let root = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+        guard let root = try? JSONParser.parse(json), root.objectValue != nil else {
             throw Error.malformed("top level must be a JSON object")
         }
         guard let version = root["version"] else { throw Error.malformed("missing \"version\"") }
-        guard let v = version as? NSNumber, !(version is Bool), Int(exactly: v.doubleValue) == 3 else {
-            throw Error.unsupportedVersion("\(version)")
-        }
+        guard number(version) == 3 else { throw Error.unsupportedVersion(JSONWriter.string(version)) }
         // geth historically wrote "Crypto"; the spec says "crypto".
-        guard let crypto = (root["crypto"] ?? root["Crypto"]) as? [String: Any] else {
+        guard let crypto = root["crypto"] ?? root["Crypto"], crypto.objectValue != nil else {
             throw Error.malformed("missing \"crypto\" object")
         }
         let cipher = try string(crypto, "cipher")
         guard cipher == "aes-128-ctr" else { throw Error.unsupported("cipher \"\(cipher)\"") }
-        guard let cipherparams = crypto["cipherparams"] as? [String: Any] else { throw Error.malformed("missing \"cipherparams\"") }
+        guard let cipherparams = crypto["cipherparams"], cipherparams.objectValue != nil else {
+            throw Error.malformed("missing \"cipherparams\"")
+        }
         let iv = try hex(cipherparams, "iv")
         guard iv.count == 16 else { throw Error.malformed("cipherparams.iv must be 16 bytes, got \(iv.count)") }
         let ciphertext = try hex(crypto, "ciphertext")
@@ -85,7 +85,7 @@ public enum Keystore {
         let key: PrivateKey
         do { key = try PrivateKey(bytes: plain) } catch { throw Error.malformed("decrypted key is not a valid secp256k1 key") }
 
-        if let stored = root["address"] as? String {
+        if let stored = root["address"]?.stringValue {
             // Compared as bytes: files differ in case and prefix, and none carry a checksum worth enforcing.
             guard let storedBytes = try? Hex.decode(stored), storedBytes == key.address.bytes else {
                 throw Error.addressMismatch(stored: stored, derived: key.address.checksummed)
@@ -94,9 +94,9 @@ public enum Keystore {
         return key
     }
 
-    private static func deriveKey(crypto: [String: Any], password: [UInt8]) throws -> [UInt8] {
+    private static func deriveKey(crypto: JSONValue, password: [UInt8]) throws -> [UInt8] {
         let kdf = try string(crypto, "kdf")
-        guard let params = crypto["kdfparams"] as? [String: Any] else { throw Error.malformed("missing \"kdfparams\"") }
+        guard let params = crypto["kdfparams"], params.objectValue != nil else { throw Error.malformed("missing \"kdfparams\"") }
         let salt = try hex(params, "salt")
         let dklen = try int(params, "dklen")
         guard dklen >= 32, dklen <= 1024 else { throw Error.badParameters("dklen must be 32...1024, got \(dklen)") }
@@ -173,40 +173,45 @@ public enum Keystore {
         defer { PrivateKey.wipe(&secret) }
         let ciphertext = try aes128ctr(key: derived[0..<16], iv: iv, data: secret)
         let mac = Self.mac(derived[16..<32], ciphertext)
-        let object: [String: Any] = [
-            "version": 3,
-            "id": UUID().uuidString.lowercased(),
-            "address": Hex.encode(key.address.bytes, prefix: false),
-            "crypto": [
-                "cipher": "aes-128-ctr",
-                "cipherparams": ["iv": Hex.encode(iv, prefix: false)],
-                "ciphertext": Hex.encode(ciphertext, prefix: false),
-                "kdf": "scrypt",
-                "kdfparams": ["dklen": 32, "n": params.n, "r": params.r, "p": params.p, "salt": Hex.encode(salt, prefix: false)],
-                "mac": Hex.encode(mac, prefix: false),
-            ] as [String: Any],
-        ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        // Keys in sorted order, as geth and eth-account write them.
+        let object: JSONValue = .object([
+            ("address", .string(Hex.encode(key.address.bytes, prefix: false))),
+            ("crypto", .object([
+                ("cipher", "aes-128-ctr"),
+                ("cipherparams", .object([("iv", .string(Hex.encode(iv, prefix: false)))])),
+                ("ciphertext", .string(Hex.encode(ciphertext, prefix: false))),
+                ("kdf", "scrypt"),
+                ("kdfparams", .object([("dklen", 32), ("n", .int(params.n)), ("p", .int(params.p)), ("r", .int(params.r)),
+                                       ("salt", .string(Hex.encode(salt, prefix: false)))])),
+                ("mac", .string(Hex.encode(mac, prefix: false))),
+            ])),
+            ("id", .string(UUID().uuidString.lowercased())),
+            ("version", 3),
+        ])
+        return JSONWriter.string(object)
     }
 
     // MARK: JSON field helpers
 
-    private static func string(_ object: [String: Any], _ key: String) throws -> String {
-        guard let value = object[key] as? String else { throw Error.malformed("missing or non-string \"\(key)\"") }
+    private static func string(_ object: JSONValue, _ key: String) throws -> String {
+        guard let value = object[key]?.stringValue else { throw Error.malformed("missing or non-string \"\(key)\"") }
         return value
     }
 
-    private static func hex(_ object: [String: Any], _ key: String) throws -> [UInt8] {
+    private static func hex(_ object: JSONValue, _ key: String) throws -> [UInt8] {
         let text = try string(object, key)
         do { return try Hex.decode(text) } catch { throw Error.malformed("\"\(key)\" is not hex: \(error)") }
     }
 
-    private static func int(_ object: [String: Any], _ key: String) throws -> Int {
-        guard let number = object[key] as? NSNumber, let value = Int(exactly: number.doubleValue) else {
-            throw Error.malformed("missing or non-integer \"\(key)\"")
-        }
+    private static func int(_ object: JSONValue, _ key: String) throws -> Int {
+        guard let value = object[key].flatMap(number) else { throw Error.malformed("missing or non-integer \"\(key)\"") }
         return value
+    }
+
+    /// A JSON number that is a whole number (`3`, `3.0`, `3e0`), as an Int; strings and booleans are not numbers.
+    private static func number(_ v: JSONValue) -> Int? {
+        guard case .number(let text) = v, let d = Double(text) else { return nil }
+        return Int(exactly: d)
     }
 
     private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -21,13 +21,16 @@ extension Arguments {
 
     func string(_ i: Int, _ parameter: String) throws -> String {
         let v = try require(i, parameter)
-        guard case .string(let s) = v else { throw typeError(parameter, expected: "a string", got: v) }
+        guard case .string(let s) = v else { throw typeError(parameter, expected: "a string", got: v, position: i) }
         return s
     }
 
     func int(_ i: Int, _ parameter: String) throws -> Int {
         let v = try require(i, parameter)
-        return try Arguments.int(v, parameter, callee: callee)
+        do { return try Arguments.int(v, parameter, callee: callee) } catch var e as ScriptError {
+            e.argument = about(parameter, position: i)
+            throw e
+        }
     }
 
     static func int(_ v: Value, _ parameter: String, callee: String) throws -> Int {
@@ -46,7 +49,7 @@ extension Arguments {
         let v = try require(i, parameter)
         switch v {
         case .closure, .builtin: return v
-        default: throw typeError(parameter, expected: "a function", got: v)
+        default: throw typeError(parameter, expected: "a function", got: v, position: i)
         }
     }
 }

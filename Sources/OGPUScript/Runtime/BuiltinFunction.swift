@@ -1,9 +1,9 @@
 /// A function written in Swift that scripts call like any other (§5, §6).
 ///
-/// Registration: `Builtins.all` (owned by lang-values, in `Sources/OGPUScript/Builtins/`) lists
-/// every built-in. The resolver puts each one in a global slot by `name` once per session, so
-/// a call costs an array read, never a dictionary lookup. A script may shadow a built-in with
-/// its own `let`/`fn` of the same name.
+/// Registration: `Builtins.all` (in `Sources/OGPUScript/Builtins/`) lists every built-in. The
+/// compiler gives each one a global cell by `name` once per session, and a call site holds that
+/// cell, so a call never looks a name up. A script may shadow a built-in with its own `let`/`fn`
+/// of the same name.
 ///
 /// Calling convention: the evaluator gathers positional arguments (a trailing block is the
 /// last positional), named arguments (in source order, duplicates already rejected), and
@@ -67,7 +67,7 @@ public struct Arguments {
     /// Positional argument `i` which must be present: `"value"` error naming `parameter` if not.
     public func require(_ i: Int, _ parameter: String) throws -> Value {
         guard i < positional.count else {
-            throw ScriptError(.value, "\(callee)() is missing its argument `\(parameter)`")
+            throw ScriptError(.value, "\(callee)() is missing its argument `\(parameter)`", help: "see `help(\"\(callee)\")`")
         }
         return positional[i]
     }
@@ -78,14 +78,16 @@ public struct Arguments {
             throw ScriptError(.value, "\(callee)() takes at least \(min) argument\(min == 1 ? "" : "s"), got \(positional.count)")
         }
         if let max, positional.count > max {
-            throw ScriptError(.value, "\(callee)() takes at most \(max) argument\(max == 1 ? "" : "s"), got \(positional.count)")
+            throw ScriptError(.value, "\(callee)() takes at most \(max) argument\(max == 1 ? "" : "s"), got \(positional.count)",
+                              argument: ArgumentRef(position: max), help: "see `help(\"\(callee)\")`")
         }
     }
 
     /// Rejects named arguments not in `allowed` with a `"name"` error naming the label.
     public func allowNamed(_ allowed: Set<String>) throws {
         for (n, _) in named where !allowed.contains(n) {
-            throw ScriptError(.name, "\(callee)() has no parameter named `\(n)`")
+            throw ScriptError(.name, "\(callee)() has no parameter named `\(n)`", argument: ArgumentRef(label: n, atLabel: true),
+                              help: ScriptError.parameterHelp(n, allowed.sorted()))
         }
     }
 
@@ -93,30 +95,49 @@ public struct Arguments {
     /// script functions do. Errors: too many positionals, unknown label, label given twice.
     public func bind(_ parameters: [String]) throws -> [Value?] {
         if positional.count > parameters.count {
-            throw ScriptError(.value, "\(callee)() takes at most \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got \(positional.count)")
+            throw ScriptError(.value, "\(callee)() takes at most \(parameters.count) argument\(parameters.count == 1 ? "" : "s"), got \(positional.count)",
+                              argument: ArgumentRef(position: parameters.count), help: "see `help(\"\(callee)\")`")
         }
         var out = [Value?](repeating: nil, count: parameters.count)
         for (i, v) in positional.enumerated() { out[i] = v }
         for (n, v) in named {
             guard let i = parameters.firstIndex(of: n) else {
-                throw ScriptError(.name, "\(callee)() has no parameter named `\(n)`")
+                throw ScriptError(.name, "\(callee)() has no parameter named `\(n)`", argument: ArgumentRef(label: n, atLabel: true),
+                                  help: ScriptError.parameterHelp(n, parameters))
             }
-            if out[i] != nil { throw ScriptError(.name, "\(callee)() got parameter `\(n)` twice") }
+            if out[i] != nil {
+                throw ScriptError(.name, "\(callee)() got parameter `\(n)` twice", argument: ArgumentRef(label: n, atLabel: true),
+                                  help: "`\(n)` is also given by position; pass it once")
+            }
             out[i] = v
         }
         return out
     }
 
     /// A type error naming the parameter, e.g. `len() expects a list, string or map for `x`, got int`.
-    public func typeError(_ parameter: String, expected: String, got: Value) -> ScriptError {
-        ScriptError(.type, "\(callee)() expects \(expected) for `\(parameter)`, got \(got.typeName)")
+    /// It points at the argument: the named one, the positional one at `position`, or else the
+    /// only positional argument equal to `got`.
+    public func typeError(_ parameter: String, expected: String, got: Value, position: Int? = nil) -> ScriptError {
+        ScriptError(.type, "\(callee)() expects \(expected) for `\(parameter)`, got \(got.typeName)",
+                    argument: about(parameter, position: position, value: got))
+    }
+
+    /// The argument that gave `parameter` (see `typeError`).
+    public func about(_ parameter: String, position: Int? = nil, value: Value? = nil) -> ArgumentRef {
+        if named(parameter) != nil { return ArgumentRef(label: parameter) }
+        if let position { return ArgumentRef(position: position) }
+        if let value {
+            let matches = positional.indices.filter { Operators.equal(positional[$0], value) }
+            if matches.count == 1 { return ArgumentRef(position: matches[0]) }
+        }
+        return ArgumentRef(label: parameter)
     }
 
     /// For mutating built-ins (`push`): edit the list in positional slot `i` in place without
     /// copying it. Type error if it is not a list.
     public mutating func modifyList(_ i: Int, _ parameter: String, _ body: (inout [Value]) throws -> Void) throws {
         guard case .list(var items) = try require(i, parameter) else {
-            throw typeError(parameter, expected: "a list", got: positional[i])
+            throw typeError(parameter, expected: "a list", got: positional[i], position: i)
         }
         positional[i] = .null // drop the second reference so `items` is unique
         defer { positional[i] = .list(items) }

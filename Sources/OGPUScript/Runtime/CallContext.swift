@@ -23,14 +23,6 @@ public final class CallContext {
     public var baseDirectory: String
     public var storage: [String: AnyObject] = [:]
 
-    /// Global slots: built-ins first, then top-level names in order of first mention.
-    /// `nil` means "not defined yet" (reading it is a `"name"` error).
-    var globals: [Value?] = []
-    var globalNames: [String] = []
-    var globalIndex: [String: Int] = [:]
-    /// Top-level names declared with `let`/`fn` (constants) — the resolver rejects assignment.
-    var globalConstants: Set<Int> = []
-
     /// Current nesting of script function calls, and the limit beyond which a call raises
     /// `"overflow"` (§4: at least 10,000 must succeed; the evaluator thread has a 1 GiB stack).
     var depth = 0
@@ -48,7 +40,10 @@ public final class CallContext {
     /// Closures and namespaces whose reference cycles the end of the session breaks.
     let cycles = CycleBreaker()
 
-    /// Files already imported (absolute paths) → their exported names' global slots.
+    /// Where the arguments of the session's compiled calls are, for errors about one argument.
+    let argumentSites = ArgumentSiteTable()
+
+    /// Files already imported (absolute paths) → the names they export, with their values.
     var imported: [String: [String: Value]] = [:]
 
     init(host: ScriptHost, arguments: [String], baseDirectory: String) {
@@ -75,45 +70,40 @@ public final class CallContext {
         stepsLeft &-= 1
         if stepsLeft < 0 {
             stepsLeft = 0
-            throw ScriptError(.interrupted, "step budget exhausted")
+            throw CallContext.interruption("step budget exhausted")
         }
         if interruptFlag.isRaised {
             interruptFlag.lower()
-            throw ScriptError(.interrupted, "interrupted")
+            throw CallContext.interruption("interrupted")
         }
     }
+
+    /// Made out of line: this check is inlined into every loop and call, and building the error
+    /// there would cost those paths registers and instructions.
+    @inline(never)
+    static func interruption(_ message: String) -> ScriptError { ScriptError(.interrupted, message) }
 
     func clearInterrupt() { interruptFlag.lower() }
 
     /// Calls a script function or built-in with positional and named arguments.
+    /// An error about one argument of this call points at that argument (see `argumentSites`).
     public func call(_ function: Value, _ arguments: [Value], named: [(name: String, value: Value)] = [],
                      at location: SourceLocation? = nil) throws -> Value {
         switch function {
         case .closure(let c):
-            return try c.invoke(arguments, named: named, context: self, at: location)
+            do { return try c.invoke(arguments, named: named, context: self, at: location) } catch var e as ScriptError where e.argument != nil {
+                argumentSites.place(&e, call: location)
+                throw e
+            }
         case .builtin(let b):
             var args = Arguments(callee: b.name, positional: arguments, named: named, location: location)
             do { return try b.call(&args, self) } catch var e as ScriptError {
-                if e.location == nil { e.location = location }
+                argumentSites.place(&e, call: location)
                 throw e
             }
         default:
-            throw ScriptError(.type, "cannot call \(function.typeWithArticle)", at: location)
+            throw ScriptError(.type, "cannot call \(function.isNilValue ? "nil" : function.typeWithArticle)", at: location,
+                              help: function.isNilValue ? "a missing map key reads as nil (`m.f`): check the key's spelling" : nil)
         }
-    }
-
-    /// Slot of a global name, creating an undefined slot if new.
-    func globalSlot(_ name: String) -> Int {
-        if let i = globalIndex[name] { return i }
-        let i = globals.count
-        globals.append(nil)
-        globalNames.append(name)
-        globalIndex[name] = i
-        return i
-    }
-
-    /// Installs the built-ins into global slots (once per session).
-    func installBuiltins(_ builtins: [BuiltinFunction]) {
-        for b in builtins { globals[globalSlot(b.name)] = .builtin(b) }
     }
 }

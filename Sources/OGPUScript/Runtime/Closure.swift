@@ -236,8 +236,11 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
                 at location: SourceLocation?) throws -> Value {
         let p = proto
         let n = p.parameters.count
+        // Errors about one argument leave their place to the caller (`CallContext.call`).
         if positional.count > n {
-            throw ScriptError(.value, "\(p.name)() takes \(n) argument\(n == 1 ? "" : "s"), got \(positional.count)", at: location)
+            throw ScriptError(.value, "\(p.name)() takes \(n) argument\(n == 1 ? "" : "s"), got \(positional.count)",
+                              argument: ArgumentRef(position: n),
+                              help: n == 0 ? "call it with no arguments: `\(p.name)()`" : "its parameters are \(p.parameters.map { "`\($0)`" }.joined(separator: ", "))")
         }
         return try p.call(captures: captures, context: .passUnretained(context), at: location) { frame in
             var given = [Bool](repeating: false, count: n)
@@ -247,9 +250,14 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
             }
             for (label, value) in named {
                 guard let i = p.parameters.firstIndex(of: label) else {
-                    throw ScriptError(.name, "\(p.name)() has no parameter named `\(label)`", at: location)
+                    throw ScriptError(.name, "\(p.name)() has no parameter named `\(label)`",
+                                      argument: ArgumentRef(label: label, atLabel: true),
+                                      help: ScriptError.parameterHelp(label, p.parameters))
                 }
-                if given[i] { throw ScriptError(.name, "\(p.name)() got parameter `\(label)` twice", at: location) }
+                if given[i] {
+                    throw ScriptError(.name, "\(p.name)() got parameter `\(label)` twice", argument: ArgumentRef(label: label, atLabel: true),
+                                      help: "`\(label)` is also given by position; pass it once")
+                }
                 frame.bind(value, p.parameterStorage[i])
                 given[i] = true
             }
@@ -273,12 +281,16 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
 }
 
 extension CallContext {
+    /// Out of line, for the same reason as `interruption`.
+    @inline(never)
+    static func overflow(_ limit: Int, at location: SourceLocation?) -> ScriptError {
+        ScriptError(.overflow, "recursion deeper than \(limit) calls", at: location)
+    }
+
     /// Counts call depth (raising `"overflow"` past the limit) and checks for Ctrl-C once per call.
     @inline(__always)
     func enter(at location: SourceLocation?, _ body: () throws -> Value) throws -> Value {
-        if depth >= maxDepth {
-            throw ScriptError(.overflow, "recursion deeper than \(maxDepth) calls", at: location)
-        }
+        if depth >= maxDepth { throw CallContext.overflow(maxDepth, at: location) }
         try checkInterrupt()
         depth += 1
         defer { depth -= 1 }

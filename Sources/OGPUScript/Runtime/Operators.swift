@@ -2,7 +2,7 @@ import BigInt
 
 /// Operator semantics (§3). Ints take a 64-bit fast path and promote to big integers on
 /// overflow; strings, lists and maps are handled here; dec, duration, time and amount
-/// arithmetic is delegated to `NumberOps` (lang-values, Runtime/Numbers).
+/// arithmetic is delegated to `NumberOps` (Runtime/Numbers).
 enum Operators {
     /// Largest string (UTF-8 bytes) and list `+` or interpolation will build: bad input must
     /// fail with an error, never exhaust memory. Sandboxed tests lower them.
@@ -42,7 +42,7 @@ enum Operators {
             return .map(x)
         case (.string, _), (_, .string):
             throw ScriptError(.type, "cannot add \(a.typeName) and \(b.typeName)",
-                              data: nil).withHint("use interpolation: \"…{x}…\"")
+                              help: "put the value in the string instead: `\"…{x}…\"`")
         default:
             if let x = a.bigIntValue, let y = b.bigIntValue { return Value.integer(x + y) }
             return try NumberOps.binary(.add, a, b)
@@ -144,7 +144,7 @@ enum Operators {
         case (.bool(let x), .bool(let y)): return x == y
         case (.int(let x), .int(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
-        case (.list, .list), (.map, .map):
+        case (.list, .list), (.map, .map), (.error, .error):
             var walk = SharedWalk() // linear even when the values share parts of themselves
             return walk.equal(a, b)
         case (.bigInt(let x), .bigInt(let y)): return x == y
@@ -153,8 +153,6 @@ enum Operators {
         case (.closure(let x), .closure(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.handle(let x), .handle(let y)): return x === y
-        case (.error(let x), .error(let y)):
-            return x.kind == y.kind && x.message == y.message && equal(x.data ?? .null, y.data ?? .null)
         case (.amount(let x), .amount(let y)): return x == y
         default:
             return NumberOps.equal(a, b) ?? false
@@ -184,7 +182,8 @@ enum Operators {
             guard case .int(let n) = i else { throw indexTypeError(base, i) }
             let k = n < 0 ? xs.count + n : n
             guard k >= 0 && k < xs.count else {
-                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
+                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")",
+                                  help: ScriptError.indexHelp(xs.count))
             }
             return xs[k]
         case .map(let m):
@@ -195,7 +194,8 @@ enum Operators {
             let count = s.count
             let k = n < 0 ? count + n : n
             guard k >= 0 && k < count else {
-                throw ScriptError(.value, "index \(n) is out of range for a string of \(count) character\(count == 1 ? "" : "s")")
+                throw ScriptError(.value, "index \(n) is out of range for a string of \(count) character\(count == 1 ? "" : "s")",
+                                  help: ScriptError.indexHelp(count))
             }
             return .string(String(s[s.index(s.startIndex, offsetBy: k)]))
         default:
@@ -228,7 +228,8 @@ enum Operators {
             defer { base = .list(xs) }
             let k = n < 0 ? xs.count + n : n
             guard k >= 0 && k < xs.count else {
-                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")")
+                throw ScriptError(.value, "index \(n) is out of range for a list of \(xs.count) element\(xs.count == 1 ? "" : "s")",
+                                  help: ScriptError.indexHelp(xs.count))
             }
             try body(&xs[k])
         } else if case .map = base {
@@ -241,10 +242,25 @@ enum Operators {
         }
     }
 
+    /// The properties `member` reads on `base` (not maps: any key reads there).
+    static func propertyNames(of base: Value) -> [String] {
+        switch base {
+        case .error: return ["message", "kind", "data"]
+        case .amount: return ["wei", "ogpu"]
+        case .duration: return ["seconds"]
+        case .time: return ["unix"]
+        default: return []
+        }
+    }
+
     static func member(_ base: Value, _ name: String) throws -> Value {
         switch base {
         case .map(let m): return m[name] ?? .null
-        case .handle(let h): return try h.property(name)
+        case .handle(let h):
+            do { return try h.property(name) } catch var e as ScriptError where e.kind == ErrorKind.name.rawValue && e.help == nil {
+                e.help = ScriptError.didYouMean(name, h.propertyNames)
+                throw e
+            }
         case .error(let e):
             switch name {
             case "message": return .string(e.message)
@@ -264,11 +280,8 @@ enum Operators {
             if name == "unix" { return .dec(t) }
         default: break
         }
-        throw ScriptError(.name, "\(base.typeWithArticle) has no property `\(name)`")
+        throw ScriptError(.name, "\(base.typeWithArticle) has no property `\(name)`",
+                          help: ScriptError.didYouMean(name, Operators.propertyNames(of: base)))
     }
 }
 
-extension ScriptError {
-    /// Hints ride along in `data` only for display; kept simple on purpose.
-    func withHint(_ hint: String) -> ScriptError { self }
-}

@@ -8,11 +8,6 @@ public enum ScriptOutcome {
     case runtimeError(ScriptError)
 }
 
-extension ScriptError {
-    /// Exit code for `ogpu FILE`: 65 is for syntax errors (`ScriptOutcome.syntaxErrors`); a
-    /// runtime error is 70, or 130 when interrupted. (Declared on the struct in ScriptError.swift.)
-    public static let syntaxExitCode: Int32 = 65
-}
 
 /// One interpreter session: a script run, or a REPL whose globals live across inputs.
 /// The CLI's entry point into the language.
@@ -27,7 +22,7 @@ public final class ScriptSession {
     /// A session with a chosen set of built-ins (sandboxed runs use a safe subset).
     init(host: ScriptHost, arguments: [String], builtins: [BuiltinFunction]) {
         context = CallContext(host: host, arguments: arguments, baseDirectory: FileManager.default.currentDirectoryPath)
-        globals = Globals(builtins: builtins)
+        globals = Globals(builtins: builtins, argumentSites: context.argumentSites)
         let args = globals.cell("args")
         args.value = .list(arguments.map { .string($0) })
         args.isDeclared = true
@@ -36,9 +31,11 @@ public final class ScriptSession {
 
     /// A finished session frees everything its runs made, reference cycles included.
     deinit {
-        let cycles = context.cycles
-        BigStack.run { cycles.breakCycles() } // freeing deeply nested values recurses
-        context.imported = [:]
+        let context = self.context
+        BigStack.run { // freeing deeply nested values recurses
+            context.cycles.breakCycles()
+            context.imported = [:]
+        }
     }
 
     /// Parses and resolves all of `source` (reporting every syntax and resolve error), then runs it.
@@ -86,6 +83,11 @@ public final class ScriptSession {
     public var globalNames: [String] {
         globals.order.filter { globals.cells[$0]?.value != nil }
     }
+
+    /// Runs `body` on a thread with a 1 GiB stack (at once when already on one). Freeing a value
+    /// recurses as deep as it is nested, so a caller that may hold the last reference to a value
+    /// (the REPL's echo, `--json`) renders and drops it in here.
+    public static func onBigStack<T>(_ body: () -> T) -> T { BigStack.run(body) }
 
     /// REPL echo of a value (strings quoted, as inside lists).
     public func render(_ value: Value, color: Bool) -> String {
@@ -149,7 +151,7 @@ extension CallContext {
             imported[key] = [:] // a cycle imports nothing more
             var parser = Parser(source: source, file: path)
             let program = parser.parseProgram()
-            let moduleGlobals = Globals(builtins: Builtins.all)
+            let moduleGlobals = Globals(builtins: Builtins.all, argumentSites: argumentSites)
             cycles.track(moduleGlobals)
             let compiler = Compiler(globals: moduleGlobals, file: path, directory: (key as NSString).deletingLastPathComponent)
             let code = compiler.compileProgram(program)

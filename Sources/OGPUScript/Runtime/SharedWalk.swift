@@ -20,46 +20,92 @@ struct SharedWalk {
         xs.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
     }
 
+    /// Two lists or maps being compared and the position of their next elements.
+    private enum Open {
+        case lists([Value], [Value], Int, Pair)
+        case maps(OrderedMap, OrderedMap, Int, Pair)
+    }
+
+    /// Walked with an explicit stack rather than by recursion, so values nested a million deep
+    /// compare on any thread.
     mutating func equal(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.list(let x), .list(let y)):
-            guard x.count == y.count else { return false }
-            let pair = Pair(a: Self.address(x), b: Self.address(y), c: nil, d: nil)
-            if pair.a == pair.b || (visits > Self.rememberAfter && same.contains(pair)) { return true }
-            for i in 0..<x.count {
-                visits += 1
-                if !equal(x[i], y[i]) { return false }
+        var open: [Open] = []
+        var next: (Value, Value)? = (a, b)
+        while true {
+            if let (p, q) = next {
+                next = nil
+                switch (p, q) {
+                case (.list(let x), .list(let y)):
+                    guard x.count == y.count else { return false }
+                    let pair = Pair(a: Self.address(x), b: Self.address(y), c: nil, d: nil)
+                    if !(pair.a == pair.b || (visits > Self.rememberAfter && same.contains(pair))) {
+                        open.append(.lists(x, y, 0, pair))
+                    }
+                case (.map(let x), .map(let y)):
+                    guard x.count == y.count else { return false }
+                    let pair = Pair(a: Self.address(x.keys), b: Self.address(y.keys),
+                                    c: Self.address(x.values), d: Self.address(y.values))
+                    if !((pair.a == pair.b && pair.c == pair.d) || (visits > Self.rememberAfter && same.contains(pair))) {
+                        open.append(.maps(x, y, 0, pair))
+                    }
+                case (.error(let x), .error(let y)):
+                    guard x.kind == y.kind && x.message == y.message else { return false }
+                    next = (x.data ?? .null, y.data ?? .null) // an error's data can be an error
+                    continue
+                default:
+                    if !Operators.equal(p, q) { return false }
+                }
             }
-            if visits > Self.rememberAfter { same.insert(pair) }
-            return true
-        case (.map(let x), .map(let y)):
-            guard x.count == y.count else { return false }
-            let pair = Pair(a: Self.address(x.keys), b: Self.address(y.keys),
-                            c: Self.address(x.values), d: Self.address(y.values))
-            if (pair.a == pair.b && pair.c == pair.d) || (visits > Self.rememberAfter && same.contains(pair)) { return true }
-            for (k, v) in x.pairs {
+            guard let top = open.popLast() else { return true }
+            switch top {
+            case .lists(let x, let y, let i, let pair):
+                if i == x.count {
+                    if visits > Self.rememberAfter { same.insert(pair) }
+                    continue
+                }
                 visits += 1
-                guard let w = y[k], equal(v, w) else { return false }
+                open.append(.lists(x, y, i + 1, pair))
+                next = (x[i], y[i])
+            case .maps(let x, let y, let i, let pair):
+                if i == x.count {
+                    if visits > Self.rememberAfter { same.insert(pair) }
+                    continue
+                }
+                visits += 1
+                guard let w = y[x.keys[i]] else { return false }
+                open.append(.maps(x, y, i + 1, pair))
+                next = (x.values[i], w)
             }
-            if visits > Self.rememberAfter { same.insert(pair) }
-            return true
-        default:
-            return Operators.equal(a, b)
         }
     }
 
-    /// -1, 0, 1 as `Operators.compare`.
+    /// -1, 0, 1 as `Operators.compare`; lists element by element, with an explicit stack.
     mutating func compare(_ a: Value, _ b: Value) throws -> Int {
-        guard case .list(let x) = a, case .list(let y) = b else { return try Operators.compare(a, b) }
-        let pair = Pair(a: Self.address(x), b: Self.address(y), c: nil, d: nil)
-        if (pair.a == pair.b && x.count == y.count) || (visits > Self.rememberAfter && same.contains(pair)) { return 0 }
-        for i in 0..<min(x.count, y.count) {
+        var open: [([Value], [Value], Int, Pair)] = []
+        var next: (Value, Value)? = (a, b)
+        while true {
+            if let (p, q) = next {
+                next = nil
+                if case .list(let x) = p, case .list(let y) = q {
+                    let pair = Pair(a: Self.address(x), b: Self.address(y), c: nil, d: nil)
+                    if !((pair.a == pair.b && x.count == y.count) || (visits > Self.rememberAfter && same.contains(pair))) {
+                        open.append((x, y, 0, pair))
+                    }
+                } else {
+                    let c = try Operators.compare(p, q)
+                    if c != 0 { return c }
+                }
+            }
+            guard let (x, y, i, pair) = open.popLast() else { return 0 }
+            if i == min(x.count, y.count) {
+                // Equal so far: the shorter list is the smaller, and that decides the whole walk.
+                if x.count != y.count { return x.count < y.count ? -1 : 1 }
+                if visits > Self.rememberAfter { same.insert(pair) }
+                continue
+            }
             visits += 1
-            let c = try compare(x[i], y[i])
-            if c != 0 { return c }
+            open.append((x, y, i + 1, pair))
+            next = (x[i], y[i])
         }
-        let c = x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
-        if c == 0 && visits > Self.rememberAfter { same.insert(pair) }
-        return c
     }
 }

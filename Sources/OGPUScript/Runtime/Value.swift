@@ -2,7 +2,7 @@ import BigInt
 import OGPUKit
 import OGPUPrimitives
 
-/// Every value a script can hold (LANGUAGE.md §2).
+/// Every value a script can hold (docs/language.md §2).
 ///
 /// Representation notes (why it looks like this):
 /// - The enum is kept small (a String's 16 bytes + tag): rarely-hot payloads are `indirect`
@@ -138,7 +138,7 @@ extension Value {
     }
 }
 
-/// Task / response / source handles (§6). Built-ins (lang-values) implement this; the
+/// Task / response / source handles (§6). The OpenGPU built-ins implement this; the
 /// evaluator only needs the type name for `type()`, property reads for `h.name`, and a
 /// printed form.
 public protocol ScriptHandle: AnyObject {
@@ -148,4 +148,10 @@ public protocol ScriptHandle: AnyObject {
     func property(_ name: String) throws -> Value
     /// How `print` shows it, e.g. `<task 0xAbc…1234 new>`.
     var printed: String { get }
+    /// The properties `property` knows, for "did you mean" on a misspelled one.
+    var propertyNames: [String] { get }
+}
+
+extension ScriptHandle {
+    public var propertyNames: [String] { [] }
 }

@@ -4,6 +4,31 @@ typealias Place = (Frame, (inout Value) throws -> Void) throws -> Void
 extension Compiler {
     // MARK: - Calls
 
+    /// `xs.push(4)` written as a method: when it fails (lists have no methods), say how to call
+    /// the built-in. Only such call sites pay for the check, and only when they fail.
+    func compileMethodStyleCall(_ calleeExpr: Expr, _ base: Expr, _ method: String, _ args: [Argument],
+                                _ loc: SourceLocation) -> Eval {
+        let call = compileCall(calleeExpr, args, loc)
+        let places = [calleeExpr.location, loc]
+        let written = "\(method)(" + ([base] + args.map(\.value)).map(Compiler.sketch).joined(separator: ", ") + ")"
+        return { f in
+            do { return try call(f) } catch var e as ScriptError where e.help == nil && e.location.map(places.contains) == true {
+                e.help = "`\(method)` is a function, not a method: `\(written)`"
+                throw e
+            }
+        }
+    }
+
+    /// Short source-like text of `e` for a help line: names and literals as written, else `…`.
+    static func sketch(_ e: Expr) -> String {
+        switch e.kind {
+        case .name(let n): return n
+        case .literal(let v): return ValueFormat.quoted(v)
+        case .member(let b, let n): return sketch(b) + "." + n
+        default: return "…"
+        }
+    }
+
     func compileCall(_ calleeExpr: Expr, _ args: [Argument], _ loc: SourceLocation) -> Eval {
         // Built-ins that change their first argument (`push`) get it as a place.
         if case .name(let n) = calleeExpr.kind, scope.resolve(n) == nil,
@@ -25,6 +50,9 @@ extension Compiler {
         // out of an array, a closure is wrapped in conversion thunks (see `Step`).
         // (Not in Optionals either: Optional is generic too.)
         let positionalExprs = args.filter { $0.label == nil }.map(\.value)
+        globals.argumentSites.register(ArgumentSites(positional: args.filter { $0.label == nil }.map(\.place),
+                                                     named: args.compactMap { a in a.label.map { ($0, a.labelLocation ?? a.place, a.place) } }),
+                                       at: loc)
         let n = positionalExprs.count
         var a0: Eval = { _ in .null }, a1: Eval = { _ in .null }
         if n == 1 || n == 2 { a0 = compileExpr(positionalExprs[0]) }

@@ -104,6 +104,9 @@ extension Compiler {
             return { f in try cond(f) ? try x(f) : try y(f) }
 
         case .call(let callee, let args):
+            if case .member(let base, let method) = callee.kind, globals.builtins[method] != nil {
+                return compileMethodStyleCall(callee, base, method, args, loc)
+            }
             return compileCall(callee, args, loc)
 
         case .index(let base, let i):
@@ -214,9 +217,13 @@ extension Compiler {
     }
 
     static func unknownName(_ name: String, _ globals: Globals, at loc: SourceLocation) -> ScriptError {
-        let known = globals.order.filter { globals.cells[$0]?.value != nil }
-        let hint = closestName(to: name, in: known).map { " (did you mean `\($0)`?)" } ?? ""
-        return ScriptError(.name, "unknown name `\(name)`\(hint)", at: loc)
+        if let declared = globals.lookup(name)?.declaredAt, declared.file == loc.file {
+            return ScriptError(.name, "`\(name)` is read before its definition on line \(declared.line) has run", at: loc,
+                               help: "move the definition above this line, or make it a `fn` (those are defined before the script starts)")
+        }
+        let known = (globals.localsAtUndeclaredReads[loc] ?? []) + globals.order.filter { globals.cells[$0]?.value != nil }
+            + Keyword.allCases.map(\.rawValue)
+        return ScriptError(.name, "unknown name `\(name)`", at: loc, help: ScriptError.didYouMean(name, known))
     }
 
     // MARK: - Operators

@@ -41,6 +41,7 @@ final class Compiler {
     /// Compiles a whole file or REPL input. The returned code yields the value of a trailing
     /// expression statement (REPL echo), else nil.
     func compileProgram(_ stmts: [Stmt]) -> (Frame) throws -> Value? {
+        globals.argumentSites.beginCompile()
         // Top-level declarations are globals; know them all first, so functions may refer to
         // names defined later in the file and assignments to `let`s are caught anywhere.
         var hoisted: [(GlobalCell, FunctionDecl)] = []
@@ -50,6 +51,7 @@ final class Compiler {
                 let c = globals.cell(name)
                 c.isConstant = isConstant
                 c.isDeclared = true
+                c.declaredAt = s.location
             case .function(let d):
                 let c = globals.cell(d.name!)
                 c.isConstant = true
@@ -74,15 +76,12 @@ final class Compiler {
         }
         let run = Compiler.sequence(body)
         let lastLocation = stmts.last?.location
-        let main = scope
         return { frame in
             for (cell, make) in functionMakers { cell.value = try make(frame) }
             _ = try run(frame)
             guard let trailing else { return nil }
             return try Compiler.locate(lastLocation) { try trailing(frame) }
         }
-        // `main` keeps its slot counts for the caller: see `topLevelFrameSize`.
-        _ = main
     }
 
     /// Slots the top-level frame needs (nested-block locals of the program).
@@ -260,7 +259,7 @@ final class Compiler {
 
         case .returnValue(let e):
             if scope.parent == nil {
-                error("`return` outside a function", at: s.location, hint: "to stop a script early, use `throw` or `exit`")
+                error("`return` outside a function", at: s.location, hint: "to stop a script early, `throw` an error")
             }
             guard let e else { return { f in f.returnValue = .null; return .returned } }
             let v = compileExpr(e)
@@ -394,7 +393,7 @@ final class Compiler {
                     if try step() { break }
                 }
             default:
-                throw ScriptError(.type, "cannot loop over \(seq.typeWithArticle)", at: iterLoc)
+                throw Compiler.cannotLoop(over: seq, at: iterLoc)
             }
             return returned ? .returned : .normal
         }
@@ -415,6 +414,7 @@ final class Compiler {
         if let (s, c) = scope.resolve(name) { return .local(s, isConstant: c) }
         let cell = globals.cell(name)
         globalReads.append((cell, loc))
+        if !cell.isDeclared { globals.localsAtUndeclaredReads[loc] = scope.visibleNames }
         return .global(cell)
     }
 
@@ -434,6 +434,12 @@ final class Compiler {
             out.append(Diagnostic(.warning, kind: "name", "`\(cell.name)` is not defined anywhere", at: loc, hint: hint))
         }
         return out
+    }
+
+    /// Out of line: the loop's own code stays small.
+    @inline(never)
+    static func cannotLoop(over v: Value, at loc: SourceLocation) -> ScriptError {
+        ScriptError(.type, "cannot loop over \(v.typeWithArticle)", at: loc, help: ScriptError.cannotLoopHelp(v))
     }
 
     /// Runs `body`, giving a location to an error raised without one.

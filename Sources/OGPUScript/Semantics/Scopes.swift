@@ -38,6 +38,8 @@ final class GlobalCell {
     var borrowableClosure: Unmanaged<Closure>? { isConstant ? closureRef : nil }
     /// Declared by a top-level `let`/`var`/`fn` somewhere (or a built-in / import) — for `check` warnings.
     var isDeclared = false
+    /// The top-level `let`/`var` that declares it, for the error when it is read before that runs.
+    var declaredAt: SourceLocation?
     init(name: String, value: Value? = nil) {
         self.name = name
         self.value = value
@@ -51,8 +53,14 @@ final class Globals {
     private(set) var cells: [String: GlobalCell] = [:]
     private(set) var order: [String] = []
     let builtins: [String: BuiltinFunction]
+    /// For a name read where no top-level declaration exists, the local names visible at that
+    /// place (by its location): the "did you mean" candidates only the compiler knows.
+    var localsAtUndeclaredReads: [SourceLocation: [String]] = [:]
+    /// Where the arguments of each compiled call are: the session's table (`CallContext`).
+    let argumentSites: ArgumentSiteTable
 
-    init(builtins: [BuiltinFunction]) {
+    init(builtins: [BuiltinFunction], argumentSites: ArgumentSiteTable = ArgumentSiteTable()) {
+        self.argumentSites = argumentSites
         var byName: [String: BuiltinFunction] = [:]
         for b in builtins { byName[b.name] = b }
         self.builtins = byName
@@ -120,6 +128,11 @@ final class FunctionScope {
         guard let parent, let (source, isConstant) = parent.resolve(name) else { return nil }
         captures.append((name, source, isConstant))
         return (.capture(captures.count - 1), isConstant)
+    }
+
+    /// Every local name visible here, enclosing functions' included (for "did you mean").
+    var visibleNames: [String] {
+        blocks.flatMap(\.keys) + captures.map(\.name) + (parent?.visibleNames ?? [])
     }
 
     func declare(_ name: String, isConstant: Bool, at location: SourceLocation) -> LocalVariable {

@@ -31,6 +31,12 @@ struct Argument {
     var label: String?
     var value: Expr
     var labelLocation: SourceLocation?
+    /// The whole value's text (`ogpu(0)`), for errors about this argument; nil when the parser
+    /// made the argument up (a pipeline's left side, a trailing block).
+    var span: SourceLocation? = nil
+
+    /// Where an error about this argument points.
+    var place: SourceLocation { span ?? value.location }
 }
 
 struct Parameter {

@@ -6,7 +6,7 @@
 ///    |
 ///  7 |   payment: ogpu(0,
 ///    |              ^
-///    = hint: …
+///    = help: …
 /// ```
 public struct Diagnostic: Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
@@ -55,7 +55,7 @@ public struct Diagnostic: Equatable, CustomStringConvertible {
             out += "\(pad) \(blue)|\(reset) " + String(repeating: " ", count: col - 1) + red + String(repeating: "^", count: length) + reset + "\n"
         }
         if let hint {
-            out += "\(pad) \(blue)=\(reset) hint: \(hint)\n"
+            out += "\(pad) \(blue)=\(reset) help: \(hint)\n"
         }
         return out
     }
@@ -84,27 +84,31 @@ extension ScriptError {
     public func render(source: String?, color: Bool) -> String {
         if let location, let source, Diagnostic.line(location.line, of: source) != nil {
             return Diagnostic.render(severity: .error, kind: kind, message: message, location: location,
-                                     hint: nil, source: source, color: color)
+                                     hint: help, source: source, color: color)
         }
         var out = (color ? "\u{1B}[1;31m" : "") + "error[\(kind)]" + (color ? "\u{1B}[0m" : "") + ": \(message)\n"
         if let location { out += "  --> \(location)\n" }
+        if let help { out += "   = help: \(help)\n" }
         return out
     }
 }
 
-/// Edit distance, for "did you mean" hints.
-func editDistance(_ a: String, _ b: String) -> Int {
+/// Edit distance, for "did you mean" hints: insertions, deletions, substitutions and swaps of two
+/// neighbouring characters (`alpah` → `alpha`) each count 1 (optimal string alignment).
+public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    var before = [Int](repeating: 0, count: b.count + 1)
     var prev = Array(0...b.count)
     var cur = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
         cur[0] = i
         for j in 1...b.count {
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { cur[j] = min(cur[j], before[j - 2] + 1) }
         }
-        swap(&prev, &cur)
+        (before, prev, cur) = (prev, cur, before)
     }
     return prev[b.count]
 }

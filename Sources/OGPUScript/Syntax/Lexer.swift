@@ -11,7 +11,7 @@ struct Lexer {
     private var colBase = 0
     var diagnostics: [Diagnostic] = []
 
-    /// `firstLine`/`firstColumn` place a fragment (string interpolation) inside its file.
+    /// `line`/`column` place a fragment (string interpolation) inside its file.
     init(_ source: String, file: String, line: Int = 1, column: Int = 1) {
         bytes = Array(source.utf8)
         self.file = file
@@ -110,6 +110,11 @@ struct Lexer {
             let unit = String(decoding: bytes[unitStart..<p], as: UTF8.self)
             pos = p
             if Lexer.durationUnits.contains(unit) { return .duration(text, unit: unit) }
+            if let first = Lexer.durationUnits.first(where: { unit.hasPrefix($0) && unit.dropFirst($0.count).first?.isNumber == true }) {
+                error("a duration literal has one unit", start, pos,
+                      hint: "write `\(text)\(first) + \(unit.dropFirst(first.count))` (parenthesized if negative: `-(1h + 30m)`)")
+                return .invalid
+            }
             error("unknown number suffix `\(unit)`", start, pos, hint: "durations use ms, s, m, h or d")
             return .invalid
         }
@@ -150,10 +155,11 @@ struct Lexer {
                 case 114: text.append(13)
                 case 48: text.append(0)
                 case 34, 92, 123, 125, 39: text.append(e)
-                case 10: if triple { newLine() } // backslash-newline joins lines
+                case 10: // backslash-newline joins lines
+                    if triple { text.append(10); flush(); parts.append(.lineJoin); newLine() }
                 case 117: // \u{…}
                     guard pos < bytes.count, bytes[pos] == 123 else {
-                        error("`\\u` must be followed by `{hex}`", escStart, pos); continue
+                        error("`\\u` must be followed by `{hex}`", escStart, pos, hint: "write the code point in braces: `\\u{41}`"); continue
                     }
                     let hexStart = pos + 1
                     var p = hexStart
@@ -162,7 +168,8 @@ struct Lexer {
                           let v = UInt32(String(decoding: bytes[hexStart..<p], as: UTF8.self), radix: 16),
                           let scalar = Unicode.Scalar(v) else {
                         pos = min(p + 1, bytes.count)
-                        error("invalid unicode escape", escStart, pos); continue
+                        error("invalid unicode escape", escStart, pos,
+                              hint: "write 1 to 8 hex digits naming a Unicode scalar (at most 10FFFF, not D800–DFFF): `\\u{1F680}`"); continue
                     }
                     pos = p + 1
                     text.append(contentsOf: Array(String(Character(scalar)).utf8))
@@ -211,6 +218,10 @@ struct Lexer {
     /// `"""` strings: drop the newline after the opening quotes, and the last line's indentation
     /// (the closing quotes' column) from every line, as Swift does.
     static func dedent(_ parts: [StringPart]) -> [StringPart] {
+        joinLines(stripIndentation(parts))
+    }
+
+    private static func stripIndentation(_ parts: [StringPart]) -> [StringPart] {
         var parts = parts
         if case .text(var first)? = parts.first, first.hasPrefix("\n") {
             first.removeFirst()
@@ -223,6 +234,7 @@ struct Lexer {
         if indent.isEmpty { return parts }
         var atLineStart = true
         return parts.map { part in
+            if case .lineJoin = part { return part }
             guard case .text(let t) = part else { atLineStart = false; return part }
             var out = ""
             var lines = t.split(separator: "\n", omittingEmptySubsequences: false)
@@ -233,6 +245,27 @@ struct Lexer {
             atLineStart = t.hasSuffix("\n")
             return .text(out)
         }
+    }
+
+    /// Applies the `.lineJoin` markers: drops the newline before each, and merges the text around it.
+    private static func joinLines(_ parts: [StringPart]) -> [StringPart] {
+        guard parts.contains(.lineJoin) else { return parts }
+        var out: [StringPart] = []
+        var joining = false
+        for part in parts {
+            switch part {
+            case .lineJoin:
+                if case .text(var t)? = out.last, t.hasSuffix("\n") { t.removeLast(); out[out.count - 1] = .text(t) }
+                joining = true
+            case .text(let t):
+                if joining, case .text(let before)? = out.last { out[out.count - 1] = .text(before + t) } else { out.append(part) }
+                joining = false
+            default:
+                out.append(part)
+                joining = false
+            }
+        }
+        return out
     }
 
     private static let threeCharOps: Set<String> = ["..="]

@@ -163,11 +163,11 @@ extension Parser {
             let t = peek
             if t.isOp("(") && !t.isNewlineOrEnd {
                 advance()
-                let args = try argumentList(closing: ")")
+                let args = try argumentList(closing: ")", opened: t.location)
                 e = Expr(kind: .call(e, args), location: e.location)
             } else if t.isOp("[") {
                 advance()
-                let index = try bracketedExpression(closing: "]", "`]` to close the index")
+                let index = try bracketedExpression(closing: "]", "`]` to close the index", opened: t.location)
                 e = Expr(kind: .index(e, index), location: e.location)
             } else if t.isOp(".") {
                 advance()
@@ -197,26 +197,29 @@ extension Parser {
 
     /// The expression after an opening bracket, up to `closing`: newlines inside do not end it, and
     /// `{` is a trailing block again even in an `if`/`while`/`for` head.
-    mutating func bracketedExpression(closing: String, _ what: String) throws -> Expr {
+    mutating func bracketedExpression(closing: String, _ what: String, opened: SourceLocation) throws -> Expr {
         ignoreNewlines.append(true)
         skipNewlinesIfIgnoring()
+        try checkStillInside(closing, opened: opened)
         let inner = try withoutHead { try $0.expression() }
         skipNewlinesIfIgnoring()
         ignoreNewlines.removeLast()
-        try expectOp(closing, what)
+        try expectOp(closing, what, opened: opened)
         return inner
     }
 
     /// Arguments up to `closing`: positional then `label: value`.
-    private mutating func argumentList(closing: String) throws -> [Argument] {
+    private mutating func argumentList(closing: String, opened: SourceLocation) throws -> [Argument] {
         ignoreNewlines.append(true)
         defer { ignoreNewlines.removeLast() }
         var args: [Argument] = []
         while !peek.isOp(closing) {
+            try checkStillInside(closing, opened: opened)
             args.append(try withoutHead { try $0.argument() })
             if peek.isOp(",") { advance(); continue }
             guard peek.isOp(closing) else {
-                throw error("expected `,` or `\(closing)` in arguments, found \(peek.kind.display)", at: peek.location)
+                throw error("expected `,` or `\(closing)` in arguments, found \(peek.kind.display)", at: peek.location,
+                            hint: unclosed(closing, opened: opened))
             }
         }
         advance()
@@ -234,8 +237,20 @@ extension Parser {
         if let label, tokens[pos + 1].isOp(":") {
             advance(); advance()
             skipNewlinesIfIgnoring()
-            return Argument(label: label, value: try conditional(), labelLocation: t.location)
+            let start = peek.location
+            return Argument(label: label, value: try conditional(), labelLocation: t.location, span: span(from: start))
         }
-        return Argument(label: nil, value: try conditional())
+        return Argument(label: nil, value: try conditional(), span: span(from: t.location))
+    }
+
+    /// From `start` to the end of the last token read, when both are on one line (else `start`).
+    func span(from start: SourceLocation) -> SourceLocation {
+        var i = pos - 1
+        while i > 0, case .newline = tokens[i].kind { i -= 1 }
+        let end = tokens[max(i, 0)].location
+        guard end.line == start.line, end.column >= start.column else { return start }
+        var s = start
+        s.length = end.column + end.length - start.column
+        return s
     }
 }

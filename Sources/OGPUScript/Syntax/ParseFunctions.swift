@@ -14,12 +14,17 @@ extension Parser {
 
     /// `( name [= default], … )`
     mutating func parameterList() throws -> [Parameter] {
+        let opened = peek.location
         advance() // (
         ignoreNewlines.append(true)
         defer { ignoreNewlines.removeLast() }
         var params: [Parameter] = []
         while !peek.isOp(")") {
             guard case .identifier(let n) = peek.kind else {
+                if case .keyword(let k) = peek.kind {
+                    throw error("`\(k.rawValue)` is a keyword and cannot be a parameter name", at: peek.location,
+                                hint: "pick another name, e.g. `\(k.rawValue)_`")
+                }
                 throw error("expected a parameter name, found \(peek.kind.display)", at: peek.location)
             }
             let ploc = peek.location
@@ -28,7 +33,9 @@ extension Parser {
             if peek.isOp("=") { advance(); def = try withoutHead { try $0.expression() } }
             params.append(Parameter(name: n, defaultValue: def, location: ploc))
             if peek.isOp(",") { advance(); continue }
-            guard peek.isOp(")") else { throw error("expected `,` or `)` in parameters, found \(peek.kind.display)", at: peek.location) }
+            guard peek.isOp(")") else {
+                throw error("expected `,` or `)` in parameters, found \(peek.kind.display)", at: peek.location, hint: unclosed(")", opened: opened))
+            }
         }
         advance()
         return params
@@ -61,7 +68,7 @@ extension Parser {
             skipTerminators()
             if peek.isOp("}") { advance(); break }
             if peek.kind == .eof {
-                report("expected `}` to close this block", at: loc)
+                report("expected `}` to close this block", at: loc, hint: "the block opened here is never closed")
                 throw Failure()
             }
             if let s = statementRecovering() { stmts.append(s) }
@@ -94,6 +101,17 @@ extension Parser {
     mutating func arrowBody(_ params: [Parameter], _ loc: SourceLocation) throws -> Expr {
         let body: [Stmt]
         if peek.isOp("{") {
+            // `x => {k: v}` reads as a block whose first line is `k: v`: say what to write instead.
+            var i = pos + 1
+            while case .newline = tokens[i].kind { i += 1 }
+            if tokens[i + 1].isOp(":") {
+                switch tokens[i].kind {
+                case .identifier, .string:
+                    throw error("`{` after `=>` opens a block, not a map", at: peek.location,
+                                hint: "to return a map, put it in parentheses: `=> ({…})`")
+                default: break
+                }
+            }
             body = try withoutHead { try $0.block() }
         } else {
             let e = try expression() // still in a head, if we were: `{` there opens the body

@@ -49,7 +49,7 @@ extension Parser {
                 return try arrowBody(params, loc)
             }
             advance()
-            let inner = try bracketedExpression(closing: ")", "`)` to close `(`")
+            let inner = try bracketedExpression(closing: ")", "`)` to close `(`", opened: loc)
             return Expr(kind: inner.kind, location: inner.location)
         case .op("["):
             advance()
@@ -57,9 +57,12 @@ extension Parser {
             defer { ignoreNewlines.removeLast() }
             var items: [Expr] = []
             while !peek.isOp("]") {
+                try checkStillInside("]", opened: loc)
                 items.append(try withoutHead { try $0.expression() })
                 if peek.isOp(",") { advance(); continue }
-                guard peek.isOp("]") else { throw error("expected `,` or `]` in list, found \(peek.kind.display)", at: peek.location) }
+                guard peek.isOp("]") else {
+                    throw error("expected `,` or `]` in list, found \(peek.kind.display)", at: peek.location, hint: unclosed("]", opened: loc))
+                }
             }
             advance()
             return Expr(kind: .list(items), location: loc)
@@ -82,6 +85,7 @@ extension Parser {
         defer { ignoreNewlines.removeLast() }
         var entries: [(key: String, value: Expr)] = []
         while !peek.isOp("}") {
+            try checkStillInside("}", opened: loc)
             let key: String
             switch peek.kind {
             case .identifier(let n): key = n
@@ -100,7 +104,9 @@ extension Parser {
             try expectOp(":", "`:` after the map key")
             entries.append((key, try withoutHead { try $0.expression() }))
             if peek.isOp(",") { advance(); continue }
-            guard peek.isOp("}") else { throw error("expected `,` or `}` in map, found \(peek.kind.display)", at: peek.location) }
+            guard peek.isOp("}") else {
+                throw error("expected `,` or `}` in map, found \(peek.kind.display)", at: peek.location, hint: unclosed("}", opened: loc))
+            }
         }
         advance()
         return Expr(kind: .map(entries), location: loc)
@@ -111,6 +117,7 @@ extension Parser {
         for p in parts {
             switch p {
             case .text(let s): out.append(.text(s))
+            case .lineJoin: break // applied by the lexer
             case .code(let code, let at, _):
                 var sub = Parser(fragment: code, file: file, location: at)
                 let e = try? sub.expression()

@@ -16,6 +16,7 @@ extension Parser {
                 throw error("types are not written in ogpu", at: peek.location, hint: "write `let \(name) = value`")
             }
             try expectOp("=", "`=` and a value after `\(name)`")
+            skipNewlinesRaw() // a newline after `=` never ends the statement (§1)
             let value = try commandOrPipeline()
             return Stmt(kind: .declaration(name: name, isConstant: t.isKeyword(.let), value: value), location: loc)
         case .keyword(.fn):

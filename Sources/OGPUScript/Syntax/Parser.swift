@@ -20,6 +20,9 @@ struct Parser {
     /// Current nesting of expressions and blocks; bounded so hostile input cannot exhaust the stack.
     var nesting = 0
     static let maxNesting = 200
+    /// Where parsing goes on after an error that found the next statement already (an unclosed
+    /// bracket noticed at the following `let`), instead of skipping to the next line.
+    var resumeAt: Int?
 
     mutating func enter(_ at: SourceLocation) throws {
         nesting += 1
@@ -68,7 +71,7 @@ struct Parser {
             return s
         } catch {
             (ignoreNewlines, inHead, nesting) = saved
-            synchronize()
+            if let resume = resumeAt { pos = resume; resumeAt = nil } else { synchronize() }
             return nil
         }
     }
@@ -84,7 +87,7 @@ struct Parser {
             case .newline, .op(";"):
                 if depth <= 0 { pos += 1; return }
             case .op("("), .op("["), .op("{"): depth += 1
-            case .op(")"), .op("]"): depth -= 1
+            case .op(")"), .op("]"): depth = max(depth - 1, 0) // may close a bracket the failed statement opened
             case .op("}"):
                 if depth <= 0 { return }
                 depth -= 1
@@ -167,9 +170,30 @@ struct Parser {
         throw error("expected \(what), found \(t.kind.display)", at: t.location)
     }
 
-    mutating func expectOp(_ op: String, _ what: String) throws {
+    mutating func expectOp(_ op: String, _ what: String, opened: SourceLocation? = nil) throws {
         if peek.isOp(op) { advance(); return }
-        throw error("expected \(what), found \(peek.kind.display)", at: peek.location)
+        throw error("expected \(what), found \(peek.kind.display)", at: peek.location,
+                    hint: opened.map { unclosed(op, opened: $0) })
+    }
+
+    /// Inside brackets, a statement keyword on a later line means the bracket was never closed:
+    /// report that, at the statement, naming where the bracket opened.
+    mutating func checkStillInside(_ closing: String, opened: SourceLocation) throws {
+        let t = peek
+        if t.kind == .eof {
+            throw error("expected `\(closing)`, found end of input", at: t.location, hint: unclosed(closing, opened: opened))
+        }
+        guard t.location.line > opened.line, case .keyword(let k) = t.kind,
+              [.let, .var, .if, .while, .for, .return, .import, .try, .throw].contains(k) else { return }
+        resumeAt = pos
+        throw error("expected `\(closing)` before this `\(k.rawValue)` statement", at: t.location,
+                    hint: unclosed(closing, opened: opened))
+    }
+
+    /// The help for a missing closing bracket: where its opening one is.
+    func unclosed(_ closing: String, opened: SourceLocation) -> String {
+        let opening = ["\u{29}": "(", "]": "[", "}": "{"][closing] ?? closing
+        return "add `\(closing)` to close the `\(opening)` opened at line \(opened.line), column \(opened.column)"
     }
 
     mutating func report(_ message: String, at location: SourceLocation, hint: String? = nil) {

@@ -43,6 +43,9 @@ struct Token {
 enum StringPart: Equatable {
     case text(String)
     case code(String, SourceLocation, offset: Int)
+    /// A backslash-newline in a `"""` string: the line break before it is removed after the
+    /// indentation is (so the next line loses its indentation too). Never leaves the lexer.
+    case lineJoin
 }
 
 enum Keyword: String, CaseIterable {

@@ -3,7 +3,7 @@ import OGPUKit
 import OGPUPrimitives
 
 /// Everything the command line and environment say about how to reach the network and how to sign
-/// (LANGUAGE.md §8), validated once at startup. The built-ins layer receives it through the engine.
+/// (docs/language.md §8), validated once at startup. The built-ins layer receives it through the engine.
 struct CLIConfiguration: CustomStringConvertible {
     enum Network: Equatable {
         case named(String)   // "mainnet", "testnet", "local"

@@ -2,7 +2,7 @@ import Foundation
 import OGPUKit
 import OGPUPrimitives
 
-/// Every option and argument of the `ogpu` command as plain values (LANGUAGE.md §8). ArgumentParser
+/// Every option and argument of the `ogpu` command as plain values (docs/language.md §8). ArgumentParser
 /// fills it from `OGPUCommand`; `PlainCommandLine` fills it for the common plain command lines
 /// without ArgumentParser's reflection-heavy parse. Either way the same code below runs it.
 struct CommandOptions {

@@ -13,11 +13,13 @@ enum GatewaySetup {
         case .privateKey(let secret, _): key = .privateKey(secret)
         case .keystore(let path, let password): key = .keystore(path: path, password: password)
         }
-        // Progress lines only for a person at a terminal, as with the `wait` spinner.
+        // Progress lines only for a person at a terminal, as with the `wait` spinner. Notices can
+        // quote what the node said (a label, an address): written inert, as everything else.
         let watched = !c.json && Terminal.stdoutIsTerminal && Terminal.stderrIsTerminal
         return KitGatewayConfiguration(network: c.network.argument, rpcURL: c.rpcURL, key: key, dryRun: c.dryRun,
-                                       notice: { Terminal.writeError($0) }, output: { Terminal.write($0) },
-                                       progress: watched ? { Terminal.writeError($0) } : nil,
+                                       notice: { Terminal.writeError(TerminalText.escape($0)) },
+                                       output: { Terminal.write(TerminalText.escape($0)) },
+                                       progress: watched ? { Terminal.writeError(TerminalText.escape($0)) } : nil,
                                        caps: c.caps, assumeYes: c.assumeYes, allowInsecureRPC: c.allowInsecureRPC,
                                        confirm: SigningConfirmation.prompt(interrupt: interrupt, color: c.color))
     }

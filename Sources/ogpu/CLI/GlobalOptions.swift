@@ -2,7 +2,7 @@ import OGPUPrimitives
 import ArgumentParser
 import Foundation
 
-/// The network, key and output flags shared by the REPL, scripts and `-e` (LANGUAGE.md §8).
+/// The network, key and output flags shared by the REPL, scripts and `-e` (docs/language.md §8).
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Network: mainnet, testnet, local, or an RPC URL (env OGPU_NETWORK; default local).", valueName: "name|url"))
     var network: String?

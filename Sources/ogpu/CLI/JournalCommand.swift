@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OGPUScript
 import OGPUKit
 import OGPUPrimitives
 
@@ -44,17 +45,11 @@ struct JournalCommand: ParsableCommand {
     @Flag(name: .long, help: "With --check: send a transaction no node knows again (the same signed bytes).")
     var rebroadcast = false
 
-    @Option(name: .long, help: ArgumentHelp("Network for --check: mainnet, testnet, local, or an RPC URL (env OGPU_NETWORK; default local).", valueName: "name|url"))
-    var network: String?
-
-    @Option(name: .customLong("rpc-url"), help: ArgumentHelp("JSON-RPC endpoint for the network (env OGPU_RPC_URL).", valueName: "url"))
-    var rpcURL: String?
-
     @Option(name: .long, help: ArgumentHelp("Journal file (env OGPU_JOURNAL; default ~/.ogpu/journal.jsonl).", valueName: "file"))
     var journal: String?
 
-    @Flag(name: .customLong("no-color"), help: "Plain output without colors (also when NO_COLOR is set).")
-    var noColor = false
+    /// The global options every subcommand takes; --check uses the network ones (nothing here signs).
+    @OptionGroup var options: GlobalOptions
 
     func validate() throws {
         if rebroadcast && !check { throw ValidationError("--rebroadcast only works with --check") }
@@ -62,7 +57,7 @@ struct JournalCommand: ParsableCommand {
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
-        let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty && Terminal.stdoutIsTerminal
+        let color = !options.noColor && (env["NO_COLOR"] ?? "").isEmpty && Terminal.stdoutIsTerminal
         let style = Style(enabled: color)
         let sendJournal = SendJournal(path: journal ?? SendJournal.defaultPath)
         let entries: [SendJournal.Entry]
@@ -99,9 +94,9 @@ struct JournalCommand: ParsableCommand {
     }
 
     private func resolveNetwork(_ env: [String: String]) throws -> Network {
-        let name = network ?? env["OGPU_NETWORK"].flatMap { $0.isEmpty ? nil : $0 } ?? "local"
+        let name = options.network ?? env["OGPU_NETWORK"].flatMap { $0.isEmpty ? nil : $0 } ?? "local"
         let parsed = try CLIConfiguration.parseNetwork(name)
-        let override = rpcURL ?? env["OGPU_RPC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let override = options.rpcURL ?? env["OGPU_RPC_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let override, !CLIConfiguration.isHTTPURL(override) {
             throw CommandFailure(message: "--rpc-url must be an http:// or https:// URL, not '\(override)'", exitCode: ExitStatus.usage)
         }
@@ -157,18 +152,18 @@ struct JournalCommand: ParsableCommand {
     private func line(_ e: SendJournal.Entry, style: Style) -> String {
         let time = Self.timeFormatter.string(from: Date(timeIntervalSince1970: e.signed.time))
         var parts = [time, "chain \(e.chainId.map(String.init) ?? "?")", "nonce \(e.signed.nonce.map(String.init) ?? "?")",
-                     e.label ?? "?", e.hash]
+                     Self.inert(e.label ?? "?"), Self.inert(e.hash)]
         let state: String
         switch e.latest {
         case .mined: state = style.green("mined") + (e.block.map { " in block \($0)" } ?? "")
         case .reverted: state = style.red("reverted") + (e.block.map { " in block \($0)" } ?? "")
-        case .rejected: state = "rejected" + (e.reason.map { " (\($0))" } ?? "")
+        case .rejected: state = "rejected" + (e.reason.map { " (\(Self.inert($0)))" } ?? "")
         case .signed: state = style.yellow("signed, not known to be sent")
         case .sent: state = style.yellow("sent, no receipt seen")
-        case .unconfirmed: state = style.yellow("unconfirmed") + (e.reason.map { " (\($0))" } ?? "")
+        case .unconfirmed: state = style.yellow("unconfirmed") + (e.reason.map { " (\(Self.inert($0)))" } ?? "")
         }
         parts.append(state)
-        if let task = e.task { parts.append("task " + task) }
+        if let task = e.task { parts.append("task " + Self.inert(task)) }
         return parts.joined(separator: "  ")
     }
 
@@ -187,15 +182,18 @@ struct JournalCommand: ParsableCommand {
             case .rebroadcast: what = style.yellow("rebroadcast") + ": sent again as the same signed bytes; check again later"
             case .superseded: what = "superseded: its nonce was used by another transaction; it can never be mined"
             case .refused(let message):
-                what = style.red("refused") + ": the node would not take it again (\(message)); nothing was sent"
+                what = style.red("refused") + ": the node would not take it again (\(Self.inert(message))); nothing was sent"
             case .unknown:
                 what = style.yellow("unknown") + ": no node has it and its nonce is still free; "
                     + "--rebroadcast sends the same signed bytes again"
             }
             let nonce = r.nonce.map { "nonce \($0)  " } ?? ""
-            Terminal.write("\(r.hash)  \(r.label ?? "?")  \(nonce)\(what)\n")
+            Terminal.write("\(r.hash)  \(Self.inert(r.label ?? "?"))  \(nonce)\(what)\n")
         }
     }
+
+    /// Journal fields come from a file and node messages from the node: shown escaped (TerminalText).
+    private static func inert(_ text: String) -> String { TerminalText.escape(text, lineBreaks: false) }
 
     private static let timeFormatter: DateFormatter = {
         let f = DateFormatter()

@@ -10,8 +10,8 @@ struct OGPUCommand: ParsableCommand {
             ogpu [options]                      start the REPL
             ogpu [options] FILE [ARGS...]       run a script (`args` holds ARGS)
             ogpu [options] -e CODE              run CODE
-            ogpu check FILE...                  parse and resolve only
-            ogpu journal [--check]              the send journal; settle interrupted sends
+            ogpu [options] check FILE...        parse and resolve only
+            ogpu [options] journal [--check]    the send journal; settle interrupted sends
             COMMAND | ogpu [options]            run the script read from stdin
             """,
         discussion: """
@@ -46,7 +46,8 @@ struct OGPUCommand: ParsableCommand {
     /// `check` and `journal` are dispatched by hand: ArgumentParser would take them for the FILE positional.
     /// Plain `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` skip ArgumentParser (see `PlainCommandLine`).
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if let moved = globalOptionsAfterSubcommand(arguments) { arguments = moved }
         if arguments.first == "help", arguments.dropFirst().first == "check" {
             CheckCommand.main(["--help"])
         }
@@ -70,6 +71,19 @@ struct OGPUCommand: ParsableCommand {
             Foundation.exit(status)
         }
         Self.main(arguments)
+    }
+
+    /// Every subcommand takes the global options too, before or after its name
+    /// (`ogpu --network testnet journal --check`): when all arguments before `check`/`journal`
+    /// parse as global options, they are moved after it, where the subcommand reads them.
+    static func globalOptionsAfterSubcommand(_ arguments: [String]) -> [String]? {
+        for (i, word) in arguments.enumerated() where i > 0 && (word == "check" || word == "journal") {
+            let before = Array(arguments[..<i])
+            if before.contains("--") || before.contains("-e") || before.contains("--eval") { return nil }
+            guard (try? GlobalOptions.parse(before)) != nil else { continue }
+            return [word] + before + arguments[(i + 1)...]
+        }
+        return nil
     }
 
     @OptionGroup var options: GlobalOptions
@@ -100,14 +114,14 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Parse and resolve scripts without running them.",
-        usage: "ogpu check [--no-color] FILE...",
+        usage: "ogpu check [--no-color] FILE...   (the other global options are accepted too)",
         discussion: """
             Reports every syntax error (and warns about names defined nowhere) in each FILE.
             Exit status: 0 when all files are clean, 65 if any has errors, 66 if one cannot be read.
             """)
 
-    @Flag(name: .customLong("no-color"), help: "Plain output without colors (also when NO_COLOR is set).")
-    var noColor = false
+    /// The global options every subcommand takes (check itself uses only --no-color).
+    @OptionGroup var options: GlobalOptions
 
     @Argument(help: ArgumentHelp("Scripts to check.", valueName: "file"))
     var files: [String]
@@ -117,7 +131,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let color = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty && Terminal.stderrIsTerminal
+        let color = !options.noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty && Terminal.stderrIsTerminal
         var status = ExitStatus.success
         for path in files {
             guard let source = SourceFile.read(path) else {

@@ -1,3 +1,5 @@
+import OGPUScript
+
 /// Runs a script file, `-e` code or stdin once and turns the outcome into an exit status (§7).
 struct ScriptRunner {
     let configuration: CLIConfiguration
@@ -7,7 +9,7 @@ struct ScriptRunner {
         guard let source = SourceFile.read(path) else {
             var message = "ogpu: cannot open '\(path)': no such readable file\n"
             // `ogpu chek x.ogpu` reads as a script named "chek": point at the subcommand.
-            if !path.contains("/"), !path.contains("."), MetaCommand.editDistance(path, "check") <= 2 {
+            if !path.contains("/"), !path.contains("."), editDistance(path, "check") <= 2 {
                 message += "ogpu: did you mean `ogpu check`?\n"
             }
             Terminal.writeError(message)

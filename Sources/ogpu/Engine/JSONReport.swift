@@ -1,23 +1,24 @@
+import OGPUPrimitives
 import OGPUScript
 
 /// `--json`: results and errors as one JSON object per line, for programs that read ogpu's
 /// output. A value is `{"value": …}` in the `json()` form (amounts as decimal-wei strings,
-/// addresses checksummed); an error is `{"error": {"kind", "message", "file", "line", "column"}}`
-/// on stderr, one line per syntax error.
+/// addresses checksummed); an error is `{"error": {"kind", "message", "file", "line", "column",
+/// "help"}}` on stderr (`help` when a fix is known), one line per syntax error.
 enum JSONReport {
     static func result(of outcome: ScriptOutcome, echo: Bool) -> RunResult {
         switch outcome {
         case .ok(let value):
             guard echo, let value else { return .success(echo: nil) }
             if case .null = value { return .success(echo: nil) }
-            return .success(echo: "{\"value\":\(encode(value))}")
+            // Values without a JSON form (functions) are sent as their printed text.
+            let shown = (try? JSONWriter.encode(value)) != nil ? value : .string(ValueFormat.quoted(value))
+            return .success(echo: encode(.map(OrderedMap([("value", shown)]))))
         case .syntaxErrors(let diagnostics):
-            let lines = diagnostics.map { d in
-                error(kind: d.kind, message: d.message, location: d.location, extra: d.hint.map { ["hint": $0] } ?? [:])
-            }
-            return .failure(message: lines.joined(), exitCode: ScriptError.syntaxExitCode)
+            let lines = diagnostics.map { d in error(kind: d.kind, message: d.message, location: d.location, help: d.hint) }
+            return .failure(message: lines.joined(), exitCode: ExitStatus.syntaxError)
         case .runtimeError(let e):
-            return .failure(message: error(kind: e.kind, message: e.message, location: e.location, extra: [:]),
+            return .failure(message: error(kind: e.kind, message: e.message, location: e.location, help: e.help),
                             exitCode: e.exitCode)
         }
     }
@@ -31,12 +32,12 @@ enum JSONReport {
         (try? JSONWriter.encode(.string(s))) ?? "\"\""
     }
 
-    private static func error(kind: String, message: String, location: SourceLocation?, extra: [String: String]) -> String {
-        var fields = ["\"kind\":\(string(kind))", "\"message\":\(string(message))"]
+    private static func error(kind: String, message: String, location: SourceLocation?, help: String?) -> String {
+        var fields: [(String, JSONValue)] = [("kind", .string(kind)), ("message", .string(message))]
         if let location {
-            fields += ["\"file\":\(string(location.file))", "\"line\":\(location.line)", "\"column\":\(location.column)"]
+            fields += [("file", .string(location.file)), ("line", .int(location.line)), ("column", .int(location.column))]
         }
-        for (key, value) in extra.sorted(by: { $0.key < $1.key }) { fields.append("\(string(key)):\(string(value))") }
-        return "{\"error\":{\(fields.joined(separator: ","))}}\n"
+        if let help { fields.append(("help", .string(help))) }
+        return OGPUPrimitives.JSONWriter.string(.object([("error", .object(fields))])) + "\n"
     }
 }

@@ -8,7 +8,9 @@ import OGPUScript
 final class TerminalHost: ScriptHost {
     private let json: Bool
     init(json: Bool) { self.json = json }
-    func write(_ text: String) { Terminal.write(text) }
+    /// `print` output: text from outside (a response's data, a source's name) is printed
+    /// with its control characters escaped (TerminalText).
+    func write(_ text: String) { Terminal.write(TerminalText.escape(text)) }
     func writeError(_ text: String) { Terminal.writeError(text) }
     var isTerminal: Bool { !json && Terminal.stdoutIsTerminal && Terminal.stderrIsTerminal }
 }
@@ -33,13 +35,17 @@ final class ScriptEngine {
 
     /// A whole script. With `--json` the value of its last expression statement is the result line.
     func runFile(source: String, path: String) -> RunResult {
-        result(of: session.runFile(source: source, path: path), source: source, echo: configuration.json)
+        ScriptSession.onBigStack {
+            result(of: session.runFile(source: source, path: path), source: source, echo: configuration.json)
+        }
     }
 
     /// A REPL input: keeps the session's names; echoes a trailing expression's value (not `nil`,
     /// so `print "x"` shows only its output).
+    /// Rendered on the big stack too: the value may be the only reference to a list nested a
+    /// million deep, and freeing it recurses (formatting does not).
     func evaluate(_ input: String) -> RunResult {
-        result(of: session.runREPLInput(input), source: input, echo: true)
+        ScriptSession.onBigStack { result(of: session.runREPLInput(input), source: input, echo: true) }
     }
 
     /// Called on the signal thread: raises the session's flag without touching the session object
@@ -53,6 +59,10 @@ final class ScriptEngine {
 
     /// `:vars`: each user-defined name with its value as the REPL shows it.
     func variables() -> [(name: String, value: String)] {
+        ScriptSession.onBigStack { variablesOnBigStack() }
+    }
+
+    private func variablesOnBigStack() -> [(name: String, value: String)] {
         globalNames.compactMap { name in
             guard case .ok(let value?) = session.runREPLInput(name) else { return nil }
             return (name, ValueFormat.pretty(value, color: configuration.color, width: Terminal.columns))
@@ -69,8 +79,7 @@ final class ScriptEngine {
             guard case .map(let map) = value, let next = map[key] else { return [] }
             value = next
         }
-        if case .map(let map) = value { return map.keys }
-        return Vocabulary.properties[value.typeName] ?? []
+        return value.propertyNames
     }
 
     func helpText(for name: String) -> String? {
@@ -79,7 +88,8 @@ final class ScriptEngine {
 
     static func check(source: String, path: String, color: Bool) -> CheckReport {
         let diagnostics = ScriptSession.check(source: source, path: path)
-        return CheckReport(rendered: diagnostics.map { $0.render(source: source, color: color) }.joined(),
+        let shown = TerminalText.escape(source)
+        return CheckReport(rendered: diagnostics.map { inert($0).render(source: shown, color: color) }.joined(),
                            errors: diagnostics.filter { $0.severity == .error }.count,
                            warnings: diagnostics.filter { $0.severity == .warning }.count)
     }
@@ -89,6 +99,16 @@ final class ScriptEngine {
     }
 
     private var builtinNames: Set<String> { Set(Builtins.all.map(\.name)) }
+
+    /// A diagnostic whose text cannot drive the terminal (its message quotes the source, which
+    /// may be a shared file); the source line it shows is escaped by the caller.
+    private static func inert(_ d: Diagnostic) -> Diagnostic {
+        var d = d
+        d.kind = TerminalText.escape(d.kind, lineBreaks: false)
+        d.message = TerminalText.escape(d.message)
+        d.hint = d.hint.map { TerminalText.escape($0) }
+        return d
+    }
 
     private static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.first, first == "_" || first.isLetter else { return false }
@@ -105,15 +125,19 @@ final class ScriptEngine {
             // Pretty form: one line when it fits the terminal, else nested lists and maps indented.
             return .success(echo: ValueFormat.pretty(value, color: color, width: Terminal.columns))
         case .syntaxErrors(let diagnostics):
-            return .failure(message: diagnostics.map { $0.render(source: source, color: color) }.joined(),
-                            exitCode: ScriptError.syntaxExitCode)
-        case .runtimeError(let error):
-            var message = error.render(source: source, color: color)
+            let shown = TerminalText.escape(source)
+            return .failure(message: diagnostics.map { Self.inert($0).render(source: shown, color: color) }.joined(),
+                            exitCode: ExitStatus.syntaxError)
+        case .runtimeError(var error):
             if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
-               !message.contains("scripts/devnet") {
-                message += "hint: is the local devnet running? Start it with scripts/devnet start\n"
+               error.help == nil, !error.message.contains("scripts/devnet") {
+                error.help = "is the local devnet running? Start it with `scripts/devnet start`"
             }
-            return .failure(message: message, exitCode: error.exitCode)
+            // A revert reason, an RPC error body or a gateway's answer can be in the message.
+            error.kind = TerminalText.escape(error.kind, lineBreaks: false)
+            error.message = TerminalText.escape(error.message)
+            error.help = error.help.map { TerminalText.escape($0) }
+            return .failure(message: error.render(source: TerminalText.escape(source), color: color), exitCode: error.exitCode)
         }
     }
 }

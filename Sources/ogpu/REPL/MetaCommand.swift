@@ -1,3 +1,5 @@
+import OGPUScript
+
 /// The REPL's own commands, written with a leading `:` so they never clash with ogpu code.
 struct MetaCommand {
     let name: String
@@ -29,19 +31,6 @@ struct MetaCommand {
         let scored = all.map { ($0, editDistance(word, $0.name)) }.min { $0.1 < $1.1 }
         guard let (command, distance) = scored, distance <= max(2, word.count / 2) else { return nil }
         return command
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 
     static func helpText(style: Style) -> String {

@@ -5,15 +5,16 @@ import XCTest
 final class IPFSClientTests: XCTestCase {
     func testUploadSendsSDKMultipartAndReturnsLink() throws {
         let seen = RequestLog()
+        let input = try TaskInput(functionName: "predict", data: .object([("x", 1)]))
+        let cid = try IPFSTestSupport.ipfsCID(input.configBytes).v0
         let server = try LoopbackHTTPServer { req in
             seen.add(req)
-            return .json(#"{"link":"https://gw.example/ipfs/QmX","cid":"QmX"}"#, status: 201)
+            return .json(#"{"link":"https://gw.example/ipfs/\#(cid)","cid":"\#(cid)"}"#, status: 201)
         }
         defer { server.stop() }
         let ipfs = IPFSClient(uploadURL: server.url + "/file/create")
-        let input = try TaskInput(functionName: "predict", data: .object([("x", 1)]))
         let link = try ipfs.upload(input.configBytes, filename: "taskConfig.json")
-        XCTAssertEqual(link, "https://gw.example/ipfs/QmX")
+        XCTAssertEqual(link, "https://gw.example/ipfs/\(cid)")
 
         let req = try XCTUnwrap(seen.all.first)
         XCTAssertEqual(req.method, "POST")
@@ -29,10 +30,10 @@ final class IPFSClientTests: XCTestCase {
         let seen = RequestLog()
         let server = try LoopbackHTTPServer { req in
             seen.add(req)
-            return seen.count == 1 ? .json("busy", status: 503) : .json(#"{"link":"L"}"#)
+            return seen.count == 1 ? .json("busy", status: 503) : .json(#"{"link":"ipfs://\#(IPFSTestSupport.rawCID([1]))"}"#)
         }
         defer { server.stop() }
-        XCTAssertEqual(try IPFSClient(uploadURL: server.url, backoff: 0.01).upload([1]), "L")
+        XCTAssertEqual(try IPFSClient(uploadURL: server.url, backoff: 0.01).upload([1]), "ipfs://" + IPFSTestSupport.rawCID([1]))
         XCTAssertEqual(seen.count, 2)
 
         let bad = RequestLog()

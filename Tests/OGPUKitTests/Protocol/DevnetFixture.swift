@@ -115,3 +115,8 @@ extension Devnet {
                                            label: "Nexus.submitResponse"))
     }
 }
+
+extension SendJournal {
+    /// The journal's task publishes, oldest first.
+    func publishEntries() throws -> [Entry] { try entries().filter { $0.label == "Controller.publishTask" } }
+}

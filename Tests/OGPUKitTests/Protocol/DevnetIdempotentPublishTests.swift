@@ -7,10 +7,6 @@ import XCTest
 /// On the devnet: a draft the journal shows published is never signed again — its task comes
 /// back, and an open publish of it is settled by hash (docs/publishing.md).
 final class DevnetIdempotentPublishTests: XCTestCase {
-    private func publishes(_ journal: SendJournal) throws -> [SendJournal.Entry] {
-        try journal.entries().filter { $0.label == "Controller.publishTask" }
-    }
-
     func testTheSameDraftTwiceIsOneTaskUnlessAgain() throws {
         let client = try Devnet.fundedClient(try Devnet.network())
         let source = try Devnet.privateSource(client)
@@ -21,7 +17,7 @@ final class DevnetIdempotentPublishTests: XCTestCase {
         XCTAssertTrue(second.isEarlierPublish)
         XCTAssertEqual(second.task, first.task)
         XCTAssertEqual(second.transactionHash, first.transactionHash)
-        XCTAssertEqual(try publishes(client.journal).count, 1, "nothing signed the second time")
+        XCTAssertEqual(try client.journal.publishEntries().count, 1, "nothing signed the second time")
         let third = try client.publish(draft, again: true)
         XCTAssertNotEqual(third.task, first.task)
         XCTAssertEqual(try client.source(source).taskCount, 2)
@@ -78,7 +74,7 @@ final class DevnetIdempotentPublishTests: XCTestCase {
         XCTAssertTrue(published.isEarlierPublish)
         XCTAssertEqual(published.transactionHash, hash)
         XCTAssertEqual(try client.source(source).taskCount, 1)
-        XCTAssertEqual(try publishes(client.journal).map(\.hash), [hash])
+        XCTAssertEqual(try client.journal.publishEntries().map(\.hash), [hash])
         try Devnet.assertJournalSettled(client.journal)
     }
 
@@ -102,7 +98,7 @@ final class DevnetIdempotentPublishTests: XCTestCase {
         let published = try client.publish(draft)
         XCTAssertFalse(published.isEarlierPublish)
         XCTAssertEqual(try client.source(source).taskCount, 1)
-        let states = try publishes(client.journal).map(\.latest)
+        let states = try client.journal.publishEntries().map(\.latest)
         XCTAssertEqual(states, [.rejected, .mined])
     }
 }

@@ -7,10 +7,6 @@ import XCTest
 /// On the devnet: a batch proves every item before anything is signed, and an interrupted publish
 /// is recovered from the send journal by hash — never re-signed, never duplicated.
 final class DevnetJournalTests: XCTestCase {
-    private func publishEntries(_ journal: SendJournal) throws -> [SendJournal.Entry] {
-        try journal.entries().filter { $0.label == "Controller.publishTask" }
-    }
-
     func testBatchPastTheVaultBalanceFailsTheRestBeforeAnythingIsSentForThem() throws {
         let network = try Devnet.network()
         let payment = BigUInt(10).power(16)
@@ -28,7 +24,7 @@ final class DevnetJournalTests: XCTestCase {
             }
         }
         XCTAssertEqual(try client.source(source).taskCount, 3, "the chain holds only the tasks that fit")
-        XCTAssertEqual(try publishEntries(client.journal).count, 3, "nothing was signed for the items past the balance")
+        XCTAssertEqual(try client.journal.publishEntries().count, 3, "nothing was signed for the items past the balance")
         try Devnet.assertJournalSettled(client.journal)
     }
 
@@ -46,7 +42,7 @@ final class DevnetJournalTests: XCTestCase {
         XCTAssertThrowsError(try results[2].get()) { XCTAssertEqual(($0 as? ContractError)?.openGPUKind, .sourceInactive) }
         XCTAssertEqual(try results.indices.filter { $0 != 2 }.map { try results[$0].get().task }.count, 3)
         XCTAssertEqual(try client.source(inactive).taskCount, 0)
-        XCTAssertEqual(try publishEntries(client.journal).count, 3, "the reverting item never reached the journal")
+        XCTAssertEqual(try client.journal.publishEntries().count, 3, "the reverting item never reached the journal")
     }
 
     /// Signs and journals a publish exactly as `submit` does, then "crashes" before broadcasting.
@@ -82,7 +78,7 @@ final class DevnetJournalTests: XCTestCase {
         let task = try XCTUnwrap(mined.task)
         XCTAssertEqual(try client.task(task).configURL, url)
         XCTAssertEqual(try client.source(source).taskCount, 1)
-        XCTAssertEqual(try publishEntries(client.journal).first?.task, task.checksummed, "the journal now names the task")
+        XCTAssertEqual(try client.journal.publishEntries().first?.task, task.checksummed, "the journal now names the task")
         try Devnet.assertJournalSettled(client.journal)
 
         // Checking again finds nothing to do and sends nothing.
@@ -97,7 +93,7 @@ final class DevnetJournalTests: XCTestCase {
         let draft = try Devnet.draft(client, source: source, prompt: "sent, then the session died")
         let url = try client.ipfs.upload(draft.configBytes, filename: "taskConfig.json")
         let pending = try client.sender().submit(try client.publishRequest(draft, configURL: url))
-        XCTAssertEqual(try publishEntries(client.journal).first?.latest, .sent)
+        XCTAssertEqual(try client.journal.publishEntries().first?.latest, .sent)
 
         let checks = try OpenGPUClient(network: network, journal: client.journal).checkJournal(rebroadcast: true)
         XCTAssertEqual(checks.count, 1)
@@ -144,6 +140,6 @@ final class DevnetJournalTests: XCTestCase {
         XCTAssertEqual(try client.source(source).taskCount, 1, "only the other session's task exists")
         XCTAssertEqual(try client.source(source).taskCount, try other.source(source).taskCount)
         XCTAssertEqual(try client.task(published.task).status, .new)
-        XCTAssertEqual(try publishEntries(client.journal).first?.latest, .rejected)
+        XCTAssertEqual(try client.journal.publishEntries().first?.latest, .rejected)
     }
 }

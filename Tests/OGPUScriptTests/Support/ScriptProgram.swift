@@ -9,6 +9,12 @@ import XCTest
 ///   `# args: a b c`   command-line arguments after the file (split on spaces)
 ///   `# flags: …`      command-line options before the file (split on spaces)
 /// Files whose name starts with `_` are helpers (imported by others) and are not run.
+///
+/// So that no program passes by accident, every diagnostic the run prints must be expected: each
+/// `error[kind]: message` / `warning[kind]: message` line, each `= help: …` line and each
+/// `--> file.ogpu:line:col` word for word (paths are shown without the program's folder, which
+/// differs between machines); a program with no `# stderr:` lines
+/// must leave stderr empty; and one that expects exit 65 or 70 must expect at least one error.
 struct ScriptProgram {
     let path: String
     var expected: [String] = []
@@ -16,6 +22,10 @@ struct ScriptProgram {
     var stderr: [String] = []
     var args: [String] = []
     var flags: [String] = []
+
+    /// `OGPU_SCRIPT_FILTER` (set by `scripts/test-lang PATTERN`): run only the programs whose
+    /// path contains it.
+    static var filter: String { ProcessInfo.processInfo.environment["OGPU_SCRIPT_FILTER"] ?? "" }
 
     /// What one run of the binary gave.
     struct Outcome { let out: String; let err: String; let code: Int32 }
@@ -41,9 +51,11 @@ struct ScriptProgram {
         }
     }
 
-    /// The programs (not helpers) among `urls`, sorted by path.
+    /// The programs (not helpers) among `urls`, sorted by path; with `OGPU_SCRIPT_FILTER` set
+    /// (`scripts/test-lang PATTERN`), only those whose path contains it.
     static func programs(_ urls: [URL]) throws -> [ScriptProgram] {
         try urls.filter { $0.pathExtension == "ogpu" && !$0.lastPathComponent.hasPrefix("_") }
+            .filter { filter.isEmpty || $0.path.contains(filter) }
             .sorted { $0.path < $1.path }
             .map(ScriptProgram.init(url:))
     }
@@ -54,8 +66,32 @@ struct ScriptProgram {
         var problems: [String] = []
         if r.out != want { problems.append("stdout:\n--- expected\n\(want)--- got\n\(r.out)---") }
         if r.code != exit { problems.append("exit code \(r.code), expected \(exit)") }
-        for s in stderr where !r.err.contains(s) { problems.append("stderr lacks `\(s)`") }
+        // Paths in messages are machine-specific; the program's own folder is left out of them.
+        let err = r.err.replacingOccurrences(of: URL(fileURLWithPath: path).deletingLastPathComponent().path + "/", with: "")
+        for s in stderr where !err.contains(s) { problems.append("stderr lacks `\(s)`") }
+        if stderr.isEmpty && !err.isEmpty { problems.append("stderr should be empty") }
+        if exit == 65 || exit == 70, !stderr.contains(where: { $0.hasPrefix("error[") }) {
+            problems.append("an exit-\(exit) program must expect its `error[kind]: message` line")
+        }
+        for line in unexpectedDiagnostics(in: err) { problems.append("stderr line not expected: `\(line)`") }
         return problems
+    }
+
+    /// The diagnostic lines (or, for `-->` lines, their `file:line:col`) of `err` that no `# stderr:`
+    /// line checks.
+    func unexpectedDiagnostics(in err: String) -> [String] {
+        var missing: [String] = []
+        for raw in err.split(separator: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            var needed: String? = nil
+            if line.hasPrefix("error[") || line.hasPrefix("warning[") || line.hasPrefix("= help:") {
+                needed = line
+            } else if line.hasPrefix("--> ") {
+                needed = String(line.dropFirst(4))
+            }
+            if let needed, !stderr.contains(where: { $0.contains(needed) }) { missing.append(needed) }
+        }
+        return missing
     }
 }
 

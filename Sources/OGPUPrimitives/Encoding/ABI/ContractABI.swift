@@ -20,10 +20,10 @@ public struct ContractABI: Hashable, Sendable {
     /// Parses JSON ABI. `internalType` is ignored; `fallback` and `receive` entries carry nothing to encode.
     public init(json: Data) throws {
         let root = try ContractABI.parseJSON(json)
-        let entries: [Any]
-        if let array = root as? [Any] {
+        let entries: [JSONValue]
+        if let array = root.arrayValue {
             entries = array
-        } else if let object = root as? [String: Any], let array = object["abi"] as? [Any] {
+        } else if let array = root["abi"]?.arrayValue {
             entries = array
         } else {
             throw ABIParseError(input: "JSON ABI", offset: nil, message: "expected an array of entries (or an object with an 'abi' array)")
@@ -33,25 +33,25 @@ public struct ContractABI: Hashable, Sendable {
     }
 
     /// Parses one JSON ABI entry (`{"type":"function","name":…}`) into this ABI.
-    mutating func add(entry raw: Any, label prefix: String) throws {
-        guard let entry = raw as? [String: Any] else {
+    mutating func add(entry: JSONValue, label prefix: String) throws {
+        guard entry.objectValue != nil else {
             throw ABIParseError(input: prefix, offset: nil, message: "entry is not an object")
         }
-        let kind = entry["type"] as? String ?? "function"
-        let name = entry["name"] as? String
+        let kind = entry["type"]?.stringValue ?? "function"
+        let name = entry["name"]?.stringValue
         let label = "\(prefix) (\(name ?? kind))"
         switch kind {
         case "function":
             guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "function without a name") }
-            var mutability = entry["stateMutability"] as? String
-            if mutability == nil, entry["constant"] as? Bool == true { mutability = "view" }
+            var mutability = entry["stateMutability"]?.stringValue
+            if mutability == nil, entry["constant"]?.boolValue == true { mutability = "view" }
             functions.append(ABIFunction(name: name, inputs: try Self.parameters(entry["inputs"], label: label),
                                          outputs: try Self.parameters(entry["outputs"], label: label),
                                          stateMutability: mutability))
         case "event":
             guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "event without a name") }
             events.append(ABIEvent(name: name, inputs: try Self.parameters(entry["inputs"], label: label),
-                                   anonymous: entry["anonymous"] as? Bool ?? false))
+                                   anonymous: entry["anonymous"]?.boolValue ?? false))
         case "error":
             guard let name, !name.isEmpty else { throw ABIParseError(input: label, offset: nil, message: "error without a name") }
             errors.append(ABIError(name: name, inputs: try Self.parameters(entry["inputs"], label: label)))
@@ -64,11 +64,11 @@ public struct ContractABI: Hashable, Sendable {
         }
     }
 
-    static func parseJSON(_ json: Data) throws -> Any {
+    static func parseJSON(_ json: Data) throws -> JSONValue {
         do {
-            return try JSONSerialization.jsonObject(with: json)
+            return try JSONParser.parse(json)
         } catch {
-            throw ABIParseError(input: "JSON ABI", offset: nil, message: "not valid JSON: \(error.localizedDescription)")
+            throw ABIParseError(input: "JSON ABI", offset: nil, message: "not valid JSON: \(error)")
         }
     }
 
@@ -138,22 +138,22 @@ public struct ContractABI: Hashable, Sendable {
                             + matches.map { $0[keyPath: signature] }.joined(separator: ", "))
     }
 
-    private static func parameters(_ raw: Any?, label: String) throws -> [ABIParameter] {
+    private static func parameters(_ raw: JSONValue?, label: String) throws -> [ABIParameter] {
         guard let raw else { return [] }
-        guard let list = raw as? [Any] else { throw ABIParseError(input: label, offset: nil, message: "parameters are not a list") }
+        guard let list = raw.arrayValue else { throw ABIParseError(input: label, offset: nil, message: "parameters are not a list") }
         return try list.enumerated().map { index, item in
-            guard let object = item as? [String: Any] else {
+            guard item.objectValue != nil else {
                 throw ABIParseError(input: label, offset: nil, message: "parameter \(index) is not an object")
             }
-            return try parameter(object, label: label)
+            return try parameter(item, label: label)
         }
     }
 
-    private static func parameter(_ object: [String: Any], label: String) throws -> ABIParameter {
-        guard let typeText = object["type"] as? String else {
+    private static func parameter(_ object: JSONValue, label: String) throws -> ABIParameter {
+        guard let typeText = object["type"]?.stringValue else {
             throw ABIParseError(input: label, offset: nil, message: "parameter without a 'type'")
         }
-        let name = object["name"] as? String ?? ""
+        let name = object["name"]?.stringValue ?? ""
         let type: ABIType
         if typeText.hasPrefix("tuple") {
             let components = try parameters(object["components"], label: label)
@@ -175,7 +175,7 @@ public struct ContractABI: Hashable, Sendable {
         } catch let error as ABIParseError {
             throw ABIParseError(input: label, offset: nil, message: "parameter '\(name)': \(error.message)")
         }
-        return ABIParameter(name: name, type: type, indexed: object["indexed"] as? Bool ?? false)
+        return ABIParameter(name: name, type: type, indexed: object["indexed"]?.boolValue ?? false)
     }
 
     /// Applies `[]`, `[k]`… (from `tuple[2][]`) to `base`, reusing the type parser on a stand-in element.

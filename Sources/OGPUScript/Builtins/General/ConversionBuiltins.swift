@@ -7,7 +7,8 @@ enum ConversionBuiltins {
 
     static let print = BuiltinFunction("print", doc: """
         print(values...) writes its arguments separated by spaces and ends the line. Strings are \
-        written as they are; inside lists and maps they are quoted. `print "hi", x` works too.
+        written as they are; inside lists and maps they are quoted. `print "hi", x` works too. \
+        The terminal never gets control characters: ESC, a lone \\r and the like show as \\u{1B}.
         """) { args, ctx in
         try args.noNamed()
         var line = ""

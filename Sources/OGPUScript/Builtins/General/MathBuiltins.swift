@@ -18,8 +18,8 @@ enum MathBuiltins {
 
     static let round = BuiltinFunction("round", doc: """
         round(x, digits = 0) rounds half to even, as Python does: `round(2.5)` is 2, `round(3.5)` \
-        is 4, `round(0.125, 2)` is 0.12. With digits 0 the result is an int, otherwise a dec; \
-        negative digits round to tens, hundreds, ….
+        is 4, `round(0.125, 2)` is 0.12. The result is an int only when digits is 0, \
+        otherwise a dec; negative digits round to tens, hundreds, … (`round(1234.5, -2)` is the dec 1200).
         """) { args, _ in
         try args.allowNamed(["digits"]); try args.expectCount(1, 2)
         let bound = try args.bind(["x", "digits"])
@@ -28,7 +28,6 @@ enum MathBuiltins {
         guard let d = x.decValue else { throw args.typeError("x", expected: "a number", got: x) }
         let r = d.rounded(digits: digits)
         if digits == 0 { return Value.integer(r.truncatedInteger) }
-        if digits < 0, x.bigIntValue != nil { return Value.integer(r.truncatedInteger) }
         return .dec(r)
     }
 }

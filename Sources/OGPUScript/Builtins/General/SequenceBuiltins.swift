@@ -68,12 +68,14 @@ enum SequenceBuiltins {
     }
 
     static let sum = BuiltinFunction("sum", doc: """
-        sum(list) or sum(a, b, …) adds numbers, amounts or durations: `sum([ogpu(1), gwei(5)])`. \
-        An empty list is a "value" error (there is no zero of unknown type).
+        sum(list, start: 0) or sum(a, b, …) adds numbers, amounts or durations: \
+        `sum([ogpu(1), gwei(5)])`. An empty list sums to `start`: 0, as in Python; pass \
+        `start: ogpu(0)` (or `0s`) when the list may be empty and the result must be an amount.
         """) { args, _ in
-        let items = try operands(args)
-        var acc = items[0]
-        for x in items.dropFirst() { acc = try Operators.add(acc, x) }
+        try args.allowNamed(["start"]); try args.expectCount(1)
+        let items = args.count == 1 ? try Sequences.elements(args.positional[0], args, "list") : args.positional
+        var acc = args.named("start") ?? items.first ?? .int(0)
+        for x in args.named("start") == nil ? items.dropFirst() : items[...] { acc = try Operators.add(acc, x) }
         if case .string = acc { throw ScriptError(.type, "sum() adds numbers, amounts or durations; use join() for strings") }
         if case .list = acc { throw ScriptError(.type, "sum() adds numbers, amounts or durations, not lists") }
         return acc

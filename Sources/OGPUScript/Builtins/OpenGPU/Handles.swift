@@ -41,6 +41,8 @@ final class TaskHandle: ScriptHandle {
 
     var typeName: String { "task" }
 
+    var propertyNames: [String] { ["address", "tx", "status", "source", "payment", "expiry", "attempts", "responses", "config", "explorer"] }
+
     func property(_ name: String) throws -> Value {
         switch name {
         case "address": return .address(address)
@@ -93,6 +95,8 @@ final class ResponseHandle: ScriptHandle {
 
     var typeName: String { "response" }
 
+    var propertyNames: [String] { ["address", "task", "provider", "status", "confirmed", "data", "url", "time"] }
+
     func property(_ name: String) throws -> Value {
         switch name {
         case "address": return .address(info.address)
@@ -122,6 +126,8 @@ final class SourceHandle: ScriptHandle {
     var displayName: String { info.metadata?.name ?? "" }
 
     var typeName: String { "source" }
+
+    var propertyNames: [String] { ["address", "owner", "name", "description", "logo", "metadata", "environments", "min_payment", "min_lockup", "max_expiry", "delivery", "status"] }
 
     func property(_ name: String) throws -> Value {
         switch name {

@@ -43,45 +43,45 @@ enum TaskBuiltins {
     static func draft(_ given: [String: Value], extras: [(String, Value)]) throws -> OrderedMap {
         // 1. source
         guard let sourceValue = given["source"], !sourceValue.isNilValue else {
-            throw ScriptError(.value, "source must be an address (the source's 0x… contract address)")
+            throw ScriptError(.value, "source must be an address (the source's 0x… contract address)", argument: ArgumentRef(label: "source", position: 0))
         }
         let source: Address
         switch sourceValue {
         case .address(let a): source = a
         case .string(let s): source = try AddressArgument.parse(s, what: "source")
-        default: throw ScriptError(.value, "source must be an address, got a \(sourceValue.typeName)")
+        default: throw ScriptError(.value, "source must be an address, got a \(sourceValue.typeName)", argument: ArgumentRef(label: "source", position: 0))
         }
         // 2. fn
         guard case .string(let fn)? = given["fn"], !fn.isEmpty else {
             let got = given["fn"].map { v -> String in if case .string = v { return "an empty string" } else { return "a \(v.typeName)" } } ?? "nothing"
-            throw ScriptError(.value, "fn must be a non-empty string (the function the provider runs), got \(got)")
+            throw ScriptError(.value, "fn must be a non-empty string (the function the provider runs), got \(got)", argument: ArgumentRef(label: "fn", position: 1))
         }
         // 3. data
         guard case .map(let data)? = given["data"], !data.isEmpty else {
             let got = given["data"].map { v -> String in if case .map = v { return "an empty map" } else { return "a \(v.typeName)" } } ?? "nothing"
-            throw ScriptError(.value, "data must be a non-empty map, got \(got)")
+            throw ScriptError(.value, "data must be a non-empty map, got \(got)", argument: ArgumentRef(label: "data", position: 2))
         }
         // 4. payment
         let payment = given["payment"] ?? .amount(BigUInt(10).power(16))
         guard case .amount(let wei) = payment else {
-            throw ScriptError(.value, "payment must be an amount like ogpu(0.01), got a \(payment.typeName)")
+            throw ScriptError(.value, "payment must be an amount like ogpu(0.01), got a \(payment.typeName)", argument: ArgumentRef(label: "payment"))
         }
-        if wei.isZero { throw ScriptError(.value, "payment must be greater than 0") }
+        if wei.isZero { throw ScriptError(.value, "payment must be greater than 0", argument: ArgumentRef(label: "payment")) }
         // 5. expiry
         let expiry = given["expiry"] ?? .duration(Dec(3600))
         switch expiry {
         case .duration(let d):
-            if d.isNegative || d.isZero { throw ScriptError(.value, "expiry must be in the future, got \(DurationFormat.format(d))") }
+            if d.isNegative || d.isZero { throw ScriptError(.value, "expiry must be in the future, got \(DurationFormat.format(d))", argument: ArgumentRef(label: "expiry")) }
         case .time(let t):
             if Dec.compare(t, SystemBuiltins.currentTime()) <= 0 {
-                throw ScriptError(.value, "expiry must be in the future, got \(TimeFormat.iso(t))")
+                throw ScriptError(.value, "expiry must be in the future, got \(TimeFormat.iso(t))", argument: ArgumentRef(label: "expiry"))
             }
         default:
-            throw ScriptError(.value, "expiry must be a duration (like 1h) or a time, got a \(expiry.typeName)")
+            throw ScriptError(.value, "expiry must be a duration (like 1h) or a time, got a \(expiry.typeName)", argument: ArgumentRef(label: "expiry"))
         }
         for (name, v) in extras {
-            if case .closure = v { throw ScriptError(.value, "task(): extra `\(name)` cannot be a function") }
-            if case .builtin = v { throw ScriptError(.value, "task(): extra `\(name)` cannot be a function") }
+            if case .closure = v { throw ScriptError(.value, "task(): extra `\(name)` cannot be a function", argument: ArgumentRef(label: name)) }
+            if case .builtin = v { throw ScriptError(.value, "task(): extra `\(name)` cannot be a function", argument: ArgumentRef(label: name)) }
         }
         var m = OrderedMap()
         m["source"] = .address(source)

@@ -1,4 +1,5 @@
 import OGPUKit
+import OGPUPrimitives
 
 /// A script value as the core's `JSONValue`: the one conversion from the language to the task
 /// config the core pins (no JSON text in between). It follows `json(x)` (JSONWriter.swift) value
@@ -17,7 +18,11 @@ enum TaskConfig {
     }
 
     static func json(_ v: Value, depth: Int = 0) throws -> JSONValue {
-        if depth > JSONWriter.maxDepth { throw ScriptError(.value, "task config nested too deeply") }
+        // The core's bound for JSON it reads back (a config is fetched and parsed again by
+        // providers and by `task.config`); it also keeps this recursion shallow.
+        if depth >= OGPUPrimitives.JSONParser.maxDepth {
+            throw ScriptError(.value, "task config nested deeper than \(OGPUPrimitives.JSONParser.maxDepth) levels")
+        }
         switch v {
         case .null: return .null
         case .bool(let b): return .bool(b)

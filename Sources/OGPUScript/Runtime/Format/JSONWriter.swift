@@ -1,4 +1,5 @@
 import BigInt
+import OGPUPrimitives
 
 // The language's own writer rather than OGPUKit's `JSONWriter`: see JSONParser.swift for why the
 // language keeps its own JSON codec.
@@ -8,12 +9,9 @@ import BigInt
 /// times ISO strings, a range its list of ints, an error `{kind, message, data}`, a handle its
 /// address. Functions have no JSON form (`"type"` error).
 public struct JSONWriter {
-    /// Deeper than this is refused rather than risking the stack.
-    public static let maxDepth = 10_000
-
     public static func encode(_ v: Value) throws -> String {
         var w = JSONWriter(python: false)
-        try w.write(v, depth: 0)
+        try w.write(v)
         return w.out
     }
 
@@ -21,7 +19,7 @@ public struct JSONWriter {
     /// separators, non-ASCII as `\uXXXX`): the task-config form the official SDK uploads.
     public static func encodePythonStyle(_ v: Value) throws -> String {
         var w = JSONWriter(python: true)
-        try w.write(v, depth: 0)
+        try w.write(v)
         return w.out
     }
 
@@ -31,12 +29,68 @@ public struct JSONWriter {
     var comma: String { python ? ", " : "," }
     var colon: String { python ? ": " : ":" }
 
-    mutating func write(_ v: Value, depth: Int) throws {
-        if depth > JSONWriter.maxDepth { throw ScriptError(.value, "json(): value nested too deeply") }
-        // A list holding itself twice at each of 60 levels is small in memory, not in JSON.
-        if out.utf8.count > Operators.maxStringBytes {
-            throw ScriptError(.value, "json(): text too long (over \(Operators.maxStringBytes) bytes)")
+    /// A list or map being written and the position of its next element, or the text that ends
+    /// an error object once its `data` is written.
+    private enum Open {
+        case list([Value], Int)
+        case map(OrderedMap, Int)
+        case close(String)
+    }
+
+    /// Containers are walked with an explicit stack rather than by recursion, so any depth
+    /// encodes on any thread (a list nested a million deep is two million bytes of JSON).
+    mutating func write(_ v: Value) throws {
+        var open: [Open] = []
+        var next: Value? = v
+        while true {
+            // A list holding itself twice at each of 60 levels is small in memory, not in JSON.
+            if out.utf8.count > Operators.maxStringBytes {
+                throw ScriptError(.value, "json(): text too long (over \(Operators.maxStringBytes) bytes)")
+            }
+            if let x = next {
+                next = nil
+                switch x {
+                case .list(let xs): out += "["; open.append(.list(xs, 0))
+                case .map(let m): out += "{"; open.append(.map(m, 0))
+                case .error(let e):
+                    out += "{"
+                    writeString("kind"); out += colon
+                    writeString(e.kind); out += comma
+                    writeString("message"); out += colon
+                    writeString(e.message); out += comma
+                    writeString("data"); out += colon
+                    open.append(.close("}"))
+                    next = e.data ?? .null
+                    continue
+                case .handle(let h):
+                    next = try h.property("address")
+                    continue
+                default:
+                    try writeScalar(x)
+                }
+            }
+            guard let top = open.popLast() else { return }
+            switch top {
+            case .list(let xs, let i):
+                if i == xs.count { out += "]"; continue }
+                if i > 0 { out += comma }
+                open.append(.list(xs, i + 1))
+                next = xs[i]
+            case .map(let m, let i):
+                if i == m.count { out += "}"; continue }
+                if i > 0 { out += comma }
+                writeString(m.keys[i])
+                out += colon
+                open.append(.map(m, i + 1))
+                next = m.values[i]
+            case .close(let text):
+                out += text
+            }
         }
+    }
+
+    /// Every value but a list, map, error or handle.
+    private mutating func writeScalar(_ v: Value) throws {
         switch v {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -48,78 +102,20 @@ public struct JSONWriter {
         case .duration(let d): out += d.description
         case .time(let t): writeString(TimeFormat.iso(t))
         case .amount(let w): writeString(String(w))
-        case .list(let xs):
-            out += "["
-            for (i, x) in xs.enumerated() {
-                if i > 0 { out += comma }
-                try write(x, depth: depth + 1)
-            }
-            out += "]"
-        case .map(let m):
-            out += "{"
-            var first = true
-            for (k, x) in m.pairs {
-                if !first { out += comma }
-                first = false
-                writeString(k)
-                out += colon
-                try write(x, depth: depth + 1)
-            }
-            out += "}"
         case .range(let l, let u, let inclusive):
             let n = rangeCount(l, u, inclusive)
             guard n <= min(10_000_000, Operators.maxListCount) else { throw ScriptError(.value, "json(): range too long") }
             out += "["
             out += (0..<n).map { String(l + $0) }.joined(separator: comma)
             out += "]"
-        case .error(let e):
-            out += "{"
-            writeString("kind"); out += colon
-            writeString(e.kind); out += comma
-            writeString("message"); out += colon
-            writeString(e.message); out += comma
-            writeString("data"); out += colon
-            try write(e.data ?? .null, depth: depth + 1)
-            out += "}"
-        case .handle(let h):
-            try write(try h.property("address"), depth: depth + 1)
         case .closure, .builtin:
             throw ScriptError(.type, "json() cannot encode a function")
+        case .list, .map, .error, .handle:
+            try write(v)
         }
     }
 
     mutating func writeString(_ s: String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                // Python's ensure_ascii escapes everything outside space…`~`, DEL (0x7F) included.
-                if u.value < 0x20 || (python && u.value >= 0x7F) {
-                    if u.value > 0xFFFF {
-                        let v = u.value - 0x10000
-                        out += JSONWriter.hex4(0xD800 + (v >> 10)) + JSONWriter.hex4(0xDC00 + (v & 0x3FF))
-                    } else {
-                        out += JSONWriter.hex4(u.value)
-                    }
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
-    }
-}
-
-extension JSONWriter {
-    static func hex4(_ v: UInt32) -> String {
-        let hex = String(v, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        JSONString.appendQuoted(s, asciiOnly: python, to: &out)
     }
 }

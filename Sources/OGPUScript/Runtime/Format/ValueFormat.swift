@@ -27,7 +27,50 @@ public enum ValueFormat {
     /// once `out` is longer than `limit` bytes: a list that holds itself twice at each of 60
     /// levels is tiny in memory but 2^60 elements long in print (callers that make a string of
     /// it, like `str` and interpolation, then raise "string too long").
-    static func write(_ v: Value, into out: inout String, limit: Int = Operators.maxStringBytes) {
+    ///
+    /// Containers are walked with an explicit stack, not by recursion, so a list nested a million
+    /// deep prints on any thread, the main thread's small stack included. `color` wraps
+    /// addresses, amounts and handles in ANSI colours (the REPL's form).
+    static func write(_ v: Value, into out: inout String, limit: Int = Operators.maxStringBytes, color: Bool = false) {
+        var open: [OpenContainer] = []
+        var next: Value? = v
+        while true {
+            if let x = next {
+                next = nil
+                switch x {
+                case .list(let xs): out += "["; open.append(.list(xs, 0))
+                case .map(let m): out += "{"; open.append(.map(m, 0))
+                default: writeScalar(x, into: &out, color: color)
+                }
+            }
+            guard let top = open.popLast() else { return }
+            switch top {
+            case .list(let xs, let i):
+                if i == xs.count { out += "]"; continue }
+                if out.utf8.count > limit { out += "…]"; continue }
+                if i > 0 { out += ", " }
+                open.append(.list(xs, i + 1))
+                next = xs[i]
+            case .map(let m, let i):
+                if i == m.count { out += "}"; continue }
+                if out.utf8.count > limit { out += "…}"; continue }
+                if i > 0 { out += ", " }
+                writeKey(m.keys[i], into: &out)
+                out += ": "
+                open.append(.map(m, i + 1))
+                next = m.values[i]
+            }
+        }
+    }
+
+    /// A list or map being written and the position of its next element.
+    private enum OpenContainer {
+        case list([Value], Int)
+        case map(OrderedMap, Int)
+    }
+
+    /// Every value but a list or map.
+    private static func writeScalar(_ v: Value, into out: inout String, color: Bool) {
         switch v {
         case .null: out += "nil"
         case .bool(let b): out += b ? "true" : "false"
@@ -35,47 +78,24 @@ public enum ValueFormat {
         case .bigInt(let b): out += b.description
         case .dec(let d): out += d.description
         case .string(let s): writeQuoted(s, into: &out)
-        case .address(let a): out += a.description
+        case .address(let a):
+            if color { out += Color.address.rawValue + a.description + Color.reset } else { out += a.description }
         case .duration(let d): out += DurationFormat.format(d)
         case .time(let t): out += TimeFormat.iso(t)
-        case .amount(let w): out += AmountFormat.format(w)
-        case .list, .map: writeContainer(v, into: &out, limit: limit, element: write)
+        case .amount(let w):
+            if color { out += Color.amount.rawValue + AmountFormat.format(w) + Color.reset } else { out += AmountFormat.format(w) }
+        case .list, .map: write(v, into: &out, color: color)
         case .range(let l, let u, let inclusive): out += "\(l)\(inclusive ? "..=" : "..")\(u)"
         case .closure(let c): out += c.name.isEmpty ? "<fn>" : "<fn \(c.name)>"
         case .builtin(let b): out += "<fn \(b.name)>"
-        case .error(let e): out += "error: " + e.message
-        case .handle(let h): out += h.printed
+        case .error(let e): out += "error: " + TerminalText.escape(e.message, lineBreaks: false)
+        case .handle(let h):
+            let text = TerminalText.escape(h.printed, lineBreaks: false)
+            if color { out += Color.handle.rawValue + text + Color.reset } else { out += text }
         }
     }
 
     /// Map keys print bare when they look like identifiers (keywords included), else quoted.
-    /// One line of `[a, b]` or `{k: v}`, each element written by `element` (plain or colored).
-    static func writeContainer(_ v: Value, into out: inout String, limit: Int,
-                               element: (Value, inout String, Int) -> Void) {
-        switch v {
-        case .list(let xs):
-            out += "["
-            for (i, x) in xs.enumerated() {
-                if out.utf8.count > limit { out += "…"; break }
-                if i > 0 { out += ", " }
-                element(x, &out, limit)
-            }
-            out += "]"
-        case .map(let m):
-            out += "{"
-            for (i, (k, x)) in m.pairs.enumerated() {
-                if out.utf8.count > limit { out += "…"; break }
-                if i > 0 { out += ", " }
-                writeKey(k, into: &out)
-                out += ": "
-                element(x, &out, limit)
-            }
-            out += "}"
-        default:
-            write(v, into: &out, limit: limit)
-        }
-    }
-
     static func writeKey(_ k: String, into out: inout String) {
         if isIdentifier(k) { out += k } else { writeQuoted(k, into: &out) }
     }
@@ -97,7 +117,8 @@ public enum ValueFormat {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if u.value < 0x20 || (u.value >= 0x7F && u.value <= 0x9F) {
+                // Controls and bidi reordering never reach the terminal raw (TerminalText).
+                if u.value < 0x20 || TerminalText.isControlOrReordering(u.value) {
                     out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
                 } else {
                     out.unicodeScalars.append(u)
@@ -125,8 +146,10 @@ public enum ValueFormat {
     static func writePretty(_ v: Value, color: Bool, indent: Int, width: Int, into out: inout String) {
         // Nested past the width, the rest stays on one line: indenting every level of a list
         // nested 10,000 deep would take 100 million spaces.
-        if indent >= width {
-            if color { writeColored(v, into: &out, limit: Operators.maxStringBytes) } else { write(v, into: &out) }
+        // The recursion below is as deep as the indentation, so it is bounded by
+        // `maxPrettyIndent` whatever the terminal's width.
+        if indent >= min(width, maxPrettyIndent) {
+            write(v, into: &out, color: color)
             return
         }
         // Written only as far as needed to know whether it fits (4 bytes per character at most),
@@ -158,20 +181,10 @@ public enum ValueFormat {
             }
             out += String(repeating: " ", count: indent) + "}"
         default:
-            if color { writeColored(v, into: &out, limit: Operators.maxStringBytes) } else { out += flat }
+            if color { write(v, into: &out, color: true) } else { out += flat }
         }
     }
 
-    /// One-line form with colours on addresses, amounts and handles.
-    static func writeColored(_ v: Value, into out: inout String, limit: Int) {
-        switch v {
-        case .address, .amount, .handle:
-            let c: Color
-            if case .address = v { c = .address } else if case .amount = v { c = .amount } else { c = .handle }
-            out += c.rawValue + quoted(v) + Color.reset
-        case .list, .map: writeContainer(v, into: &out, limit: limit, element: writeColored)
-        default:
-            write(v, into: &out, limit: limit)
-        }
-    }
+    /// Past this indentation the REPL form stays on one line.
+    static let maxPrettyIndent = 200
 }

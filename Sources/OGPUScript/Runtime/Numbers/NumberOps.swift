@@ -33,7 +33,8 @@ public enum NumberOps {
 
     static func mismatch(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> ScriptError {
         if op == .pow { return ScriptError(.type, "cannot raise a \(a.typeName) to a \(b.typeName)") }
-        return ScriptError(.type, "cannot \(op.verb) \(a.typeName) and \(b.typeName)")
+        return ScriptError(.type, "cannot \(op.verb) \(a.typeName) and \(b.typeName)",
+                           help: ScriptError.amountHelp(a, b) ?? ScriptError.nilOperandHelp(a, b))
     }
 
     static func decArithmetic(_ op: ArithmeticOperator, _ x: Dec, _ y: Dec, bothInts: Bool) throws -> Value {
@@ -94,7 +95,7 @@ public enum NumberOps {
             return .dec(try Dec.quotient(Dec(BigInt(x)), Dec(BigInt(y))))
         default:
             if case .amount = a, b.isNumber {
-                throw ScriptError(.type, "cannot \(op.verb) amount and \(b.typeName)")
+                throw ScriptError(.type, "cannot \(op.verb) amount and \(b.typeName)", help: ScriptError.amountHelp(a, b))
             }
             throw mismatch(op, a, b)
         }
@@ -141,7 +142,7 @@ public enum NumberOps {
             return x < y ? -1 : (x == y ? 0 : 1)
         default:
             guard let x = a.decValue, let y = b.decValue else {
-                throw ScriptError(.type, "cannot compare \(a.typeName) with \(b.typeName)")
+                throw ScriptError(.type, "cannot compare \(a.typeName) with \(b.typeName)", help: ScriptError.amountHelp(a, b))
             }
             return Dec.compare(x, y)
         }

@@ -41,7 +41,8 @@ enum KitErrorMapping {
             switch e {
             case .unreachable(_, let reason, _) where reason.lowercased().contains("timed out"):
                 return GatewayError(.timeout, e.description)
-            case .unreachable, .gatewayStatus, .invalidUploadResponse, .notJSON, .unsupportedURL:
+            case .unreachable, .gatewayStatus, .invalidUploadResponse, .notJSON, .unsupportedURL, .refused, .contentMismatch,
+                 .unverifiable:
                 return GatewayError(.ipfs, e.description)
             }
         case .client(let e):

@@ -2,7 +2,7 @@ import Foundation
 import OGPUKit
 import OGPUPrimitives
 
-/// How a `KitGateway` reaches the network and signs (LANGUAGE.md §8), as the command line and
+/// How a `KitGateway` reaches the network and signs (docs/language.md §8), as the command line and
 /// environment decided. The key material stays inside `KeySource`, which never prints it.
 public struct KitGatewayConfiguration {
     /// Where the signing key comes from. Its descriptions never contain the key or password; the
