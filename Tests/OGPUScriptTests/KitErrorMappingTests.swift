@@ -44,6 +44,21 @@ final class KitErrorMappingTests: XCTestCase {
         let slow = RPCError.transport(TransportError(kind: .timedOut, url: "https://node.example", detail: "30 s",
                                                      requestSent: true), method: "eth_call")
         XCTAssertEqual(map(slow).kind, .timeout)
+        // A wait that ran out of time is "timeout", not "rpc".
+        let task = try! Address(hex: "0x0Fc3d195F6BFA976bE14381D19Bc57c5D89665b5")
+        XCTAssertEqual(map(TaskWaitError.timedOut(task: task, lastStatus: .new, seconds: 1)).kind, .timeout)
+    }
+
+    /// Core errors that used to fall through to "rpc" have their own kinds (CoreFailure is
+    /// switched over exhaustively): a bare transport timeout is "timeout", a value that does not
+    /// fit its ABI type is "value".
+    func testEveryCoreFamilyHasItsKind() {
+        let slow = TransportError(kind: .timedOut, url: "https://node.example", detail: "30 s", requestSent: true)
+        XCTAssertEqual(map(slow).kind, .timeout)
+        XCTAssertEqual(map(ABIEncodingError.outOfRange(path: "arg 0", type: "uint8", value: "300")).kind, .value)
+        XCTAssertEqual(map(TaskDraftError.zeroPayment).kind, .value)
+        struct NotTheCores: Error {}
+        XCTAssertEqual(map(NotTheCores()).kind, .rpc, "an error that is not the core's stays rpc")
     }
 
     /// Whatever may have reached a node is "pending" with the hash in `.data.tx` — never "rpc"

@@ -1,4 +1,6 @@
 import BigInt
+import OGPUKit
+import OGPUPrimitives
 import XCTest
 @testable import OGPUScript
 
@@ -9,7 +11,9 @@ final class OpenGPUBuiltinTests: XCTestCase {
     static let taskA = "0x0Fc3d195F6BFA976bE14381D19Bc57c5D89665b5"
     static let provider = "0x1BcCb00524CaCc5f55DD2B8296cA36E6cDd19696"
 
-    /// Tasks get a response after `respondAfterPolls` polls of `responses`.
+    static func address(_ hex: String) -> Address { try! Address(hex: hex) }
+
+    /// A task is answered (RESPONDED, one response) after `respondAfterPolls` reads of it.
     final class FakeGateway: OpenGPUGateway {
         var published: [TaskRequest] = []
         var polls = 0
@@ -19,13 +23,16 @@ final class OpenGPUBuiltinTests: XCTestCase {
         /// Every publish ends with its outcome unknown (as after a receipt timeout).
         var publishOutcomeUnknown = false
         var status: TaskStatus = .new
+        let task = OpenGPUBuiltinTests.address(OpenGPUBuiltinTests.taskA)
+        let source = OpenGPUBuiltinTests.address(OpenGPUBuiltinTests.source)
+        let provider = OpenGPUBuiltinTests.address(OpenGPUBuiltinTests.provider)
 
         func selectNetwork(_ nameOrURL: String) throws -> NetworkInfo { NetworkInfo(name: nameOrURL, chainID: 1337, rpc: "http://127.0.0.1:8545", explorer: nil) }
         func currentNetwork() throws -> NetworkInfo { try selectNetwork("local") }
-        func signerAddress() throws -> String { OpenGPUBuiltinTests.provider }
-        func balance(of address: String) throws -> BigUInt { BigUInt(10).power(18) * 3 }
+        func signerAddress() throws -> Address { provider }
+        func balance(of address: Address) throws -> BigUInt { BigUInt(10).power(18) * 3 }
         func publishTask(_ request: TaskRequest) throws -> PublishedTask {
-            if let bad = failPublishOf, request.configJSON.contains(bad) {
+            if let bad = failPublishOf, request.input.functionName == bad {
                 throw GatewayError(.revert, "InsufficientBalance", details: [("needed", "10000000000000000")])
             }
             published.append(request)
@@ -33,40 +40,56 @@ final class OpenGPUBuiltinTests: XCTestCase {
                 throw GatewayError(.pending, "outcome unknown: Controller.publishTask: transaction 0xfeed was broadcast but not mined",
                                    details: [("tx", "0xfeed"), ("operation", "Controller.publishTask")])
             }
-            return PublishedTask(address: OpenGPUBuiltinTests.taskA, transactionHash: "0x" + String(repeating: "ab", count: 32))
+            return PublishedTask(task: task, transactionHash: "0x" + String(repeating: "ab", count: 32), blockNumber: 7, configURL: "")
         }
         func publishTasks(_ requests: [TaskRequest]) -> [Result<PublishedTask, Error>] {
             requests.map { r in Result { try publishTask(r) } }
         }
+        /// Signed for real with the devnet's well-known first account key.
         func signPublishTask(_ request: TaskRequest) throws -> SignedTransaction {
-            SignedTransaction(to: OpenGPUBuiltinTests.source, data: "0x90d93b1d", raw: "0x02", hash: "0x11", nonce: 7, gas: 300_000,
-                              chainID: 1337, maxFee: BigUInt(2_000_000_000), maxPriorityFee: BigUInt(1_000_000_000))
+            let key = try PrivateKey(hex: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
+            return try Transaction.dynamicFee(chainId: 1337, nonce: 7, maxPriorityFeePerGas: 1_000_000_000, maxFeePerGas: 2_000_000_000,
+                                              gasLimit: 300_000, to: source, data: [0x90, 0xd9, 0x3b, 0x1d]).sign(with: key)
         }
-        func task(at address: String) throws -> TaskInfo {
-            TaskInfo(address: address, status: status, source: OpenGPUBuiltinTests.source, payment: BigUInt(10).power(16),
-                     expiry: 1_900_000_000, attempts: polls, responses: [], configURL: "", explorer: nil, transactionHash: nil)
-        }
-        func responses(of task: String) throws -> [ResponseInfo] {
+        /// Each read is a poll: the task is RESPONDED once `respondAfterPolls` have passed.
+        func task(at address: Address) throws -> TaskInfo {
             polls += 1
-            guard polls > respondAfterPolls else { return [] }
-            return [ResponseInfo(address: "0x0c548daC1b4C6BfB86F979a1445C5d6D631120aB", task: task, provider: OpenGPUBuiltinTests.provider,
-                                 confirmed: confirmed, url: "https://ipfs.example/r", body: #"{"text": "haiku"}"#, time: 1_735_689_600)]
+            if status == .new, polls > respondAfterPolls { status = .responded }
+            return TaskInfo(address: address, status: status, source: source, configURL: "", expiryTime: 1_900_000_000,
+                            payment: BigUInt(10).power(16), deliveryMethod: .manualConfirmation, attemptCount: polls,
+                            winningProvider: nil, owner: nil)
         }
-        func confirm(response: String) throws -> String { confirmed = true; return "0xconf" }
-        func cancel(task: String) throws -> String { status = .canceled; return "0xcancel" }
-        func events(of task: String, after cursor: Int?) throws -> (events: [TaskEvent], cursor: Int) {
+        func publishTransaction(of task: Address) -> String? { nil }
+        func explorerURL(of task: Address) -> String? { nil }
+        func responses(of task: Address) throws -> [ResponseInfo] {
+            guard status == .responded || status == .finalized else { return [] }
+            return [ResponseInfo(address: OpenGPUBuiltinTests.address("0x0c548daC1b4C6BfB86F979a1445C5d6D631120aB"), task: task,
+                                 provider: provider, data: "https://ipfs.example/r", payment: 1,
+                                 status: confirmed ? .confirmed : .submitted, timestamp: 1_735_689_600, confirmed: confirmed)]
+        }
+        func payload(of response: ResponseInfo) throws -> String { #"{"text": "haiku"}"# }
+        func confirm(response: Address) throws -> String { confirmed = true; status = .finalized; return "0xconf" }
+        func cancel(task: Address) throws -> String { status = .canceled; return "0xcancel" }
+        func events(of task: Address, after cursor: UInt64?) throws -> (events: [TaskEvent], cursor: UInt64) {
             let c = cursor ?? 0
             if c >= 3 { status = .finalized; return ([], c) }
-            return ([TaskEvent(kind: ["attempted", "response", "status"][c], block: 10 + c, transactionHash: "0x\(c)", detail: "d\(c)")], c + 1)
+            let kinds: [TaskEvent.Kind] = [.attempted(provider: provider, suggestedPayment: 1), .responseSubmitted(response: task),
+                                           .statusChanged(.responded)]
+            return ([TaskEvent(task: task, kind: kinds[Int(c)], blockNumber: 10 + c, transactionHash: "0x\(c)", logIndex: 0)], c + 1)
         }
-        func source(at address: String) throws -> SourceInfo {
-            SourceInfo(address: address, owner: OpenGPUBuiltinTests.provider, name: "llm", description: "d", logo: "", metadataURL: "",
-                       environments: 3, minPayment: 1, minLockup: 0, maxExpirySeconds: 86400, delivery: "manual", active: true)
+        func source(at address: Address) throws -> SourceInfo {
+            SourceInfo(address: address, status: .active,
+                       params: SourceParams(client: provider, imageMetadataUrl: "", imageEnvironments: 3, minPayment: 1,
+                                            minAvailableLockup: 0, maxExpiryDuration: 86400, deliveryMethod: .manualConfirmation,
+                                            lastUpdateTime: 0),
+                       taskCount: 0, metadata: SourceMetadata(name: "llm", description: "d"))
         }
-        func sources() throws -> [SourceInfo] { [try source(at: OpenGPUBuiltinTests.source)] }
-        func publishSource(_ request: SourceRequest) throws -> String { OpenGPUBuiltinTests.source }
-        func vault(of address: String) throws -> VaultInfo { VaultInfo(balance: BigUInt(10).power(17), lockup: 0, unbonding: 0, eligible: false) }
-        func vaultAction(_ action: VaultAction, amount: BigUInt?) throws -> String { "0x\(action.rawValue)" }
+        func sources() throws -> [SourceInfo] { [try source(at: source)] }
+        func publishSource(_ draft: SourceDraft) throws -> Address { source }
+        func vault(of address: Address) throws -> VaultAccount {
+            VaultAccount(account: address, balance: BigUInt(10).power(17), lockup: 0, unbonding: 0, eligible: false)
+        }
+        func vaultAction(_ action: VaultAction, amount: BigUInt) throws -> String { "0x\(action.rawValue)" }
         func ipfsPut(_ text: String, contentType: String) throws -> String { "https://ipfs.example/\(text.count)" }
         func ipfsGet(_ url: String) throws -> String { url.hasSuffix("json") ? #"{"a": [1, 2.5]}"# : "plain text" }
     }
@@ -98,10 +121,10 @@ final class OpenGPUBuiltinTests: XCTestCase {
         XCTAssertEqual(out, "task \(Self.taskA)\n")
         XCTAssertEqual(g.published.count, 1)
         let r = try XCTUnwrap(g.published.first)
-        XCTAssertEqual(r.configJSON, #"{"function_name": "text2text", "data": {"prompt": "hi"}, "priority": "high"}"#)
+        XCTAssertEqual(r.input.configText, #"{"function_name": "text2text", "data": {"prompt": "hi"}, "priority": "high"}"#)
         XCTAssertEqual(r.payment, BigUInt(2) * BigUInt(10).power(16))
         XCTAssertEqual(r.expiry, .after(seconds: 1800))
-        XCTAssertEqual(r.source, Self.source)
+        XCTAssertEqual(r.source.checksummed, Self.source)
     }
 
     func testPublishListPutsFailuresInPlace() {
@@ -169,6 +192,28 @@ final class OpenGPUBuiltinTests: XCTestCase {
             wait(t, poll: 1ms)
             """, gateway: g)
         XCTAssertEqual(e?.kind, "value")
+    }
+
+    /// A config too deep to be read back is refused before anything is sent, not a crash.
+    func testADeepConfigIsAValueError() {
+        let g = FakeGateway()
+        let (_, e) = run("""
+            var deep = [1]
+            for i in range(2000) { deep = [deep] }
+            publish task(\(Self.source), "f", {a: deep})
+            """, gateway: g)
+        XCTAssertEqual(e?.kind, "value")
+        XCTAssertTrue(e?.message.contains("nested deeper") ?? false, "\(String(describing: e))")
+        XCTAssertTrue(g.published.isEmpty)
+    }
+
+    /// A zero pause would ask the node without rest.
+    func testPollMustBePositive() {
+        for call in ["wait(task_at(\(Self.taskA)), poll: 0s)", "watch(task_at(\(Self.taskA)), poll: -1s) { ev => 1 }"] {
+            let (_, e) = run(call, gateway: FakeGateway())
+            XCTAssertEqual(e?.kind, "value", call)
+            XCTAssertTrue(e?.message.contains("poll must be a positive duration") ?? false, "\(String(describing: e))")
+        }
     }
 
     func testWatchDeliversEventsUntilFinal() {

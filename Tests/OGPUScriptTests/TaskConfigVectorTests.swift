@@ -25,7 +25,7 @@ final class TaskConfigVectorTests: XCTestCase {
             if case .map(let e)? = v["extra"] { extras = Array(e.pairs) }
             if data.isEmpty { continue } // our drafts require non-empty data (§6); the SDK does not
             let draft = try TaskBuiltins.draft(given, extras: extras)
-            XCTAssertEqual(try TaskBuiltins.configJSON(draft), expected, "function_name \(fn)")
+            XCTAssertEqual(try TaskBuiltins.request(from: .map(draft)).input.configText, expected, "function_name \(fn)")
             checked += 1
         }
         XCTAssertGreaterThan(checked, 3)
@@ -41,7 +41,7 @@ final class TaskConfigVectorTests: XCTestCase {
         let r = try TaskBuiltins.request(from: .map(m))
         XCTAssertEqual(r.payment, BigUInt(10).power(16))
         XCTAssertEqual(r.expiry, .after(seconds: 3600))
-        XCTAssertEqual(r.configJSON, #"{"function_name": "predict", "data": {"text": "h\u00e9llo", "n": 1}, "priority": "high"}"#)
+        XCTAssertEqual(r.input.configText, #"{"function_name": "predict", "data": {"text": "h\u00e9llo", "n": 1}, "priority": "high"}"#)
     }
 
     func testValidationOrderNamesTheFirstBadField() {

@@ -53,3 +53,13 @@ extension OpenGPUClient {
         return task
     }
 }
+
+extension SendJournal {
+    /// The mined transaction that published `task`, from the journal (which records each mined
+    /// publish with its task), so a task found in a later run still knows its transaction.
+    public func publishTransaction(of task: Address) -> String? {
+        let wanted = task.checksummed.lowercased()
+        let records = (try? self.records().records) ?? []
+        return records.last { $0.state == .mined && $0.fields["task"]?.stringValue?.lowercased() == wanted }?.hash
+    }
+}

@@ -56,6 +56,16 @@ extension OpenGPUClient {
         return SourceInfo(address: address, status: status, params: try SourceParams(abi: p), taskCount: Int(truncatingIfNeeded: count))
     }
 
+    /// The source with its display metadata (`SourceInfo.metadata`): metadata lives off chain, so
+    /// a source whose metadata is gone or unreadable still reads, with `metadata` nil.
+    public func describeSource(_ address: Address) throws -> SourceInfo {
+        var s = try source(address)
+        if let json = try? ipfs.fetchJSON(s.params.imageMetadataUrl, cancellation: cancellation) {
+            s.metadata = SourceMetadata(json: json)
+        }
+        return s
+    }
+
     /// All sources registered in the Nexus (optionally only those a client owns).
     /// `getSources` bounds are not characterised (PROTOCOL.md §9.1), so it is asked for the inclusive
     /// range first, then the exclusive one if that reverts.
@@ -101,30 +111,20 @@ extension OpenGPUClient {
     /// `Vault.deposit(account){value: amount}`: credits the liquid balance tasks are paid from.
     @discardableResult
     public func deposit(_ amount: BigUInt, for account: Address? = nil) throws -> TransactionReceipt {
-        let target = try account ?? sender().address
-        return try transact(network.contracts.vault, OpenGPUContracts.Vault.deposit, [.address(target)], value: amount,
-                            label: "Vault.deposit", meta: [("account", .string(target.checksummed)), ("amount", .string(String(amount)))])
+        try sender().send(try vaultRequest(.deposit, amount: amount, for: account))
     }
 
     @discardableResult
-    public func lock(_ amount: BigUInt) throws -> TransactionReceipt {
-        try transact(network.contracts.vault, OpenGPUContracts.Vault.lock, [.uint(amount)], label: "Vault.lock")
-    }
+    public func lock(_ amount: BigUInt) throws -> TransactionReceipt { try sender().send(try vaultRequest(.lock, amount: amount)) }
 
     @discardableResult
-    public func unbond(_ amount: BigUInt) throws -> TransactionReceipt {
-        try transact(network.contracts.vault, OpenGPUContracts.Vault.unbond, [.uint(amount)], label: "Vault.unbond")
-    }
+    public func unbond(_ amount: BigUInt) throws -> TransactionReceipt { try sender().send(try vaultRequest(.unbond, amount: amount)) }
 
     @discardableResult
-    public func withdraw(_ amount: BigUInt) throws -> TransactionReceipt {
-        try transact(network.contracts.vault, OpenGPUContracts.Vault.withdraw, [.uint(amount)], label: "Vault.withdraw")
-    }
+    public func withdraw(_ amount: BigUInt) throws -> TransactionReceipt { try sender().send(try vaultRequest(.withdraw, amount: amount)) }
 
     @discardableResult
-    public func claim() throws -> TransactionReceipt {
-        try transact(network.contracts.vault, OpenGPUContracts.Vault.claim, [], label: "Vault.claim")
-    }
+    public func claim() throws -> TransactionReceipt { try sender().send(try vaultRequest(.claim, amount: 0)) }
 
     // MARK: - Agents
 

@@ -140,13 +140,16 @@ extension OpenGPUClient {
     /// Signs the publish transaction for `draft` with `configURL` without pinning or sending it
     /// (nothing is journaled: these bytes are never broadcast by this client). Uses the next
     /// nonce the node reports and a fresh gas estimate.
-    public func signPublish(_ draft: TaskDraft, configURL: String) throws -> SignedTransaction {
+    public func signPublish(_ draft: TaskDraft, configURL: String, nonceAtLeast: UInt64 = 0) throws -> SignedTransaction {
         try validate(draft)
-        let s = try sender()
-        let request = try publishRequest(draft, configURL: configURL)
-        let gas = s.fees.gasLimit(forEstimate: try s.estimateGas(request))
-        let nonce = try eth.transactionCount(of: s.address, at: .pending)
-        return try s.sign(s.build(request, nonce: nonce, gasLimit: gas, fee: try s.fees.quote()), for: request, dryRun: true)
+        return try signWithoutSending(try publishRequest(draft, configURL: configURL), nonceAtLeast: nonceAtLeast)
+    }
+
+    /// The present for a relative expiry: the later of the wall clock and the chain's clock (a
+    /// devnet's chain time can run ahead, with evm_increaseTime or bursts, and the contract
+    /// measures expiry against its own).
+    public func expiryClock() -> UInt64 {
+        max(Self.now(), (try? eth.block(.latest))??.timestamp ?? 0)
     }
 
     private func validate(_ d: TaskDraft) throws {
@@ -278,6 +281,13 @@ extension OpenGPUClient {
         return (try? JSONParser.parse(d)) ?? .string(response.data)
     }
 
+    /// The response payload as text: fetched when `data` is a link, else `data` itself (inline JSON).
+    public func responsePayload(_ response: ResponseInfo) throws -> String {
+        let d = response.data.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard d.hasPrefix("http://") || d.hasPrefix("https://") || d.hasPrefix("ipfs://") else { return response.data }
+        return String(decoding: try ipfs.fetch(d, cancellation: cancellation), as: UTF8.self)
+    }
+
     /// The task's config as pinned.
     public func taskInput(_ task: TaskInfo) throws -> TaskInput {
         try TaskInput(config: ipfs.fetchJSON(task.configURL, cancellation: cancellation))
@@ -288,15 +298,13 @@ extension OpenGPUClient {
     /// `Controller.confirmResponse` (MANUAL_CONFIRMATION tasks): pays the provider, finalizes the task.
     @discardableResult
     public func confirm(response: Address) throws -> TransactionReceipt {
-        try transact(controller, OpenGPUContracts.Controller.confirmResponse, [.address(response)],
-                     label: "Controller.confirmResponse", meta: [("response", .string(response.checksummed))])
+        try sender().send(try confirmRequest(response: response))
     }
 
     /// `Controller.cancelTask`: only while the task is NEW; the escrow returns to the client.
     @discardableResult
     public func cancel(task: Address) throws -> TransactionReceipt {
-        try transact(controller, OpenGPUContracts.Controller.cancelTask, [.address(task)],
-                     label: "Controller.cancelTask", meta: [("task", .string(task.checksummed))])
+        try sender().send(try cancelRequest(task: task))
     }
 
     // MARK: - Events

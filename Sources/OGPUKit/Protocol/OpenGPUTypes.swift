@@ -64,6 +64,14 @@ public struct PublishedTask: Sendable {
     public let configURL: String
     /// The task of an earlier journaled publish of the same draft: nothing new was signed.
     public var isEarlierPublish = false
+
+    public init(task: Address, transactionHash: String, blockNumber: UInt64, configURL: String, isEarlierPublish: Bool = false) {
+        self.task = task
+        self.transactionHash = transactionHash
+        self.blockNumber = blockNumber
+        self.configURL = configURL
+        self.isEarlierPublish = isEarlierPublish
+    }
 }
 
 public struct TaskInfo: Sendable {
@@ -77,6 +85,17 @@ public struct TaskInfo: Sendable {
     public let attemptCount: Int
     public let winningProvider: Address?
     public let owner: Address?
+
+    public init(address: Address, status: TaskStatus, source: Address, configURL: String, expiryTime: UInt64, payment: BigUInt,
+                deliveryMethod: DeliveryMethod?, attemptCount: Int, winningProvider: Address?, owner: Address?) {
+        self.address = address; self.status = status; self.source = source; self.configURL = configURL
+        self.expiryTime = expiryTime; self.payment = payment; self.deliveryMethod = deliveryMethod
+        self.attemptCount = attemptCount; self.winningProvider = winningProvider; self.owner = owner
+    }
+
+    /// The status as it stands at `now` (unix seconds): EXPIRED once past the expiry, though the
+    /// chain still says NEW or ATTEMPTED.
+    public func effectiveStatus(now: UInt64) -> TaskStatus { isExpired(now: now) ? .expired : status }
 
     /// EXPIRED is only written lazily on chain; past its expiry a NEW/ATTEMPTED task is effectively expired.
     public func isExpired(now: UInt64) -> Bool {
@@ -94,6 +113,15 @@ public struct ResponseInfo: Sendable {
     public let status: ResponseStatus
     public let timestamp: UInt64
     public let confirmed: Bool
+
+    public init(address: Address, task: Address, provider: Address, data: String, payment: BigUInt, status: ResponseStatus,
+                timestamp: UInt64, confirmed: Bool) {
+        self.address = address; self.task = task; self.provider = provider; self.data = data; self.payment = payment
+        self.status = status; self.timestamp = timestamp; self.confirmed = confirmed
+    }
+
+    /// Confirmed by the client (or by FIRST_RESPONSE delivery): either flag says so.
+    public var isConfirmed: Bool { confirmed || status == .confirmed }
 }
 
 public struct SourceParams: Sendable, Equatable {
@@ -185,6 +213,30 @@ public struct SourceInfo: Sendable {
     public let status: SourceStatus
     public let params: SourceParams
     public let taskCount: Int
+    /// The display metadata pinned at `params.imageMetadataUrl`, when it was fetched and readable
+    /// (`OpenGPUClient.describeSource`); nil from a bare on-chain read.
+    public var metadata: SourceMetadata?
+
+    public init(address: Address, status: SourceStatus, params: SourceParams, taskCount: Int, metadata: SourceMetadata? = nil) {
+        self.address = address; self.status = status; self.params = params; self.taskCount = taskCount; self.metadata = metadata
+    }
+}
+
+/// What a source shows people (`imageMetadata.json`, PROTOCOL.md §8.5); every field may be empty.
+public struct SourceMetadata: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var logoUrl: String
+
+    public init(name: String, description: String = "", logoUrl: String = "") {
+        self.name = name; self.description = description; self.logoUrl = logoUrl
+    }
+
+    /// Reads the fields it knows from a fetched `imageMetadata.json`; missing ones are empty.
+    public init(json: JSONValue) {
+        self.init(name: json["name"]?.stringValue ?? "", description: json["description"]?.stringValue ?? "",
+                  logoUrl: json["logoUrl"]?.stringValue ?? "")
+    }
 }
 
 /// A client's (or provider's) Vault position, wei.
@@ -197,6 +249,13 @@ public struct VaultAccount: Sendable {
     public let frozenPayment: BigUInt
     public let totalEarnings: BigUInt
     public let eligible: Bool
+
+    public init(account: Address, balance: BigUInt, lockup: BigUInt, unbonding: BigUInt, unbondingTimestamp: UInt64 = 0,
+                frozenPayment: BigUInt = 0, totalEarnings: BigUInt = 0, eligible: Bool) {
+        self.account = account; self.balance = balance; self.lockup = lockup; self.unbonding = unbonding
+        self.unbondingTimestamp = unbondingTimestamp; self.frozenPayment = frozenPayment; self.totalEarnings = totalEarnings
+        self.eligible = eligible
+    }
 }
 
 /// Something that happened to a task, from Nexus logs.
@@ -212,6 +271,11 @@ public struct TaskEvent: Sendable {
     public let blockNumber: UInt64
     public let transactionHash: String?
     public let logIndex: UInt64?
+
+    public init(task: Address, kind: Kind, blockNumber: UInt64, transactionHash: String?, logIndex: UInt64?) {
+        self.task = task; self.kind = kind; self.blockNumber = blockNumber; self.transactionHash = transactionHash
+        self.logIndex = logIndex
+    }
 }
 
 public enum OpenGPUReadError: Error, Sendable, CustomStringConvertible {

@@ -1,13 +1,12 @@
 import BigInt
+import Foundation
+import OGPUKit
+import OGPUPrimitives
 
-/// Converting gateway (Kit-level) data into script values.
+/// Converting the core's data into script values.
 enum GatewayValues {
-    static func address(_ s: String) -> Value {
-        (try? AddressArgument.parse(s, what: "address")).map { .address($0) } ?? .string(s)
-    }
-
-    static func abbreviated(_ address: String) -> String {
-        let a = (try? AddressArgument.parse(address, what: "address"))?.description ?? address
+    static func abbreviated(_ address: Address) -> String {
+        let a = address.description
         guard a.count > 10 else { return a }
         return String(a.prefix(5)) + "…" + String(a.suffix(4))
     }
@@ -18,15 +17,23 @@ enum GatewayValues {
     }
 
     static func map(_ pairs: [(String, Value)]) -> Value { .map(OrderedMap(pairs)) }
+
+    /// Unix seconds as a script time.
+    static func time(_ unix: UInt64) -> Value { .time(Dec(Int(clamping: unix))) }
+
+    /// A task's status now: EXPIRED once past its expiry, whatever the chain has written yet.
+    static func status(_ info: TaskInfo) -> TaskStatus {
+        info.effectiveStatus(now: UInt64(max(0, Date().timeIntervalSince1970)))
+    }
 }
 
 /// A published task (§6). Every property read asks the chain: no stale cache.
 final class TaskHandle: ScriptHandle {
-    let address: String
+    let address: Address
     var transactionHash: String?
     let gateway: OpenGPUGateway
 
-    init(address: String, transactionHash: String?, gateway: OpenGPUGateway) {
+    init(address: Address, transactionHash: String?, gateway: OpenGPUGateway) {
         self.address = address
         self.transactionHash = transactionHash
         self.gateway = gateway
@@ -38,32 +45,32 @@ final class TaskHandle: ScriptHandle {
 
     func property(_ name: String) throws -> Value {
         switch name {
-        case "address": return GatewayValues.address(address)
+        case "address": return .address(address)
         case "tx":
             if let t = transactionHash { return .string(t) }
-            return try Gateway.run { try gateway.task(at: address).transactionHash.map { .string($0) } ?? .null }
+            return gateway.publishTransaction(of: address).map { .string($0) } ?? .null
         case "status", "source", "payment", "expiry", "attempts", "explorer", "config":
             let info = try Gateway.run { try gateway.task(at: address) }
             switch name {
-            case "status": return .string(info.status.name)
-            case "source": return GatewayValues.address(info.source)
+            case "status": return .string(GatewayValues.status(info).scriptName)
+            case "source": return .address(info.source)
             case "payment": return .amount(info.payment)
-            case "expiry": return .time(Dec(info.expiry))
-            case "attempts": return .int(info.attempts)
-            case "explorer": return info.explorer.map { .string($0) } ?? .null
+            case "expiry": return GatewayValues.time(info.expiryTime)
+            case "attempts": return .int(info.attemptCount)
+            case "explorer": return gateway.explorerURL(of: address).map { .string($0) } ?? .null
             default:
                 guard !info.configURL.isEmpty else { return .null }
                 return try Gateway.run { GatewayValues.payload(try gateway.ipfsGet(info.configURL)) }
             }
         case "responses":
-            return .list(try Gateway.run { try gateway.responses(of: address) }.map { .handle(ResponseHandle($0, gateway: gateway)) })
+            return .list(try ResponseHandle.all(of: address, gateway))
         default:
             throw ScriptError(.name, "a task has no property `\(name)` (it has address, tx, status, source, payment, expiry, attempts, responses, config, explorer)")
         }
     }
 
     var printed: String {
-        let status = (try? gateway.task(at: address).status.name).map { " " + $0 } ?? ""
+        let status = (try? GatewayValues.status(gateway.task(at: address)).scriptName).map { " " + $0 } ?? ""
         return "<task \(GatewayValues.abbreviated(address))\(status)>"
     }
 }
@@ -71,11 +78,19 @@ final class TaskHandle: ScriptHandle {
 /// A provider's response to a task (§6).
 final class ResponseHandle: ScriptHandle {
     let info: ResponseInfo
+    /// The payload text, fetched when the handle is made.
+    let body: String
     let gateway: OpenGPUGateway
 
-    init(_ info: ResponseInfo, gateway: OpenGPUGateway) {
+    init(_ info: ResponseInfo, gateway: OpenGPUGateway) throws {
         self.info = info
+        self.body = try Gateway.run { try gateway.payload(of: info) }
         self.gateway = gateway
+    }
+
+    /// Handles for every response of `task`, payloads fetched.
+    static func all(of task: Address, _ gateway: OpenGPUGateway) throws -> [Value] {
+        try Gateway.run { try gateway.responses(of: task) }.map { .handle(try ResponseHandle($0, gateway: gateway)) }
     }
 
     var typeName: String { "response" }
@@ -84,21 +99,21 @@ final class ResponseHandle: ScriptHandle {
 
     func property(_ name: String) throws -> Value {
         switch name {
-        case "address": return GatewayValues.address(info.address)
+        case "address": return .address(info.address)
         case "task": return .handle(TaskHandle(address: info.task, transactionHash: nil, gateway: gateway))
-        case "provider": return GatewayValues.address(info.provider)
-        case "status": return .string(info.confirmed ? "confirmed" : "submitted")
-        case "confirmed": return .bool(info.confirmed)
-        case "data": return GatewayValues.payload(info.body)
-        case "url": return .string(info.url)
-        case "time": return .time(Dec(info.time))
+        case "provider": return .address(info.provider)
+        case "status": return .string(info.isConfirmed ? "confirmed" : "submitted")
+        case "confirmed": return .bool(info.isConfirmed)
+        case "data": return GatewayValues.payload(body)
+        case "url": return .string(info.data)
+        case "time": return GatewayValues.time(info.timestamp)
         default:
             throw ScriptError(.name, "a response has no property `\(name)` (it has address, task, provider, status, confirmed, data, url, time)")
         }
     }
 
     var printed: String {
-        "<response \(GatewayValues.abbreviated(info.address)) \(info.confirmed ? "confirmed" : "submitted")>"
+        "<response \(GatewayValues.abbreviated(info.address)) \(info.isConfirmed ? "confirmed" : "submitted")>"
     }
 }
 
@@ -108,35 +123,38 @@ final class SourceHandle: ScriptHandle {
 
     init(_ info: SourceInfo) { self.info = info }
 
+    var displayName: String { info.metadata?.name ?? "" }
+
     var typeName: String { "source" }
 
     var propertyNames: [String] { ["address", "owner", "name", "description", "logo", "metadata", "environments", "min_payment", "min_lockup", "max_expiry", "delivery", "status"] }
 
     func property(_ name: String) throws -> Value {
         switch name {
-        case "address": return GatewayValues.address(info.address)
-        case "owner": return GatewayValues.address(info.owner)
-        case "name": return .string(info.name)
-        case "description": return .string(info.description)
-        case "logo": return .string(info.logo)
-        case "metadata": return .string(info.metadataURL)
+        case "address": return .address(info.address)
+        case "owner": return .address(info.params.client)
+        case "name": return .string(displayName)
+        case "description": return .string(info.metadata?.description ?? "")
+        case "logo": return .string(info.metadata?.logoUrl ?? "")
+        case "metadata": return .string(info.params.imageMetadataUrl)
         case "environments":
+            let bits = info.params.imageEnvironments
             var envs: [Value] = []
-            if info.environments & 1 != 0 { envs.append(.string("cpu")) }
-            if info.environments & 2 != 0 { envs.append(.string("nvidia")) }
-            if info.environments & 4 != 0 { envs.append(.string("amd")) }
+            if bits & 1 != 0 { envs.append(.string("cpu")) }
+            if bits & 2 != 0 { envs.append(.string("nvidia")) }
+            if bits & 4 != 0 { envs.append(.string("amd")) }
             return .list(envs)
-        case "min_payment": return .amount(info.minPayment)
-        case "min_lockup": return .amount(info.minLockup)
-        case "max_expiry": return .duration(Dec(info.maxExpirySeconds))
-        case "delivery": return .string(info.delivery)
-        case "status": return .string(info.active ? "active" : "inactive")
+        case "min_payment": return .amount(info.params.minPayment)
+        case "min_lockup": return .amount(info.params.minAvailableLockup)
+        case "max_expiry": return .duration(Dec(Int(clamping: UInt64(truncatingIfNeeded: info.params.maxExpiryDuration))))
+        case "delivery": return .string(info.params.deliveryMethod == .firstResponse ? "first" : "manual")
+        case "status": return .string(info.status == .active ? "active" : "inactive")
         default:
             throw ScriptError(.name, "a source has no property `\(name)` (it has address, owner, name, description, logo, metadata, environments, min_payment, min_lockup, max_expiry, delivery, status)")
         }
     }
 
     var printed: String {
-        "<source \(GatewayValues.abbreviated(info.address)) \(info.name.isEmpty ? "?" : info.name)>"
+        "<source \(GatewayValues.abbreviated(info.address)) \(displayName.isEmpty ? "?" : displayName)>"
     }
 }

@@ -1,4 +1,6 @@
 import BigInt
+import OGPUKit
+import OGPUPrimitives
 
 /// The networked OpenGPU built-ins (§6). Each asks the session's `OpenGPUGateway`.
 enum NetworkBuiltins {
@@ -6,9 +8,9 @@ enum NetworkBuiltins {
                                          sourceAt, sources, publishSource, vault, ipfsPut, ipfsGet, watch]
         + VaultAction.allCases.map(vaultAction)
 
-    static func addressText(_ v: Value, _ parameter: String, _ callee: String) throws -> String {
-        if case .handle(let h) = v, case .address(let a) = try h.property("address") { return a.description }
-        return try AddressArgument.convert(v, parameter: parameter, callee: callee).description
+    static func addressArgument(_ v: Value, _ parameter: String, _ callee: String) throws -> Address {
+        if case .handle(let h) = v, case .address(let a) = try h.property("address") { return a }
+        return try AddressArgument.convert(v, parameter: parameter, callee: callee)
     }
 
     /// The named arguments every sending built-in takes: caps for its own transactions.
@@ -49,7 +51,7 @@ enum NetworkBuiltins {
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(0, 0)
         let g = try Gateway.from(ctx, "me")
-        return GatewayValues.address(try Gateway.run { try g.signerAddress() })
+        return .address(try Gateway.run { try g.signerAddress() })
     }
 
     static let balance = BuiltinFunction("balance", doc: """
@@ -57,7 +59,7 @@ enum NetworkBuiltins {
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(0, 1)
         let g = try Gateway.from(ctx, "balance")
-        let who = args.count == 1 ? try addressText(args.positional[0], "addr", "balance") : try Gateway.run { try g.signerAddress() }
+        let who = args.count == 1 ? try addressArgument(args.positional[0], "addr", "balance") : try Gateway.run { try g.signerAddress() }
         return .amount(try Gateway.run { try g.balance(of: who) })
     }
 
@@ -94,7 +96,7 @@ enum NetworkBuiltins {
             if dryRun { return .list(try requests.map { r in try signed(try Gateway.run { try g.signPublishTask(r) }) }) }
             return .list(g.publishTasks(requests).map { result in
                 switch result {
-                case .success(let t): return .handle(TaskHandle(address: t.address, transactionHash: t.transactionHash, gateway: g))
+                case .success(let t): return .handle(TaskHandle(address: t.task, transactionHash: t.transactionHash, gateway: g))
                 case .failure(let e):
                     do { _ = try Gateway.run { throw e } as Int } catch let se as ScriptError { return .error(se) } catch {}
                     return .error(ScriptError(.rpc, "\(e)"))
@@ -105,16 +107,18 @@ enum NetworkBuiltins {
             request.again = again
             if dryRun { return try signed(try Gateway.run { try g.signPublishTask(request) }) }
             let t = try Gateway.run { try g.publishTask(request) }
-            return .handle(TaskHandle(address: t.address, transactionHash: t.transactionHash, gateway: g))
+            return .handle(TaskHandle(address: t.task, transactionHash: t.transactionHash, gateway: g))
         }
     }
 
-    static func signed(_ tx: SignedTransaction) throws -> Value {
-        var pairs: [(String, Value)] = [("to", GatewayValues.address(tx.to)), ("data", .string(tx.data)),
-                                        ("raw", .string(tx.raw)), ("hash", .string(tx.hash)),
-                                        ("nonce", .int(tx.nonce)), ("gas", .int(tx.gas)), ("chain_id", .int(tx.chainID))]
-        if let f = tx.maxFee { pairs.append(("max_fee", .amount(f))) }
-        if let f = tx.maxPriorityFee { pairs.append(("max_priority_fee", .amount(f))) }
+    static func signed(_ signed: SignedTransaction) throws -> Value {
+        let tx = signed.transaction
+        var pairs: [(String, Value)] = [("to", tx.to.map { .address($0) } ?? .null), ("data", .string(Hex.encode(tx.data))),
+                                        ("raw", .string(Hex.encode(signed.rawBytes))), ("hash", .string(Hex.encode(signed.hash))),
+                                        ("nonce", .int(Int(clamping: tx.nonce))), ("gas", .int(Int(clamping: tx.gasLimit))),
+                                        ("chain_id", .int(Int(clamping: tx.chainId ?? 0)))]
+        if let f = tx.maxFeePerGas { pairs.append(("max_fee", .amount(f))) }
+        if let f = tx.maxPriorityFeePerGas { pairs.append(("max_priority_fee", .amount(f))) }
         if let p = tx.gasPrice { pairs.append(("gas_price", .amount(p))) }
         return GatewayValues.map(pairs)
     }
@@ -124,17 +128,17 @@ enum NetworkBuiltins {
         responses, …) are read fresh from the chain each time.
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(1, 1)
-        let a = try addressText(args.positional[0], "address", "task_at")
+        let a = try addressArgument(args.positional[0], "address", "task_at")
         let g = try Gateway.from(ctx, "task_at")
         _ = try Gateway.run { try g.task(at: a) } // fail now if it is not a task
         return .handle(TaskHandle(address: a, transactionHash: nil, gateway: g))
     }
 
-    static func taskAddress(_ v: Value, _ callee: String) throws -> String {
+    static func taskAddress(_ v: Value, _ callee: String) throws -> Address {
         if case .handle(let h) = v, h.typeName != "task" {
             throw ScriptError(.type, "\(callee)() expects a task, got a \(h.typeName)")
         }
-        return try addressText(v, "task", callee)
+        return try addressArgument(v, "task", callee)
     }
 
     static let responses = BuiltinFunction("responses", doc: """
@@ -144,66 +148,7 @@ enum NetworkBuiltins {
         try args.noNamed(); try args.expectCount(1, 1)
         let t = try taskAddress(args.positional[0], "responses")
         let g = try Gateway.from(ctx, "responses")
-        return .list(try Gateway.run { try g.responses(of: t) }.map { .handle(ResponseHandle($0, gateway: g)) })
-    }
-
-    static let wait = BuiltinFunction("wait", doc: """
-        wait(task, timeout: 1h, poll: 2s, until: "confirmed") waits for the task's confirmed \
-        response and returns it (with until: "response", the first response). Raises "timeout" \
-        when time runs out, and a "value" error if the task is canceled or expires first. In a \
-        terminal it shows a spinner; Ctrl-C interrupts.
-        """) { args, ctx in
-        try args.allowNamed(["timeout", "poll", "until"]); try args.expectCount(1, 1)
-        let t = try taskAddress(args.positional[0], "wait")
-        func duration(_ name: String, _ fallback: Int) throws -> Dec {
-            guard let v = args.named(name) else { return Dec(fallback) }
-            guard case .duration(let d) = v else { throw args.typeError(name, expected: "a duration", got: v) }
-            return d
-        }
-        let timeout = try duration("timeout", 3600), poll = try duration("poll", 2)
-        let until: String
-        if let u = args.named("until") {
-            guard case .string(let s) = u, s == "confirmed" || s == "response" else {
-                throw ScriptError(.value, "wait(): until must be \"confirmed\" or \"response\"")
-            }
-            until = s
-        } else { until = "confirmed" }
-        let g = try Gateway.from(ctx, "wait")
-        let start = SystemBuiltins.currentTime()
-        let spinner = Spinner(ctx)
-        defer { spinner.clear() }
-        var lastInfo: TaskInfo?
-        do {
-            while true {
-                try ctx.checkInterrupt()
-                let found = try Gateway.run { try g.responses(of: t) }
-                if let r = (until == "response" ? found.first : found.first(where: { $0.confirmed })) {
-                    return .handle(ResponseHandle(r, gateway: g))
-                }
-                let info = try Gateway.run { try g.task(at: t) }
-                lastInfo = info
-                if info.status == .canceled || info.status == .expired {
-                    throw ScriptError(.value, "task \(GatewayValues.abbreviated(t)) is \(info.status.name); no response will come")
-                }
-                let elapsed = SystemBuiltins.currentTime() - start
-                if Dec.compare(elapsed, timeout) >= 0 {
-                    throw ScriptError(.timeout, "no \(until == "response" ? "response" : "confirmed response") to task \(GatewayValues.abbreviated(t)) within \(DurationFormat.format(timeout)) (status: \(info.status.name)); \(resumeHint(t, lastInfo))")
-                }
-                spinner.show("waiting \(DurationFormat.format(elapsed.rounded(digits: 0))) · task \(info.status.name)")
-                try SystemBuiltins.pause(Swift.min(poll, timeout - elapsed), ctx)
-            }
-        } catch var e as ScriptError where e.kind == ErrorKind.interrupted.rawValue {
-            // The task lives on after the wait ends; say how to pick it up, so nobody re-publishes
-            // (and pays for) a second task.
-            e.message = "wait for task \(GatewayValues.abbreviated(t)) interrupted; \(resumeHint(t, lastInfo))"
-            throw e
-        }
-    }
-
-    /// How to go on waiting for a task that is still on chain, naming its publishing transaction.
-    static func resumeHint(_ task: String, _ info: TaskInfo?) -> String {
-        let tx = info?.transactionHash.map { " (published in transaction \($0))" } ?? ""
-        return "the task is still on chain\(tx): resume with `wait(task_at(\(task)))`; publishing again would create a second task"
+        return .list(try ResponseHandle.all(of: t, g))
     }
 
     static let confirm = BuiltinFunction("confirm", doc: """
@@ -214,7 +159,7 @@ enum NetworkBuiltins {
         if case .handle(let h) = args.positional[0], h.typeName != "response" {
             throw ScriptError(.type, "confirm() expects a response, got a \(h.typeName)")
         }
-        let r = try addressText(args.positional[0], "response", "confirm")
+        let r = try addressArgument(args.positional[0], "response", "confirm")
         let g = try Gateway.from(ctx, "confirm")
         return .string(try withCaps(args, g) { try g.confirm(response: r) })
     }
@@ -234,7 +179,7 @@ enum NetworkBuiltins {
         environments, min_payment, min_lockup, max_expiry, delivery and status.
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(1, 1)
-        let a = try addressText(args.positional[0], "address", "source_at")
+        let a = try addressArgument(args.positional[0], "address", "source_at")
         let g = try Gateway.from(ctx, "source_at")
         return .handle(SourceHandle(try Gateway.run { try g.source(at: a) }))
     }
@@ -282,9 +227,10 @@ enum NetworkBuiltins {
         guard delivery == "manual" || delivery == "first" else {
             throw ScriptError(.value, "publish_source(): delivery must be \"first\" or \"manual\"")
         }
-        let request = SourceRequest(name: name, description: try text("description"), logo: try text("logo"),
-                                    cpu: cpu, nvidia: nvidia, amd: amd, minPayment: try amount("min_payment"),
-                                    minLockup: try amount("min_lockup"), maxExpirySeconds: maxExpiry, delivery: delivery)
+        let request = SourceDraft(name: name, description: try text("description"), logoUrl: try text("logo"),
+                                  cpu: cpu, nvidia: nvidia, amd: amd, minPayment: try amount("min_payment"),
+                                  minAvailableLockup: try amount("min_lockup"), maxExpiryDuration: BigUInt(maxExpiry),
+                                  deliveryMethod: delivery == "first" ? .firstResponse : .manualConfirmation)
         let g = try Gateway.from(ctx, "publish_source")
         let address = try withCaps(args, g) { try g.publishSource(request) }
         return .handle(SourceHandle(try Gateway.run { try g.source(at: address) }))
@@ -296,7 +242,7 @@ enum NetworkBuiltins {
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(0, 1)
         let g = try Gateway.from(ctx, "vault")
-        let who = args.count == 1 ? try addressText(args.positional[0], "addr", "vault") : try Gateway.run { try g.signerAddress() }
+        let who = args.count == 1 ? try addressArgument(args.positional[0], "addr", "vault") : try Gateway.run { try g.signerAddress() }
         let v = try Gateway.run { try g.vault(of: who) }
         return GatewayValues.map([("balance", .amount(v.balance)), ("lockup", .amount(v.lockup)),
                                   ("unbonding", .amount(v.unbonding)), ("eligible", .bool(v.eligible))])
@@ -312,7 +258,7 @@ enum NetworkBuiltins {
         ]
         return BuiltinFunction(action.rawValue, doc: docs[action]!) { args, ctx in
             try args.allowNamed(capNames)
-            var amount: BigUInt? = nil
+            var amount: BigUInt = 0
             if action == .claim {
                 try args.expectCount(0, 0)
             } else {
@@ -346,58 +292,5 @@ enum NetworkBuiltins {
         let url = try args.string(0, "url")
         let g = try Gateway.from(ctx, "ipfs_get")
         return GatewayValues.payload(try Gateway.run { try g.ipfsGet(url) })
-    }
-
-    static let watch = BuiltinFunction("watch", doc: """
-        watch(task) { ev => … } calls the block with each protocol event of the task — a map \
-        {kind: "attempted"|"response"|"status", detail, block, tx} — until the task is final \
-        (finalized, canceled, expired) or the block returns false.
-        """) { args, ctx in
-        try args.allowNamed(["poll"]); try args.expectCount(2, 2)
-        let t = try taskAddress(args.positional[0], "watch")
-        let block = try args.function(1, "block")
-        var poll = Dec(2)
-        if let p = args.named("poll") {
-            guard case .duration(let d) = p else { throw args.typeError("poll", expected: "a duration", got: p) }
-            poll = d
-        }
-        let g = try Gateway.from(ctx, "watch")
-        var cursor: Int? = nil
-        while true {
-            try ctx.checkInterrupt()
-            // Status before events: events read after a final status include all that led to it
-            // (the other order misses them when the task finishes between the two reads).
-            let final = try Gateway.run({ try g.task(at: t) }).status.isFinal
-            let (events, next) = try Gateway.run { try g.events(of: t, after: cursor) }
-            cursor = next
-            for e in events {
-                let ev = GatewayValues.map([("kind", .string(e.kind)), ("detail", .string(e.detail)),
-                                            ("block", .int(e.block)), ("tx", .string(e.transactionHash))])
-                if case .bool(false) = try ctx.call(block, [ev]) { return .null }
-            }
-            if final { return .null }
-            try SystemBuiltins.pause(poll, ctx)
-        }
-    }
-}
-
-/// A one-line progress indicator on stderr, only when it is a terminal.
-final class Spinner {
-    let ctx: CallContext
-    var frame = 0
-    var shown = false
-    static let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
-
-    init(_ ctx: CallContext) { self.ctx = ctx }
-
-    func show(_ text: String) {
-        guard ctx.isTerminal else { return }
-        ctx.writeError("\r\u{1B}[2K" + Spinner.frames[frame % Spinner.frames.count] + " " + text)
-        frame += 1
-        shown = true
-    }
-
-    func clear() {
-        if shown { ctx.writeError("\r\u{1B}[2K") }
     }
 }

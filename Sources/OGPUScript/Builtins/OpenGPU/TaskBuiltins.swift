@@ -93,17 +93,6 @@ enum TaskBuiltins {
         return m
     }
 
-    /// The TaskInput JSON the SDK uploads: `{"function_name": fn, "data": data, extras…}`.
-    static func configJSON(_ draft: OrderedMap) throws -> String {
-        var config = OrderedMap()
-        config["function_name"] = draft["fn"]
-        config["data"] = draft["data"]
-        for (k, v) in draft.pairs where !["source", "fn", "data", "payment", "expiry"].contains(k) {
-            config[k] = v
-        }
-        return try JSONWriter.encodePythonStyle(.map(config))
-    }
-
     /// A validated draft (re-checked: it is a map a script may have edited) as a gateway request.
     static func request(from value: Value) throws -> TaskRequest {
         guard case .map(let m) = value else {
@@ -115,7 +104,8 @@ enum TaskBuiltins {
             if ["source", "fn", "data", "payment", "expiry"].contains(k) { given[k] = v } else { extras.append((k, v)) }
         }
         let d = try draft(given, extras: extras)
-        guard case .address(let source)? = d["source"], case .amount(let wei)? = d["payment"] else {
+        guard case .address(let source)? = d["source"], case .amount(let wei)? = d["payment"],
+              case .string(let fn)? = d["fn"], case .map(let data)? = d["data"] else {
             throw ScriptError(.value, "invalid task draft")
         }
         let expiry: TaskExpiry
@@ -124,7 +114,8 @@ enum TaskBuiltins {
         case .time(let t): expiry = .at(unix: try wholeSeconds(t))
         default: throw ScriptError(.value, "invalid expiry")
         }
-        return TaskRequest(source: source.description, configJSON: try configJSON(d), payment: wei, expiry: expiry)
+        return TaskRequest(source: source, input: try TaskConfig.input(function: fn, data: data, extras: extras),
+                           payment: wei, expiry: expiry)
     }
 
     static func wholeSeconds(_ d: Dec) throws -> Int {

@@ -24,16 +24,20 @@ enum KitErrorMapping {
         }
     }
 
-    /// Every OGPUKit error type is switched over exhaustively (no `default` inside a type), so a
-    /// new core error case does not compile until it is given a kind here.
+    /// The one place core errors get their kinds: every family the core throws (`CoreFailure`)
+    /// and every case within it is switched over exhaustively (no `default`), so a new core
+    /// error family or case does not compile until it is given a kind here.
     static func map(_ error: Error, localRPC: String?) -> Error {
         if error is GatewayError { return error }
         if let url = localRPC, isUnreachable(error) { return devnetDown(url) }
-        switch error {
-        case let e as ContractError: return revert(e)
-        case let e as RPCError: return rpc(e)
-        case let e as SendError: return send(e)
-        case let e as IPFSError:
+        guard let failure = CoreFailure(error) else { return GatewayError(.rpc, "\(error)") }
+        switch failure {
+        case .contract(let e): return revert(e)
+        case .rpc(let e): return rpc(e)
+        case .transport(let t): return GatewayError(t.kind == .timedOut ? .timeout : .rpc, t.description)
+        case .nodeAnswer(let e): return GatewayError(.rpc, e.description)
+        case .send(let e): return send(e)
+        case .ipfs(let e):
             switch e {
             case .unreachable(_, let reason, _) where reason.lowercased().contains("timed out"):
                 return GatewayError(.timeout, e.description)
@@ -41,32 +45,40 @@ enum KitErrorMapping {
                  .unverifiable:
                 return GatewayError(.ipfs, e.description)
             }
-        case let e as OpenGPUClientError:
+        case .client(let e):
             switch e {
             case .noSigner: return GatewayError(.key, e.description)
             case .chainMismatch: return GatewayError(.rpc, e.description)
             }
-        case let e as Keystore.Error: return GatewayError(.key, "keystore: \(e)")
-        case let e as PrivateKey.Error: return GatewayError(.key, "private key: \(e)")
-        case let e as TaskDraftError: return GatewayError(.value, e.description)
-        case let e as TaskInput.Invalid: return GatewayError(.value, e.description)
-        case let e as OpenGPUReadError:
+        case .read(let e):
             switch e {
             case .notFound: return GatewayError(.value, e.description)
             case .malformed, .eventMissing: return GatewayError(.rpc, e.description)
             }
-        case let e as NetworkDiscovery.Failure:
+        case .draft(let e): return GatewayError(.value, e.description)
+        case .taskInput(let e): return GatewayError(.value, e.description)
+        case .wait(let e):
+            switch e {
+            case .timedOut: return GatewayError(.timeout, e.description)
+            case .cancelled: return GatewayError(.rpc, e.description)
+            }
+        case .discovery(let e):
             switch e {
             case .unknownChain, .badManifest, .unreachable: return GatewayError(.rpc, e.description)
             }
-        case let e as JournalError:
+        case .journal(let e):
             switch e {
             case .io: return GatewayError(.io, e.description)
             }
-        case let e as AccountLock.Failure: return GatewayError(.io, e.description)
-        case let e as SpendingRefusal: return GatewayError(.value, e.description)
-        case let e as AddressError: return GatewayError(.value, "\(e)")
-        default: return GatewayError(.rpc, "\(error)")
+        case .accountLock(let e): return GatewayError(.io, e.description)
+        case .spending(let e): return GatewayError(.value, e.description)
+        case .keystore(let e): return GatewayError(.key, "keystore: \(e)")
+        case .privateKey(let e): return GatewayError(.key, "private key: \(e)")
+        case .signature(let e): return GatewayError(.key, "signing: \(e)")
+        case .transaction(let e): return GatewayError(.value, "transaction: \(e)")
+        case .address(let e): return GatewayError(.value, "\(e)")
+        case .abiEncoding(let e): return GatewayError(.value, e.description)
+        case .abiDecoding(let e): return GatewayError(.rpc, "the node answered data that does not decode: \(e)")
         }
     }
 

@@ -30,7 +30,7 @@ public final class KitGateway: OpenGPUGateway {
     /// Next nonce for dry-run signing, so several dry-run transactions in one session get consecutive nonces.
     private var nextDryRunNonce: UInt64?
     /// Publishing transactions seen in this session, so `task.tx` answers without a log search.
-    private var publishTransactions = [String: String]()
+    private var publishTransactions = [Address: String]()
     /// The session's interrupt flag, when installed with `ScriptSession.installKitGateway`.
     let interruptFlag: InterruptFlag?
     /// Cancelled while the interrupt flag is raised (see KitGateway+Interrupt).
@@ -188,15 +188,14 @@ public final class KitGateway: OpenGPUGateway {
         return try policy!.withCaps(caps, body)
     }
 
-    public func signerAddress() throws -> String {
+    public func signerAddress() throws -> Address {
         let net = try resolvedNetwork()
-        return try signingKey(net).address.checksummed
+        return try signingKey(net).address
     }
 
-    public func balance(of address: String) throws -> BigUInt {
-        let a = try kit { try Address(hex: address) }
+    public func balance(of address: Address) throws -> BigUInt {
         let c = try client()
-        return try kit { try c.eth.balance(of: a) }
+        return try kit { try c.eth.balance(of: address) }
     }
 
     // MARK: - Transactions
@@ -208,55 +207,50 @@ public final class KitGateway: OpenGPUGateway {
         if configuration.dryRun {
             let tx = try sign(request)
             configuration.output("dry run, not sent: \(request.label) \(Self.describe(tx))\n")
-            throw GatewayError(.value, "--dry-run: \(request.label) was signed and printed (tx \(tx.hash)), not sent")
+            throw GatewayError(.value, "--dry-run: \(request.label) was signed and printed (tx \(Hex.encode(tx.hash))), not sent")
         }
         let s = try kit { try c.sender() }
         announceSigner(s.address)
         return try kit { try s.send(request) }
     }
 
-    /// Estimates, prices, numbers and signs `request` as a send would; broadcasts nothing.
+    /// Signs `request` as a send would (the core's dry-run signing); broadcasts nothing.
     func sign(_ request: TransactionRequest) throws -> SignedTransaction {
         let c = try signingClient()
-        return try kit {
-            let s = try c.sender()
-            let gas = s.fees.gasLimit(forEstimate: try s.estimateGas(request))
-            let fee = try s.fees.quote()
-            let onChain = try c.eth.transactionCount(of: s.address, at: .pending)
-            let nonce = max(onChain, nextDryRunNonce ?? 0)
-            let tx = s.build(request, nonce: nonce, gasLimit: gas, fee: fee)
-            let signed = try s.sign(tx, for: request, dryRun: true)
-            nextDryRunNonce = nonce + 1  // only once signed: a refused one leaves its nonce to the next
-            var fees: (BigUInt?, BigUInt?, BigUInt?) = (nil, nil, nil)
-            switch fee {
-            case .eip1559(let maxFee, let priority): fees = (maxFee, priority, nil)
-            case .legacy(let price): fees = (nil, nil, price)
-            }
-            return SignedTransaction(to: request.to.checksummed, data: Hex.encode(request.data), raw: Hex.encode(signed.rawBytes),
-                                     hash: Hex.encode(signed.hash), nonce: Int(nonce), gas: Int(gas), chainID: Int(s.chainId),
-                                     maxFee: fees.0, maxPriorityFee: fees.1, gasPrice: fees.2)
-        }
+        let signed = try kit { try c.signWithoutSending(request, nonceAtLeast: nextDryRunNonce ?? 0) }
+        nextDryRunNonce = signed.transaction.nonce + 1  // only once signed: a refused one leaves its nonce to the next
+        return signed
     }
 
-    static func describe(_ tx: SignedTransaction) -> String {
-        var fields = ["\"to\":\"\(tx.to)\"", "\"hash\":\"\(tx.hash)\"", "\"nonce\":\(tx.nonce)", "\"gas\":\(tx.gas)",
-                      "\"chain_id\":\(tx.chainID)"]
-        if let f = tx.maxFee { fields.append("\"max_fee\":\"\(f)\"") }
-        if let f = tx.maxPriorityFee { fields.append("\"max_priority_fee\":\"\(f)\"") }
+    /// Signs a publish without pinning (see `placeholderURL`), numbered after earlier dry runs.
+    func signPublish(_ draft: TaskDraft) throws -> SignedTransaction {
+        let c = try signingClient()
+        let signed = try kit { try c.signPublish(draft, configURL: Self.placeholderURL(draft), nonceAtLeast: nextDryRunNonce ?? 0) }
+        nextDryRunNonce = signed.transaction.nonce + 1
+        return signed
+    }
+
+    /// The one-line JSON `--dry-run` prints for a signed transaction.
+    static func describe(_ signed: SignedTransaction) -> String {
+        let tx = signed.transaction
+        var fields = ["\"to\":\"\(tx.to?.checksummed ?? "")\"", "\"hash\":\"\(Hex.encode(signed.hash))\"", "\"nonce\":\(tx.nonce)",
+                      "\"gas\":\(tx.gasLimit)", "\"chain_id\":\(tx.chainId ?? 0)"]
+        if let f = tx.maxFeePerGas { fields.append("\"max_fee\":\"\(f)\"") }
+        if let f = tx.maxPriorityFeePerGas { fields.append("\"max_priority_fee\":\"\(f)\"") }
         if let p = tx.gasPrice { fields.append("\"gas_price\":\"\(p)\"") }
-        fields += ["\"data\":\"\(tx.data)\"", "\"raw\":\"\(tx.raw)\""]
+        fields += ["\"data\":\"\(Hex.encode(tx.data))\"", "\"raw\":\"\(Hex.encode(signed.rawBytes))\""]
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    func remember(publish task: String, transaction: String) { publishTransactions[task.lowercased()] = transaction }
+    func remember(publish task: Address, transaction: String) { publishTransactions[task] = transaction }
+
     /// The transaction that published `task`: from this session, else from the send journal
     /// (which records each mined publish with its task), so `task_at(…).tx` answers across runs.
-    func publishTransaction(of task: String) -> String? {
-        if let h = publishTransactions[task.lowercased()] { return h }
-        let records = (try? journal.records().records) ?? []
-        let hit = records.last { $0.state == .mined && $0.fields["task"]?.stringValue?.lowercased() == task.lowercased() }
-        if let h = hit?.hash { publishTransactions[task.lowercased()] = h }
-        return hit?.hash
+    public func publishTransaction(of task: Address) -> String? {
+        if let h = publishTransactions[task] { return h }
+        let hit = journal.publishTransaction(of: task)
+        if let h = hit { publishTransactions[task] = h }
+        return hit
     }
 }
 
