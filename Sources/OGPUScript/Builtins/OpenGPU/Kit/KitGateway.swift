@@ -233,13 +233,15 @@ public final class KitGateway: OpenGPUGateway {
     /// The one-line JSON `--dry-run` prints for a signed transaction.
     static func describe(_ signed: SignedTransaction) -> String {
         let tx = signed.transaction
-        var fields = ["\"to\":\"\(tx.to?.checksummed ?? "")\"", "\"hash\":\"\(Hex.encode(signed.hash))\"", "\"nonce\":\(tx.nonce)",
-                      "\"gas\":\(tx.gasLimit)", "\"chain_id\":\(tx.chainId ?? 0)"]
-        if let f = tx.maxFeePerGas { fields.append("\"max_fee\":\"\(f)\"") }
-        if let f = tx.maxPriorityFeePerGas { fields.append("\"max_priority_fee\":\"\(f)\"") }
-        if let p = tx.gasPrice { fields.append("\"gas_price\":\"\(p)\"") }
-        fields += ["\"data\":\"\(Hex.encode(tx.data))\"", "\"raw\":\"\(Hex.encode(signed.rawBytes))\""]
-        return "{" + fields.joined(separator: ",") + "}"
+        var fields: [(String, JSONValue)] = [
+            ("to", .string(tx.to?.checksummed ?? "")), ("hash", .string(Hex.encode(signed.hash))), ("nonce", .int(tx.nonce)),
+            ("gas", .int(tx.gasLimit)), ("chain_id", .int(tx.chainId ?? 0)),
+        ]
+        if let f = tx.maxFeePerGas { fields.append(("max_fee", .string(String(f)))) }
+        if let f = tx.maxPriorityFeePerGas { fields.append(("max_priority_fee", .string(String(f)))) }
+        if let p = tx.gasPrice { fields.append(("gas_price", .string(String(p)))) }
+        fields += [("data", .string(Hex.encode(tx.data))), ("raw", .string(Hex.encode(signed.rawBytes)))]
+        return OGPUPrimitives.JSONWriter.string(.object(fields))
     }
 
     func remember(publish task: Address, transaction: String) { publishTransactions[task] = transaction }
