@@ -93,6 +93,10 @@ public enum SpendingRefusal: Error, Sendable, CustomStringConvertible, Equatable
 ///
 /// A class because one policy is shared by the session's senders and dry-run signing, and a
 /// sending built-in may lower or raise the caps for its own call (`withCaps`).
+///
+/// Sendable by contract, not by lock: a policy belongs to one session (KitGateway makes one per
+/// network) and is set, read and changed on that session's thread only — a batch publish signs
+/// on that thread too. A client without a policy (tests, tools) has none to share.
 public final class SpendingPolicy: @unchecked Sendable {
     public var caps: SpendingCaps
     /// Name shown in confirmations ("mainnet", …).

@@ -12,6 +12,9 @@ import Darwin
 /// optimiser cannot drop). A Swift `String` the secret was made from (a command-line argument)
 /// cannot be wiped — its storage is immutable and may have been copied — so secrets are read as
 /// bytes wherever possible (`takeEnvironment`, the password prompt) and never become a `String`.
+///
+/// Sendable: `storage` is written once in `init` and only read (then wiped in `wipe()`/`deinit`,
+/// which its owner calls when no other thread still borrows the bytes).
 public final class Secret: @unchecked Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private let storage: UnsafeMutableRawBufferPointer
 
