@@ -4,7 +4,7 @@ public enum Builtins {
     public static let all: [BuiltinFunction] =
         ConversionBuiltins.all + CollectionBuiltins.all + SequenceBuiltins.all + StringBuiltins.all
         + MathBuiltins.all + DataBuiltins.all + SystemBuiltins.all + ChainBuiltins.all
-        + AmountBuiltins.all + TaskBuiltins.all + NetworkBuiltins.all
+        + AmountBuiltins.all + TaskBuiltins.all + NetworkBuiltins.all + ConsoleReadBuiltins.all
 
     /// `help(name)` text by name.
     static let docs: [String: String] = {

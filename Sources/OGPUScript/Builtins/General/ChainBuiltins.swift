@@ -135,7 +135,7 @@ enum ChainBuiltins {
 
     /// Runs an ABI operation, turning the core's parse/coding errors into `"value"` errors that
     /// name the signature.
-    static func abi(_ signature: String, _ body: () throws -> Value) throws -> Value {
+    static func abi<T>(_ signature: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as ScriptError { throw e } catch {
             throw ScriptError(.value, "`\(signature)`: \(error)")
         }

@@ -70,11 +70,22 @@ public protocol OpenGPUGateway: AnyObject {
     /// Runs `body` with other spending caps for the transactions it signs (a sending built-in's
     /// `max_fee_per_gas:` and `max_cost:`); nil keeps the session's cap.
     func withSpendingCaps<T>(maxFeePerGas: BigUInt?, maxCost: BigUInt?, _ body: () throws -> T) throws -> T
+
+    /// The chain console's reads (`call`, `receipt`, `block`): `eth_call` on the latest state, a
+    /// transaction's receipt (nil while unknown or pending), a block's header (nil past the head).
+    func call(_ request: CallRequest) throws -> [UInt8]
+    func receipt(_ hash: String) throws -> TransactionReceipt?
+    func block(_ tag: BlockTag) throws -> BlockHeader?
 }
 
 extension OpenGPUGateway {
     /// A gateway without a cheap head read has every check read the task.
     public func chainHead() throws -> BlockHeader? { nil }
+
+    /// A gateway without chain reads (a test's fake) says so.
+    public func call(_ request: CallRequest) throws -> [UInt8] { throw GatewayError(.rpc, "this gateway cannot call contracts") }
+    public func receipt(_ hash: String) throws -> TransactionReceipt? { throw GatewayError(.rpc, "this gateway cannot read receipts") }
+    public func block(_ tag: BlockTag) throws -> BlockHeader? { throw GatewayError(.rpc, "this gateway cannot read blocks") }
 
     /// A gateway without spending caps runs `body` as it is.
     public func withSpendingCaps<T>(maxFeePerGas: BigUInt?, maxCost: BigUInt?, _ body: () throws -> T) throws -> T {

@@ -198,6 +198,21 @@ public final class KitGateway: OpenGPUGateway {
         return try kit { try c.eth.balance(of: address) }
     }
 
+    public func call(_ request: CallRequest) throws -> [UInt8] {
+        let c = try client()
+        return try kit { try c.eth.call(request) }
+    }
+
+    public func receipt(_ hash: String) throws -> TransactionReceipt? {
+        let c = try client()
+        return try kit { try c.eth.receipt(hash) }
+    }
+
+    public func block(_ tag: BlockTag) throws -> BlockHeader? {
+        let c = try client()
+        return try kit { try c.eth.block(tag) }
+    }
+
     // MARK: - Transactions
 
     /// Sends `request` (or, under `--dry-run`, signs and prints it and throws, since nothing then
