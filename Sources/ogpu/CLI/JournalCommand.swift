@@ -114,19 +114,15 @@ struct JournalCommand: ParsableCommand {
     /// journal.
     static func startupHint(network: CLIConfiguration.Network) -> String? {
         let journal = SendJournal(path: SendJournal.defaultPath)
-        guard FileManager.default.fileExists(atPath: journal.path), let entries = try? journal.entries() else { return nil }
+        guard let counts = try? journal.unresolvedCountsByChain(), !counts.isEmpty else { return nil }
         let known: Set<UInt64> = [Network.mainnetChainId, Network.testnetChainId]
         let chain: UInt64?
         switch network {
         case .named(let name): chain = Network.named(name)?.chainId
         case .url: chain = nil
         }
-        let open = entries.filter { e in
-            guard e.latest.isUnresolved, let c = e.chainId else { return false }
-            return chain.map { $0 == c } ?? !known.contains(c)
-        }
-        guard !open.isEmpty else { return nil }
-        let n = open.count
+        let n = counts.filter { c, _ in chain.map { $0 == c } ?? !known.contains(c) }.values.reduce(0, +)
+        guard n > 0 else { return nil }
         return "ogpu: the send journal has \(n) transaction\(n == 1 ? "" : "s") from an earlier session with no known outcome "
             + "on this network (publishing the same draft settles it instead of sending again); "
             + "`ogpu journal --check` looks \(n == 1 ? "it" : "them") up\n"

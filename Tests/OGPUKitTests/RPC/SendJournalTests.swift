@@ -30,6 +30,26 @@ final class SendJournalTests: XCTestCase {
         XCTAssertEqual((attrs[.posixPermissions] as? NSNumber)?.intValue, 0o600, "journal is private to the user")
     }
 
+    /// The start-up count per chain is cached beside the journal, and the cache is never used once
+    /// the journal has changed (a send after it, or another process's).
+    func testUnresolvedCountsAreCachedUntilTheJournalChanges() throws {
+        let path = tempPath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let j = SendJournal(path: path)
+        let from = try Address(hex: "0x1111111111111111111111111111111111111111")
+        XCTAssertEqual(try j.unresolvedCountsByChain(), [:], "no journal, nothing open")
+        try j.recordSigned(hash: "0xaa", raw: [1], from: from, nonce: 1, chainId: 1337, to: nil, label: "a")
+        try j.recordSigned(hash: "0xbb", raw: [2], from: from, nonce: 2, chainId: 1071, to: nil, label: "b")
+        XCTAssertEqual(try j.unresolvedCountsByChain(), [1337: 1, 1071: 1])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + ".unresolved"))
+        XCTAssertEqual(try j.unresolvedCountsByChain(), [1337: 1, 1071: 1], "read back from the cache")
+        try j.record(.mined, hash: "0xaa", [("block", 3)])
+        XCTAssertEqual(try j.unresolvedCountsByChain(), [1071: 1], "the journal changed: counted again")
+        // A cache that lies about a journal it no longer matches is ignored.
+        try "0 0.0\n1071 9".write(toFile: path + ".unresolved", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try j.unresolvedCountsByChain(), [1071: 1])
+    }
+
     func testTornLastLineIsSkippedNotFatal() throws {
         let path = tempPath()
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
