@@ -68,8 +68,10 @@ final class OpenGPUBuiltinTests: XCTestCase {
                                  status: confirmed ? .confirmed : .submitted, timestamp: 1_735_689_600, confirmed: confirmed)]
         }
         func payload(of response: ResponseInfo) throws -> String { #"{"text": "haiku"}"# }
-        func confirm(response: Address) throws -> String { confirmed = true; status = .finalized; return "0xconf" }
-        func cancel(task: Address) throws -> String { status = .canceled; return "0xcancel" }
+        func confirm(response: Address) throws -> TransactionReceipt {
+            confirmed = true; status = .finalized; return Self.receipt("0xconf")
+        }
+        func cancel(task: Address) throws -> TransactionReceipt { status = .canceled; return Self.receipt("0xcancel") }
         func events(of task: Address, after cursor: UInt64?) throws -> (events: [TaskEvent], cursor: UInt64) {
             let c = cursor ?? 0
             if c >= 3 { status = .finalized; return ([], c) }
@@ -89,7 +91,8 @@ final class OpenGPUBuiltinTests: XCTestCase {
         func vault(of address: Address) throws -> VaultAccount {
             VaultAccount(account: address, balance: BigUInt(10).power(17), lockup: 0, unbonding: 0, eligible: false)
         }
-        func vaultAction(_ action: VaultAction, amount: BigUInt) throws -> String { "0x\(action.rawValue)" }
+        func vaultAction(_ action: VaultAction, amount: BigUInt) throws -> TransactionReceipt { Self.receipt("0x\(action.rawValue)") }
+        static func receipt(_ hash: String) -> TransactionReceipt { TransactionReceipt(transactionHash: hash, blockNumber: 1, status: 1) }
         func ipfsPut(_ text: String, contentType: String) throws -> String { "https://ipfs.example/\(text.count)" }
         func ipfsGet(_ url: String) throws -> String { url.hasSuffix("json") ? #"{"a": [1, 2.5]}"# : "plain text" }
     }

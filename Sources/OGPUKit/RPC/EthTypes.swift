@@ -108,6 +108,15 @@ public struct TransactionReceipt: Sendable {
 
     public var succeeded: Bool { status == 1 }
 
+    /// A receipt from its parts (a test's fake gateway; nodes' receipts come from `init(json:)`).
+    public init(transactionHash: String, blockNumber: UInt64, status: UInt64, gasUsed: BigUInt = 0,
+                effectiveGasPrice: BigUInt? = nil, from: Address? = nil, to: Address? = nil, blockHash: String? = nil,
+                contractAddress: Address? = nil, logs: [EthLog] = []) {
+        self.transactionHash = transactionHash; self.blockNumber = blockNumber; self.blockHash = blockHash
+        self.status = status; self.gasUsed = gasUsed; self.effectiveGasPrice = effectiveGasPrice
+        self.from = from; self.to = to; self.contractAddress = contractAddress; self.logs = logs
+    }
+
     init(json v: JSONValue) throws {
         transactionHash = try EthQuantity.hash(v["transactionHash"], "receipt.transactionHash")
         blockNumber = try EthQuantity.u64(v["blockNumber"], "receipt.blockNumber")

@@ -161,7 +161,7 @@ enum NetworkBuiltins {
         }
         let r = try addressArgument(args.positional[0], "response", "confirm")
         let g = try Gateway.from(ctx, "confirm")
-        return .string(try withCaps(args, g) { try g.confirm(response: r) })
+        return .string(try withCaps(args, g) { try g.confirm(response: r) }.transactionHash)
     }
 
     static let cancel = BuiltinFunction("cancel", doc: """
@@ -171,7 +171,7 @@ enum NetworkBuiltins {
         try args.allowNamed(capNames); try args.expectCount(1, 1)
         let t = try taskAddress(args.positional[0], "cancel")
         let g = try Gateway.from(ctx, "cancel")
-        return .string(try withCaps(args, g) { try g.cancel(task: t) })
+        return .string(try withCaps(args, g) { try g.cancel(task: t) }.transactionHash)
     }
 
     static let sourceAt = BuiltinFunction("source_at", doc: """
@@ -270,7 +270,7 @@ enum NetworkBuiltins {
                 amount = w
             }
             let g = try Gateway.from(ctx, action.rawValue)
-            return .string(try withCaps(args, g) { try g.vaultAction(action, amount: amount) })
+            return .string(try withCaps(args, g) { try g.vaultAction(action, amount: amount) }.transactionHash)
         }
     }
 

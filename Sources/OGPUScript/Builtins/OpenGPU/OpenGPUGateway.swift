@@ -45,9 +45,9 @@ public protocol OpenGPUGateway: AnyObject {
     /// A response's payload text: fetched when it is a link, else the inline data.
     func payload(of response: ResponseInfo) throws -> String
     /// `Controller.confirmResponse`; returns the tx hash.
-    func confirm(response: Address) throws -> String
+    func confirm(response: Address) throws -> TransactionReceipt
     /// `Controller.cancelTask`; returns the tx hash.
-    func cancel(task: Address) throws -> String
+    func cancel(task: Address) throws -> TransactionReceipt
     /// Protocol events of a task after block `cursor` (nil: from the task's creation), and the
     /// cursor to pass next time.
     func events(of task: Address, after cursor: UInt64?) throws -> (events: [TaskEvent], cursor: UInt64)
@@ -60,7 +60,7 @@ public protocol OpenGPUGateway: AnyObject {
 
     func vault(of address: Address) throws -> VaultAccount
     /// deposit / lock / unbond / withdraw `amount`, or claim (amount ignored); returns the tx hash.
-    func vaultAction(_ action: VaultAction, amount: BigUInt) throws -> String
+    func vaultAction(_ action: VaultAction, amount: BigUInt) throws -> TransactionReceipt
 
     /// Pins text (JSON or plain) and returns its gateway URL.
     func ipfsPut(_ text: String, contentType: String) throws -> String

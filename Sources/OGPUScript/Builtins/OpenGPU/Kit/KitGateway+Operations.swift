@@ -135,14 +135,14 @@ extension KitGateway {
         return try kit { try c.responsePayload(response) }
     }
 
-    public func confirm(response: Address) throws -> String {
+    public func confirm(response: Address) throws -> TransactionReceipt {
         let c = try signingClient()
-        return try send(try kit { try c.confirmRequest(response: response) }).transactionHash
+        return try send(try kit { try c.confirmRequest(response: response) })
     }
 
-    public func cancel(task: Address) throws -> String {
+    public func cancel(task: Address) throws -> TransactionReceipt {
         let c = try signingClient()
-        return try send(try kit { try c.cancelRequest(task: task) }).transactionHash
+        return try send(try kit { try c.cancelRequest(task: task) })
     }
 
     public func events(of task: Address, after cursor: UInt64?) throws -> (events: [TaskEvent], cursor: UInt64) {
@@ -187,9 +187,9 @@ extension KitGateway {
         return try kit { try c.vault(address) }
     }
 
-    public func vaultAction(_ action: VaultAction, amount: BigUInt) throws -> String {
+    public func vaultAction(_ action: VaultAction, amount: BigUInt) throws -> TransactionReceipt {
         let c = try signingClient()
-        return try send(try kit { try c.vaultRequest(action, amount: amount) }).transactionHash
+        return try send(try kit { try c.vaultRequest(action, amount: amount) })
     }
 
     // MARK: - IPFS
