@@ -15,20 +15,23 @@ public struct ScriptSymbol: Equatable, Sendable {
     public var children: [ScriptSymbol]
 }
 
-public enum Outline {
-    /// The script's declarations, nested as they are written (functions hold their own).
-    public static func symbols(source: String, path: String) -> [ScriptSymbol] {
+/// One parse of a script, asked any number of questions.
+public struct Outline {
+    private let program: [Stmt]
+
+    public init(source: String, path: String) {
         var parser = Parser(source: source, file: path)
-        return collect(parser.parseProgram())
+        program = parser.parseProgram()
     }
+
+    /// The script's declarations, nested as they are written (functions hold their own).
+    public var symbols: [ScriptSymbol] { Self.collect(program) }
 
     /// Where the name at `line`:`column` (1-based) was declared, when it is declared in this script;
     /// nil for built-ins, unknown names and places that are not a name.
-    public static func definition(source: String, path: String, line: Int, column: Int) -> SourceLocation? {
-        var parser = Parser(source: source, file: path)
-        let program = parser.parseProgram()
+    public func definition(line: Int, column: Int) -> SourceLocation? {
         var finder = DefinitionFinder(line: line, column: column)
-        finder.scopes = [hoisted(program)]
+        finder.scopes = [Self.hoisted(program)]
         finder.walk(program)
         return finder.found
     }
@@ -88,6 +91,8 @@ private struct DefinitionFinder {
     let line: Int, column: Int
     var scopes: [[String: SourceLocation]] = [[:]]
     var found: SourceLocation?
+    /// The name at the place was reached (declared here or not): nothing after it matters.
+    var done = false
 
     init(line: Int, column: Int) { self.line = line; self.column = column }
 
@@ -102,11 +107,11 @@ private struct DefinitionFinder {
 
     mutating func declare(_ name: String, _ l: SourceLocation) {
         scopes[scopes.count - 1][name] = l
-        if found == nil, covers(l, name) { found = l }
+        if !done, covers(l, name) { found = l; done = true }
     }
 
     mutating func walk(_ body: [Stmt]) {
-        for s in body where found == nil { walk(s) }
+        for s in body where !done { walk(s) }
     }
 
     mutating func scoped(_ names: [(String, SourceLocation)], _ body: [Stmt]) {
@@ -147,10 +152,10 @@ private struct DefinitionFinder {
     }
 
     mutating func walk(_ e: Expr) {
-        guard found == nil else { return }
+        guard !done else { return }
         switch e.kind {
         case .name(let n):
-            if covers(e.location, n) { found = lookup(n) ?? SourceLocation(file: "", line: 0, column: 0) }
+            if covers(e.location, n) { found = lookup(n); done = true }
         case .literal: break
         case .interpolation(let parts): for case .expr(let x) in parts { walk(x) }
         case .list(let xs): xs.forEach { walk($0) }
@@ -162,6 +167,5 @@ private struct DefinitionFinder {
         case .call(let f, let args): walk(f); args.forEach { walk($0.value) }
         case .function(let f): function(f)
         }
-        if let f = found, f.line == 0 { found = nil }  // a use of a name declared nowhere here
     }
 }

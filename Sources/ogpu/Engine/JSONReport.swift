@@ -11,9 +11,7 @@ enum JSONReport {
         case .ok(let value):
             guard echo, let value else { return .success(echo: nil) }
             if case .null = value { return .success(echo: nil) }
-            // Values without a JSON form (functions) are sent as their printed text.
-            let shown = (try? JSONWriter.encode(value)) != nil ? value : .string(ValueFormat.quoted(value))
-            return .success(echo: encode(.map(OrderedMap([("value", shown)]))))
+            return .success(echo: valueLine(value))
         case .syntaxErrors(let diagnostics):
             let lines = diagnostics.map { d in error(kind: d.kind, message: d.message, location: d.location, help: d.hint) }
             return .failure(message: lines.joined(), exitCode: ExitStatus.syntaxError)
@@ -23,13 +21,11 @@ enum JSONReport {
         }
     }
 
-    /// The `json()` form; values without one (functions) fall back to their printed text.
-    static func encode(_ value: Value) -> String {
-        (try? JSONWriter.encode(value)) ?? string(ValueFormat.quoted(value))
-    }
-
-    static func string(_ s: String) -> String {
-        (try? JSONWriter.encode(.string(s))) ?? "\"\""
+    /// `{"value": …}` in the `json()` form; a value without one (a function) is sent as its
+    /// printed text.
+    static func valueLine(_ value: Value) -> String {
+        if let line = try? JSONWriter.encode(.map(OrderedMap([("value", value)]))) { return line }
+        return (try? JSONWriter.encode(.map(OrderedMap([("value", .string(ValueFormat.quoted(value)))])))) ?? "{\"value\":null}"
     }
 
     private static func error(kind: String, message: String, location: SourceLocation?, help: String?) -> String {

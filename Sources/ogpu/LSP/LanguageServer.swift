@@ -53,13 +53,16 @@ enum LanguageServer {
                     result = id == nil ? nil : .null
                     break
                 }
-                let place = Place(params["position"], text)
+                // One parse per request, and the text's lines split once.
+                let outline = Outline(source: text, path: path(uri))
+                let lines = Self.lines(text)
+                let place = Place(params["position"], lines)
                 switch method {
-                case "textDocument/completion": result = completion(text, uri: uri)
-                case "textDocument/hover": result = hover(text, uri: uri, place)
-                case "textDocument/definition": result = definition(text, uri: uri, place)
-                case "textDocument/documentSymbol": result = .array(Outline.symbols(source: text, path: path(uri)).map { symbol($0, text) })
-                case "textDocument/signatureHelp": result = signatureHelp(text, uri: uri, place)
+                case "textDocument/completion": result = completion(outline)
+                case "textDocument/hover": result = hover(outline, place)
+                case "textDocument/definition": result = definition(outline, uri: uri, place, lines)
+                case "textDocument/documentSymbol": result = .array(outline.symbols.map { symbol($0, lines) })
+                case "textDocument/signatureHelp": result = signatureHelp(outline, place)
                 default: result = id == nil ? nil : .null
                 }
             }
@@ -98,21 +101,20 @@ enum LanguageServer {
     // MARK: - Features
 
     static func publishDiagnostics(uri: String, text: String) {
+        let lines = Self.lines(text)
         let items = ScriptSession.check(source: text, path: path(uri)).map { d -> JSONValue in
-            var fields: [(String, JSONValue)] = [
-                ("range", range(d.location, text)),
+            .object([
+                ("range", range(d.location, lines)),
                 ("severity", d.severity == .error ? 1 : 2),
                 ("source", "ogpu"),
                 ("code", .string(d.kind)),
                 ("message", .string(d.message + (d.hint.map { "\nhelp: \($0)" } ?? ""))),
-            ]
-            if d.severity == .warning { fields[1] = ("severity", 2) }
-            return .object(fields)
+            ])
         }
         notify("textDocument/publishDiagnostics", .object([("uri", .string(uri)), ("diagnostics", .array(items))]))
     }
 
-    static func completion(_ text: String, uri: String) -> JSONValue {
+    static func completion(_ outline: Outline) -> JSONValue {
         var items: [JSONValue] = LanguageWords.keywords.map { .object([("label", .string($0)), ("kind", 14)]) }
         for name in LanguageWords.builtins {
             let doc = Outline.builtinDoc(name) ?? ""
@@ -129,30 +131,27 @@ enum LanguageServer {
                 add(s.children)
             }
         }
-        add(Outline.symbols(source: text, path: path(uri)))
+        add(outline.symbols)
         return .object([("isIncomplete", false), ("items", .array(items))])
     }
 
-    static func hover(_ text: String, uri: String, _ place: Place?) -> JSONValue {
+    static func hover(_ outline: Outline, _ place: Place?) -> JSONValue {
         guard let place, let word = place.word else { return .null }
-        if let at = Outline.definition(source: text, path: path(uri), line: place.line, column: place.column),
-           let symbol = find(Outline.symbols(source: text, path: path(uri)), at) {
+        if let at = outline.definition(line: place.line, column: place.column), let symbol = find(outline.symbols, at) {
             return markdown("```ogpu\n\(symbol.detail)\n```\ndeclared at line \(at.line)")
         }
         if let doc = Outline.builtinDoc(word) { return markdown("**\(word)** (built-in)\n\n\(doc)") }
         return .null
     }
 
-    static func definition(_ text: String, uri: String, _ place: Place?) -> JSONValue {
-        guard let place, let at = Outline.definition(source: text, path: path(uri), line: place.line, column: place.column) else {
-            return .null
-        }
-        return .object([("uri", .string(uri)), ("range", range(at, text))])
+    static func definition(_ outline: Outline, uri: String, _ place: Place?, _ lines: [Substring]) -> JSONValue {
+        guard let place, let at = outline.definition(line: place.line, column: place.column) else { return .null }
+        return .object([("uri", .string(uri)), ("range", range(at, lines))])
     }
 
     /// The function being called around the cursor: a `fn` of this file (its parameters) or a
     /// built-in (its documentation's first sentence, which shows the call).
-    static func signatureHelp(_ text: String, uri: String, _ place: Place?) -> JSONValue {
+    static func signatureHelp(_ outline: Outline, _ place: Place?) -> JSONValue {
         guard let place else { return .null }
         // Back from the cursor to the unclosed `(`, then the name before it.
         let before = Array(place.lineText.unicodeScalars.prefix(place.column - 1))
@@ -166,10 +165,10 @@ enum LanguageServer {
         }
         guard i > 0 else { return .null }
         var j = i - 1
-        while j >= 0, before[j] == "_" || before[j].properties.isAlphabetic || ("0"..."9").contains(before[j]) { j -= 1 }
+        while j >= 0, Place.isNameScalar(before[j]) { j -= 1 }
         let name = String(String.UnicodeScalarView(before[(j + 1)..<i]))
         let label: String, doc: String
-        if let fn = functions(Outline.symbols(source: text, path: path(uri))).first(where: { $0.name == name }) {
+        if let fn = functions(outline.symbols).first(where: { $0.name == name }) {
             (label, doc) = (fn.detail, "declared at line \(fn.location.line)")
         } else if let d = Outline.builtinDoc(name) {
             (label, doc) = (callForm(name, d), d)
@@ -209,21 +208,21 @@ enum LanguageServer {
         return nil
     }
 
-    static func symbol(_ s: ScriptSymbol, _ text: String) -> JSONValue {
+    static func symbol(_ s: ScriptSymbol, _ lines: [Substring]) -> JSONValue {
         let kind: Int
         switch s.kind {
         case .function: kind = 12
         case .constant: kind = 14
         case .variable, .parameter: kind = 13
         }
-        let r = range(s.location, text, length: s.name.count)
+        let r = range(s.location, lines, length: s.name.count)
         return .object([("name", .string(s.name)), ("detail", .string(s.detail)), ("kind", .int(kind)), ("range", r),
-                        ("selectionRange", r), ("children", .array(s.children.map { symbol($0, text) }))])
+                        ("selectionRange", r), ("children", .array(s.children.map { symbol($0, lines) }))])
     }
 
     /// A source location (1-based line, column in Unicode scalars) as an LSP range (0-based, UTF-16).
-    static func range(_ l: SourceLocation, _ text: String, length: Int? = nil) -> JSONValue {
-        let line = lines(text)[safe: l.line - 1] ?? ""
+    static func range(_ l: SourceLocation, _ lines: [Substring], length: Int? = nil) -> JSONValue {
+        let line = lines[safe: l.line - 1] ?? ""
         func utf16(_ column: Int) -> Int {
             String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, column - 1)))).utf16.count
         }
@@ -240,9 +239,9 @@ enum LanguageServer {
 struct Place {
     let line: Int, column: Int, lineText: Substring
 
-    init?(_ position: JSONValue?, _ text: String) {
+    init?(_ position: JSONValue?, _ lines: [Substring]) {
         guard let l = position?["line"]?.intValue, let c = position?["character"]?.intValue, l >= 0, c >= 0 else { return nil }
-        let lineText = LanguageServer.lines(text)[safe: l] ?? ""
+        let lineText = lines[safe: l] ?? ""
         // UTF-16 offset → scalar count.
         var units = 0, scalars = 0
         for s in lineText.unicodeScalars { if units >= c { break }; units += s.utf16.count; scalars += 1 }
@@ -254,14 +253,16 @@ struct Place {
     /// The identifier the cursor is in or just after.
     var word: String? {
         let s = Array(lineText.unicodeScalars)
-        func isName(_ u: Unicode.Scalar) -> Bool { u == "_" || u.properties.isAlphabetic || ("0"..."9").contains(u) }
         var a = min(column - 1, s.count), b = a
-        while a > 0, isName(s[a - 1]) { a -= 1 }
-        while b < s.count, isName(s[b]) { b += 1 }
+        while a > 0, Self.isNameScalar(s[a - 1]) { a -= 1 }
+        while b < s.count, Self.isNameScalar(s[b]) { b += 1 }
         return a < b ? String(String.UnicodeScalarView(s[a..<b])) : nil
     }
+
+    /// A scalar that may be part of a name: letters, digits and `_`.
+    static func isNameScalar(_ u: Unicode.Scalar) -> Bool { u == "_" || u.properties.isAlphabetic || ("0"..."9").contains(u) }
 }
 
-extension Array {
+private extension Array {
     subscript(safe i: Int) -> Element? { i >= 0 && i < count ? self[i] : nil }
 }

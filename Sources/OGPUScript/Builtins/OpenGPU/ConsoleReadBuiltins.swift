@@ -70,10 +70,9 @@ enum ConsoleReadBuiltins {
                 throw ScriptError(.value, "block(): `\(s)` is not a block; use a number or \"latest\", \"pending\", \"earliest\", \"safe\", \"finalized\"")
             }
             tag = t
-        case let v?:
+        case _?:
             let n = try args.int(0, "n")
             guard n >= 0 else { throw ScriptError(.value, "block(): a block number cannot be negative, got \(n)") }
-            _ = v
             tag = .number(UInt64(n))
         }
         let g = try Gateway.from(ctx, "block")
