@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        // `ogpu mcp` (Sources/ogpu/MCP). Pre-1.0, so minor versions may break: up to the next minor.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", .upToNextMinor(from: "0.12.1")),
     ],
     targets: [
         // System libraries, found through pkg-config (scripts/setup installs the -dev packages).
@@ -56,9 +58,12 @@ let package = Package(
                 ]),
         // `ogpu --version`: the version and the commit, written before each build (Plugins/BuildInfo).
         .plugin(name: "BuildInfo", capability: .buildTool()),
+        // docs/language.md and docs/errors.md inside the binary, for `ogpu mcp`'s resources (Plugins/BundledDocs).
+        .plugin(name: "BundledDocs", capability: .buildTool()),
         .executableTarget(name: "ogpu", dependencies: [
             "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "MCP", package: "swift-sdk"),
         ], swiftSettings: [
             // Compiled against the static Foundation too, so this module's autolink entries name
             // the libraries static Foundation needs (CoreFoundation, ICU, ...).
@@ -69,7 +74,7 @@ let package = Package(
             // the interpreter's calls into the runtime (retain/release) skip the PLT, so
             // bench/lang/strings ran 68 -> 49 ms. The system C libraries stay shared.
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
-        ], plugins: ["BuildInfo"]),
+        ], plugins: ["BuildInfo", "BundledDocs"]),
 
         // Benchmarks (scripts/bench): `ogpu-bench <name>` prints figures against named peers.
         .executableTarget(name: "ogpu-bench", dependencies: ["OGPUKit", "OGPUPrimitives", "CSecp256k1"], path: "bench/OGPUBench"),

@@ -51,6 +51,21 @@ public final class ScriptSession {
         run(source: source, file: "<repl>", directory: FileManager.default.currentDirectoryPath)
     }
 
+    /// Calls the built-in `name` with values, as a script's call would: the same argument checks,
+    /// network client and guards. For callers holding typed data (the tools of `ogpu mcp`), so no
+    /// source code is ever built from it. Clears a stale interrupt first, as each run does.
+    public func callBuiltin(_ name: String, _ positional: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
+        guard let builtin = Builtins.all.first(where: { $0.name == name }) else {
+            throw ScriptError(.name, "no built-in named `\(name)`")
+        }
+        context.clearInterrupt()
+        var arguments = Arguments(callee: name, positional: positional, named: named)
+        return try BigStack.run { () -> Result<Value, Error> in
+            context.depth = 0
+            return Result { try builtin.call(&arguments, context) }
+        }.get()
+    }
+
     /// Parse and resolve only: errors and warnings (names defined nowhere).
     public static func check(source: String, path: String) -> [Diagnostic] {
         BigStack.run {

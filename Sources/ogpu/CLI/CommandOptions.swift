@@ -125,7 +125,7 @@ struct CommandOptions {
 
     /// Overwrites the `--private-key` value in the process's own argument memory (what `ps` and
     /// /proc/PID/cmdline show from then on). It was visible until now, as the warning says.
-    private static func scrubPrivateKeyArgument() {
+    static func scrubPrivateKeyArgument() {
         let argv = CommandLine.unsafeArgv
         var i = 1
         while i < Int(CommandLine.argc) {

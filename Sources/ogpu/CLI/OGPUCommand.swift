@@ -12,6 +12,7 @@ struct OGPUCommand: ParsableCommand {
             ogpu [options] -e CODE              run CODE
             ogpu [options] check FILE...        parse and resolve only
             ogpu [options] journal [--check]    the send journal; settle interrupted sends
+            ogpu [options] mcp                  a Model Context Protocol server for AI agents
             COMMAND | ogpu [options]            run the script read from stdin
             """,
         discussion: """
@@ -43,7 +44,7 @@ struct OGPUCommand: ParsableCommand {
         version: "ogpu \(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [CheckCommand.self, JournalCommand.self])
 
-    /// `check` and `journal` are dispatched by hand: ArgumentParser would take them for the FILE positional.
+    /// `check`, `journal` and `mcp` are dispatched by hand: ArgumentParser would take them for the FILE positional.
     /// Plain `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` skip ArgumentParser (see `PlainCommandLine`).
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
@@ -59,6 +60,9 @@ struct OGPUCommand: ParsableCommand {
         }
         if arguments.first == "lsp" {
             LanguageServer.main()
+        }
+        if arguments.first == "mcp" {
+            MCPCommand.main(Array(arguments.dropFirst()))
         }
         if arguments.first == "journal" {
             JournalCommand.main(Array(arguments.dropFirst()))
@@ -80,7 +84,7 @@ struct OGPUCommand: ParsableCommand {
     /// (`ogpu --network testnet journal --check`): when all arguments before `check`/`journal`
     /// parse as global options, they are moved after it, where the subcommand reads them.
     static func globalOptionsAfterSubcommand(_ arguments: [String]) -> [String]? {
-        for (i, word) in arguments.enumerated() where i > 0 && (word == "check" || word == "journal") {
+        for (i, word) in arguments.enumerated() where i > 0 && ["check", "journal", "mcp"].contains(word) {
             let before = Array(arguments[..<i])
             if before.contains("--") || before.contains("-e") || before.contains("--eval") { return nil }
             guard (try? GlobalOptions.parse(before)) != nil else { continue }

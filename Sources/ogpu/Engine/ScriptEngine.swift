@@ -20,17 +20,29 @@ final class TerminalHost: ScriptHost {
 final class ScriptEngine {
     private(set) var configuration: CLIConfiguration
     private let style: Style
-    private let host: TerminalHost
+    private let host: ScriptHost
     private let session: ScriptSession
     private let interruptFlag: InterruptFlag
+    /// The kind of the last failed run or call (`"syntax"` for syntax errors), nil after a success.
+    private(set) var lastErrorKind: String?
 
-    init(configuration: CLIConfiguration, arguments: [String], style: Style) {
+    /// `capture`: a host that keeps what the code prints, and the network client's notices and
+    /// dry-run output, instead of writing them to the terminal (`ogpu mcp`, whose stdout is its
+    /// protocol). It also means nobody can be asked to confirm a transaction.
+    init(configuration: CLIConfiguration, arguments: [String], style: Style, capture: ScriptHost? = nil) {
         self.configuration = configuration
         self.style = style
-        host = TerminalHost(json: configuration.json)
+        host = capture ?? TerminalHost(json: configuration.json)
         session = ScriptSession(host: host, arguments: arguments)
         interruptFlag = session.interruptFlag
-        GatewaySetup.install(on: session, configuration)
+        var gateway = GatewaySetup.gatewayConfiguration(configuration, interrupt: session.interruptFlag)
+        if let capture {
+            gateway.notice = { capture.writeError(TerminalText.escape($0)) }
+            gateway.output = { capture.write(TerminalText.escape($0)) }
+            gateway.progress = nil
+            gateway.confirm = nil
+        }
+        session.installKitGateway(gateway)
     }
 
     /// A whole script. With `--json` the value of its last expression statement is the result line.
@@ -115,7 +127,29 @@ final class ScriptEngine {
         return s.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
     }
 
+    /// Calls a built-in with values (`ogpu mcp`'s typed tools) through the session, so the call
+    /// meets the same checks, network client and guards as in a script. On the big stack, like a run.
+    func call(_ builtin: String, _ positional: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
+        lastErrorKind = nil
+        do {
+            return try ScriptSession.onBigStack { Result { try session.callBuiltin(builtin, positional, named: named) } }.get()
+        } catch let e as ScriptError {
+            lastErrorKind = e.kind
+            throw e
+        }
+    }
+
+    /// An error from `call`, rendered as a run's error would be (no source line to show).
+    func report(_ error: ScriptError) -> String {
+        render(error, source: nil)
+    }
+
     private func result(of outcome: ScriptOutcome, source: String, echo: Bool) -> RunResult {
+        switch outcome {
+        case .ok: lastErrorKind = nil
+        case .syntaxErrors(let diagnostics): lastErrorKind = diagnostics.first?.kind ?? "syntax"
+        case .runtimeError(let e): lastErrorKind = e.kind
+        }
         if configuration.json { return JSONReport.result(of: outcome, echo: echo) }
         let color = configuration.color
         switch outcome {
@@ -128,17 +162,22 @@ final class ScriptEngine {
             let shown = TerminalText.escape(source)
             return .failure(message: diagnostics.map { Self.inert($0).render(source: shown, color: color) }.joined(),
                             exitCode: ExitStatus.syntaxError)
-        case .runtimeError(var error):
-            if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
-               error.help == nil, !error.message.contains("scripts/devnet") {
-                error.help = "is the local devnet running? Start it with `scripts/devnet start`"
-            }
-            // A revert reason, an RPC error body or a gateway's answer can be in the message.
-            error.kind = TerminalText.escape(error.kind, lineBreaks: false)
-            error.message = TerminalText.escape(error.message)
-            error.help = error.help.map { TerminalText.escape($0) }
-            return .failure(message: error.render(source: TerminalText.escape(source), color: color), exitCode: error.exitCode)
+        case .runtimeError(let error):
+            return .failure(message: render(error, source: source), exitCode: error.exitCode)
         }
+    }
+
+    private func render(_ error: ScriptError, source: String?) -> String {
+        var error = error
+        if error.kind == "rpc", session.gateway != nil, configuration.network == .named("local"),
+           error.help == nil, !error.message.contains("scripts/devnet") {
+            error.help = "is the local devnet running? Start it with `scripts/devnet start`"
+        }
+        // A revert reason, an RPC error body or a gateway's answer can be in the message.
+        error.kind = TerminalText.escape(error.kind, lineBreaks: false)
+        error.message = TerminalText.escape(error.message)
+        error.help = error.help.map { TerminalText.escape($0) }
+        return error.render(source: source.map { TerminalText.escape($0) }, color: configuration.color)
     }
 }
 
