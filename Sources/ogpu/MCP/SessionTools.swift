@@ -1,3 +1,4 @@
+import Foundation
 import OGPUPrimitives
 import OGPUScript
 
@@ -27,7 +28,8 @@ struct SessionTools {
             let shown = echo.map(bounded)
             if let shown { text += shown + "\n" }
             return ToolAnswer(text: text, structured: .object(fields + [("value", shown.map(JSONValue.string) ?? .null)]), isError: false)
-        case .failure(let message, _):
+        case .failure(let rendered, _):
+            let message = Self.serverHint(rendered)
             let kind = engine.lastErrorKind ?? "error"
             return ToolAnswer(text: text + message,
                               structured: .object(fields + [("error", .object([("kind", .string(kind)), ("report", .string(message))]))]),
@@ -119,9 +121,16 @@ struct SessionTools {
     private func failure(_ error: Error) -> ToolAnswer {
         let printed = output.take()
         let e = error as? ScriptError ?? ScriptError(.io, "\(error)")
-        var answer = ToolAnswer.failure(engine.report(e), kind: e.kind)
+        var answer = ToolAnswer.failure(Self.serverHint(engine.report(e)), kind: e.kind)
         answer.text = printed.output + truncationNote(printed) + printed.errors + answer.text
         return answer
+    }
+
+    /// The core's refusal to send on mainnet without a confirmation names the command line's
+    /// `--yes`; here the server's own allowance is what was missing.
+    static func serverHint(_ report: String) -> String {
+        report.replacingOccurrences(of: "pass --yes to send from a script",
+                                    with: "this server was started without --allow-mainnet, so its tools do not send there")
     }
 
     /// A value's text cut to the output limit (a list of a million items prints as megabytes).
