@@ -9,6 +9,7 @@ import os
 import subprocess
 import time
 
+import anyio
 import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -126,6 +127,21 @@ def test_a_long_eval_stops_at_its_timeout_and_the_session_goes_on(ogpu_bin, home
     assert "timeout of 1 s" in text(slow)
     assert elapsed < 50, "the sleep was interrupted, not waited out"
     assert not after.is_error and after.structured_content["value"] == "42"
+
+
+def test_a_cancelled_call_is_interrupted_and_the_next_one_runs(ogpu_bin, home):
+    """The client gives up on a call (its request is cancelled): the evaluation is interrupted
+    rather than left to hold the session, so the next call is answered at once."""
+    async def body(s):
+        started = time.monotonic()
+        with anyio.move_on_after(1):
+            await s.call_tool("eval", {"code": "sleep(60s)"})
+        after = await s.call_tool("eval", {"code": "1 + 1"})
+        return after, time.monotonic() - started
+
+    (after, elapsed), _ = serve(ogpu_bin, home, body)
+    assert not after.is_error and after.structured_content["value"] == "2"
+    assert elapsed < 50, "the cancelled sleep did not hold the session"
 
 
 def test_stdout_carries_only_protocol_messages(ogpu_bin, home):
