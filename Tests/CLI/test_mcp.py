@@ -87,9 +87,12 @@ def test_errors_are_error_results_with_the_kind_and_the_caret(ogpu_bin, home):
         runtime = await s.call_tool("eval", {"code": 'let xs = [1, 2]\nassert len(xs) == 3, "three wanted"'})
         after = await s.call_tool("eval", {"code": "xs"})
         bad_argument = await s.call_tool("eval", {"code": 1})
-        return syntax, runtime, after, bad_argument
+        misspelled = await s.call_tool("publish_task", {"source": "0x" + "ef" * 20, "function": "f", "data": {"a": 1}, "expiry": 60})
+        return syntax, runtime, after, bad_argument, misspelled
 
-    (syntax, runtime, after, bad_argument), _ = serve(ogpu_bin, home, body)
+    (syntax, runtime, after, bad_argument, misspelled), _ = serve(ogpu_bin, home, body)
+    assert misspelled.is_error and misspelled.structured_content["error"]["kind"] == "name"
+    assert "no argument `expiry`" in text(misspelled) and "expiry_seconds" in text(misspelled)
     assert syntax.is_error and syntax.structured_content["error"]["kind"] == "syntax"
     assert "error[syntax]" in text(syntax) and "--> <repl>:1:" in text(syntax) and "^" in text(syntax)
     assert runtime.is_error and runtime.structured_content["error"]["kind"] == "assert"

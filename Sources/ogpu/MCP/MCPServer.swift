@@ -39,6 +39,14 @@ final class MCPServer: @unchecked Sendable {
     private func call(_ params: CallTool.Parameters) async throws -> CallTool.Result {
         let args = ToolArguments(tool: params.name, fields: (params.arguments ?? [:]).sorted { $0.key < $1.key }
             .map { ($0.key, JSONBridge.json($0.value)) })
+        guard let known = ToolCatalog.argumentNames(of: params.name) else {
+            throw MCPError.invalidParams("unknown tool `\(params.name)`; tools/list names them")
+        }
+        // A misspelled argument (`expiry` for `expiry_seconds`) would otherwise silently get its default.
+        if let unknown = args.fields.map(\.0).first(where: { !known.contains($0) }) {
+            let message = "\(params.name) has no argument `\(unknown)` (it takes \(known.sorted().joined(separator: ", ")))"
+            return result(ToolAnswer.failure("error[name]: \(message)\n", kind: "name"))
+        }
         let timeout: Int
         do {
             let fallback = params.name == "wait_task" ? ToolCatalog.defaultWaitTimeout

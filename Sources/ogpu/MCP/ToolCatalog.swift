@@ -97,6 +97,14 @@ enum ToolCatalog {
                              "timeout_seconds": timeoutSchema(defaultTimeout)], required: []),
         annotations: .init(title: "Vault", readOnlyHint: true, openWorldHint: true))
 
+    /// The argument names a tool takes (its schema's properties); nil for a tool that is not ours.
+    static func argumentNames(of tool: String) -> Set<String>? {
+        guard let t = all.first(where: { $0.name == tool }), case .object(let properties)? = t.inputSchema.objectValue?["properties"] else {
+            return nil
+        }
+        return Set(properties.keys)
+    }
+
     private static func schema(_ properties: [String: Value], required: [String]) -> Value {
         ["type": "object", "properties": .object(properties), "required": .array(required.map { .string($0) }), "additionalProperties": false]
     }
