@@ -42,7 +42,7 @@ struct OGPUCommand: ParsableCommand {
               70 runtime error, 130 interrupted
             """,
         version: "ogpu \(BuildInfo.version) (commit \(BuildInfo.commit))",
-        subcommands: [CheckCommand.self, JournalCommand.self])
+        subcommands: [CheckCommand.self, JournalCommand.self, MCPCommand.self])
 
     /// `check`, `journal` and `mcp` are dispatched by hand: ArgumentParser would take them for the FILE positional.
     /// Plain `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` skip ArgumentParser (see `PlainCommandLine`).
@@ -54,6 +54,9 @@ struct OGPUCommand: ParsableCommand {
         }
         if arguments.first == "help", arguments.dropFirst().first == "journal" {
             JournalCommand.main(["--help"])
+        }
+        if arguments.first == "help", arguments.dropFirst().first == "mcp" {
+            MCPCommand.main(["--help"])
         }
         if arguments.first == "check" {
             CheckCommand.main(Array(arguments.dropFirst()))

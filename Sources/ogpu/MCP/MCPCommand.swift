@@ -12,11 +12,11 @@ struct MCPCommand: ParsableCommand {
         abstract: "Serve the Model Context Protocol on stdin/stdout, for AI agents.",
         usage: "ogpu mcp [--network NAME|URL] [--keystore FILE] [--max-tx-cost OGPU] [--allow-mainnet] ...",
         discussion: """
-            Tools: eval (ogpu code in one persistent session), publish_task, wait_task, task_status,
-            task_responses, estimate_payment, balance, vault. Resources: the language reference,
-            the error kinds and the built-ins' documentation. Every send meets the command line's
-            guards (network identity, --max-fee-per-gas, --max-tx-cost, the send journal); on
-            mainnet, where a person would be asked to confirm, nothing is signed unless the server
+            Tools: eval (ogpu code in one persistent session), publish_task, wait_task, task_status, \
+            task_responses, estimate_payment, balance, vault. Resources: the language reference, \
+            the error kinds and the built-ins' documentation. Every send meets the command line's \
+            guards (network identity, --max-fee-per-gas, --max-tx-cost, the send journal); on \
+            mainnet, where a person would be asked to confirm, nothing is signed unless the server \
             was started with --allow-mainnet. See docs/mcp.md.
             """)
 
