@@ -96,8 +96,14 @@ extension NetworkBuiltins {
         watch(task) { ev => … } calls the block with each protocol event of the task — a map \
         {kind: "attempted"|"response"|"status", detail, block, tx} — until the task is final \
         (finalized, canceled, expired) or the block returns false. It checks as `wait` does \
-        (poll: the slowest pause, default 300ms), reading events only when a new block arrived.
+        (poll: the slowest pause, default 300ms), reading events only when a new block arrived. \
+        watch(event: "TaskPublished", source: s, from: n, timeout: 10m) { ev => … } follows any \
+        protocol event as events() describes it (same filters), from block n (default: new blocks \
+        only) until the block returns false or the timeout ends it; returns how many events it \
+        handed over. It rides out a node restart (retrying from the same block, so no event is \
+        missed or repeated); Ctrl-C stops it and names the block to resume from.
         """) { args, ctx in
+        if args.count == 1 { return try EventBuiltins.watchEvents(args, ctx) }
         try args.allowNamed(["poll"]); try args.expectCount(2, 2)
         let t = try taskAddress(args.positional[0], "watch")
         let block = try args.function(1, "block")

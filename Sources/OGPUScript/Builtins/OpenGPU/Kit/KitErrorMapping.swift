@@ -79,6 +79,15 @@ enum KitErrorMapping {
         case .address(let e): return GatewayError(.value, "\(e)")
         case .abiEncoding(let e): return GatewayError(.value, e.description)
         case .abiDecoding(let e): return GatewayError(.rpc, "the node answered data that does not decode: \(e)")
+        case .providerSide(let e):
+            switch e {
+            case .unsupported: return GatewayError(.value, e.description)
+            case .tooMany: return GatewayError(.rpc, e.description)
+            }
+        case .events(let e):
+            switch e {
+            case .unknownEvent, .unknownField, .badRange, .tooMany: return GatewayError(.value, e.description)
+            }
         }
     }
 
