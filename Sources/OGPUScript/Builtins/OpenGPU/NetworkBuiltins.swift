@@ -237,15 +237,16 @@ enum NetworkBuiltins {
     }
 
     static let vault = BuiltinFunction("vault", doc: """
-        vault() is your vault: {balance, lockup, unbonding, eligible}. Task payments are \
-        escrowed from the vault balance, so deposit before publishing.
+        vault(addr = me()) is a vault: {balance, lockup, unbonding, unbonding_until, claimable, \
+        frozen, earnings, eligible}. Task payments are escrowed from the balance (frozen holds the \
+        escrow of open tasks), so deposit before publishing; unbonding stake can be claim()ed once \
+        unbonding_until (a time, nil when nothing unbonds) has passed, which claimable says.
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(0, 1)
         let g = try Gateway.from(ctx, "vault")
         let who = args.count == 1 ? try addressArgument(args.positional[0], "addr", "vault") : try Gateway.run { try g.signerAddress() }
         let v = try Gateway.run { try g.vault(of: who) }
-        return GatewayValues.map([("balance", .amount(v.balance)), ("lockup", .amount(v.lockup)),
-                                  ("unbonding", .amount(v.unbonding)), ("eligible", .bool(v.eligible))])
+        return VaultState.value(v, now: try Gateway.run { try g.chainHead() }?.timestamp)
     }
 
     static func vaultAction(_ action: VaultAction) -> BuiltinFunction {
