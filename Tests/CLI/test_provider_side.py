@@ -145,3 +145,171 @@ def test_provider_example_answers_a_task_another_process_publishes(ogpu_bin, tmp
     labels = [x["label"] for x in journal if x["state"] == "signed"]
     assert labels == ["Vault.deposit", "Vault.lock", "Nexus.register", "Nexus.attempt", "Nexus.submitResponse"]
     assert {x["hash"] for x in journal if x["state"] == "mined"} == {x["hash"] for x in journal if x["state"] == "signed"}
+
+
+def test_provider_master_and_owner_builtins_on_the_devnet_contracts(ogpu_bin, tmp_path, net):
+    prov, master, agent = net.fresh_account(), net.fresh_account(), net.fresh_account()
+    homes = {n: tmp_path / n for n in ("prov", "master", "client")}
+    for h in homes.values():
+        h.mkdir()
+    # Pairing: the master announces with a lockup, the provider answers; the events say so.
+    r = run(ogpu_bin, homes["master"], net.url,
+            f'let b = block().number\nannounce_provider(address("{prov["address"]}"), ogpu(2))\n'
+            f'set_agent(address("{agent["address"]}"))\nremove_agent(address("{agent["address"]}"))\n'
+            'for e in events(from: b, contract: "Terminal") {\n'
+            '    if e.event == "AgentSet" { print e.event, e.agent, e.value } else { print e.event, e.provider }\n}',
+            key=master["key"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [f"ProviderAnnounced {prov['address']}", f"AgentSet {agent['address']} true",
+                                     f"AgentSet {agent['address']} false"]
+    # The provider: pairs, registers (the announced 2 OGPU is its lockup), takes a task the client
+    # publishes, answers it, unregisters; cancel_unbonding is refused before signing on this chain.
+    client = run(ogpu_bin, homes["client"], net.url,
+                 f'print publish(task(address("{net.manual}"), "text2text", {{messages: [{{role: "user", content: "hi"}}]}})).address')
+    assert client.returncode == 0, client.stderr
+    task = client.stdout.split()[-1]
+    r = run(ogpu_bin, homes["prov"], net.url, f'''
+let src = address("{net.manual}")
+announce_master(address("{master["address"]}"))
+print vault().lockup
+register(src)
+print contains(registrants(src), me())
+attempt(task_at(address("{task}")))
+let r = submit_response(task_at(address("{task}")), {{answer: 42}})
+print r.data.answer, r.status, r.provider == me(), r.payment
+print task_at(address("{task}")).status
+for e in events(from: 0, task: address("{task}")) {{ print e.event }}
+unregister(src)
+print contains(registrants(src), me())
+try {{ cancel_unbonding() }} catch e {{ print e.kind, e.message }}
+''', key=prov["key"])
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert out[:6] == ["2 OGPU", "true", "42 submitted true 0.01 OGPU", "responded", "TaskPublished", "Attempted"]
+    assert out[6:9] == ["TaskStatusChanged", "ResponseSubmitted", "TaskStatusChanged"]
+    assert out[9] == "false"
+    assert out[10].startswith("value Vault.cancelUnbonding does not exist on local")
+    labels = [json.loads(x)["label"] for x in (homes["prov"] / ".ogpu" / "journal.jsonl").read_text().splitlines()
+              if json.loads(x)["state"] == "signed"]
+    assert labels == ["Terminal.announceMaster", "Nexus.register", "Nexus.attempt", "Nexus.submitResponse", "Nexus.unregister"]
+    # The source owner: publish, update part of it, deactivate; publishing to it then reverts.
+    r = run(ogpu_bin, homes["client"], net.url, '''
+let s = publish_source(name: "mine", description: "d", cpu: "https://example.com/compose.yml", min_payment: ogpu(0.002))
+update_source(s, name: "renamed", min_lockup: ogpu(3))
+let u = source_at(s.address)
+print u.name, u.description, u.min_payment, u.min_lockup, u.environments, u.status
+deactivate_source(s)
+print source_at(s.address).status
+try { publish task(s.address, "text2text", {messages: [{role: "user", content: "x"}]}) } catch e { print e.kind, e.message }
+let ev = events(from: 0, source: s.address, event: ["SourceUpdated", "SourceStatusChanged"])
+print ev[0].source_params.min_lockup, ev[1].status
+''')
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert out[0] == 'renamed d 0.002 OGPU 3 OGPU ["cpu"] active'
+    assert out[1] == "inactive"
+    assert out[2].startswith("revert SourceInactive")
+    assert out[3] == "3 OGPU inactive"
+
+
+def test_vault_state_says_when_claim_works(ogpu_bin, tmp_path, net):
+    acct = net.fresh_account()
+    r = run(ogpu_bin, tmp_path, net.url, '''
+deposit(ogpu(2)); lock(ogpu(2)); unbond(ogpu(1))
+let v = vault()
+print v.lockup, v.unbonding, v.claimable, v.unbonding_until > now() + 23h, v.frozen, v.earnings
+try { claim() } catch e { print e.kind }
+''', key=acct["key"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["1 OGPU 1 OGPU false true 0 OGPU 0 OGPU", "revert"]
+    rpc(net.url, "evm_increaseTime", [86_401])
+    rpc(net.url, "evm_mine", [])
+    r = run(ogpu_bin, tmp_path, net.url, 'print vault().claimable\nclaim()\nlet v = vault()\nprint v.claimable, v.unbonding, v.unbonding_until, v.balance',
+            key=acct["key"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["true", "false 0 OGPU nil 1 OGPU"]
+
+
+WATCH = '''
+let seen = []
+let n = watch(event: "TaskPublished", source: address(args[0]), from: int(args[1]), timeout: 120s, poll: 200ms) { ev =>
+    print "ev", ev.task, ev.block
+    if ev.block >= int(args[2]) { return false }
+}
+print "handed", n
+'''
+
+
+def publish_quiet(ogpu_bin, home, url, source, text):
+    r = run(ogpu_bin, home, url, f'print publish(task(address("{source}"), "text2text", '
+                                 f'{{messages: [{{role: "user", content: "{text}"}}]}})).address')
+    assert r.returncode == 0, r.stderr
+    return r.stdout.split()[-1]
+
+
+def test_watch_rides_out_a_node_outage_without_missing_or_repeating_an_event(ogpu_bin, tmp_path, net):
+    client_home = tmp_path / "client"
+    client_home.mkdir()
+    start = int(rpc(net.url, "eth_blockNumber"), 16) + 1
+    tasks = [publish_quiet(ogpu_bin, client_home, net.url, net.manual, "before 1"),
+             publish_quiet(ogpu_bin, client_home, net.url, net.manual, "before 2")]
+    proxy = FaultProxy(net.url)
+    # The watcher ends at the block of the last task, published below; it learns it from args.
+    watcher_args = [net.manual, str(start)]
+    try:
+        proxy.always_for("eth_blockNumber", "5xx")
+        proxy.always_for("eth_getLogs", "drop")
+        # The watcher starts while the node "is down": it must wait, not fail.
+        tasks.append(publish_quiet(ogpu_bin, client_home, net.url, net.manual, "during 1"))
+        last = publish_quiet(ogpu_bin, client_home, net.url, net.manual, "during 2")
+        tasks.append(last)
+        last_block = int(rpc(net.url, "eth_getTransactionReceipt",
+                             [json.loads((client_home / ".ogpu" / "journal.jsonl").read_text().splitlines()[-1])["hash"]])
+                         ["blockNumber"], 16)
+        w = subprocess.Popen([ogpu_bin, "-e", WATCH, *watcher_args, str(last_block)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env_for(tmp_path, proxy.url))
+        time.sleep(0)
+        read_until(w, "retrying from block", timeout=60)
+        time.sleep(2)
+        proxy.clear()
+        out, err = w.communicate(timeout=120)
+    finally:
+        proxy.stop()
+    assert w.returncode == 0, err
+    seen = [line.split()[1] for line in out.splitlines() if line.startswith("ev ")]
+    assert seen == tasks, out
+    assert out.splitlines()[-1] == "handed 4"
+    assert "answers again" in err
+
+
+def test_watch_resumes_from_where_it_was_stopped_and_a_timeout_ends_it_quietly(ogpu_bin, tmp_path, net):
+    home = tmp_path / "client"
+    home.mkdir()
+    start = int(rpc(net.url, "eth_blockNumber"), 16) + 1
+    a = publish_quiet(ogpu_bin, home, net.url, net.first, "one")
+    b = publish_quiet(ogpu_bin, home, net.url, net.first, "two")
+    first = run(ogpu_bin, tmp_path, net.url,
+                f'var last = 0\nwatch(event: "TaskPublished", source: address("{net.first}"), from: {start}, timeout: 5s) '
+                '{ ev => print ev.task; last = ev.block; return false }\nprint last + 1')
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == a
+    resume = first.stdout.splitlines()[-1]
+    second = run(ogpu_bin, tmp_path, net.url,
+                 f'print watch(event: "TaskPublished", source: address("{net.first}"), from: {resume}, timeout: 3s) '
+                 '{ ev => print ev.task }')
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines() == [b, "1"]
+    assert second.stderr == ""
+
+
+def test_ctrl_c_stops_a_watch_and_names_the_block_to_resume_from(ogpu_bin, tmp_path, net):
+    child = pexpect.spawn(ogpu_bin, ["-e", 'print "watching"\nwatch(event: "Attempted") { ev => print ev }'],
+                          env=env_for(tmp_path, net.url), encoding="utf-8", timeout=30)
+    child.expect_exact("watching")
+    time.sleep(1.5)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    assert re.search(r"error\[interrupted\]: watch interrupted after 0 event\(s\); every event before block \d+ was handled; "
+                     r"resume with from: \d+", child.before.replace("\r\n", " ")), child.before
