@@ -171,6 +171,7 @@ def test_provider_master_and_owner_builtins_on_the_devnet_contracts(ogpu_bin, tm
     r = run(ogpu_bin, homes["prov"], net.url, f'''
 let src = address("{net.manual}")
 announce_master(address("{master["address"]}"))
+print pairing().master == address("{master["address"]}"), pairing(address("{master["address"]}")).provider == me()
 print vault().lockup
 register(src)
 print contains(registrants(src), me())
@@ -185,6 +186,8 @@ try {{ cancel_unbonding() }} catch e {{ print e.kind, e.message }}
 ''', key=prov["key"])
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
+    assert out[0] == "true true"
+    out = out[1:]
     assert out[:6] == ["2 OGPU", "true", "42 submitted true 0.01 OGPU", "responded", "TaskPublished", "Attempted"]
     assert out[6:9] == ["TaskStatusChanged", "ResponseSubmitted", "TaskStatusChanged"]
     assert out[9] == "false"
@@ -313,3 +316,22 @@ def test_ctrl_c_stops_a_watch_and_names_the_block_to_resume_from(ogpu_bin, tmp_p
     assert child.exitstatus == 130, child.before
     assert re.search(r"error\[interrupted\]: watch interrupted after 0 event\(s\); every event before block \d+ was handled; "
                      r"resume with from: \d+", child.before.replace("\r\n", " ")), child.before
+
+
+NEW_BUILTINS = ["events", "register", "unregister", "registrants", "attempt", "submit_response", "serve",
+                "announce_provider", "announce_master", "set_agent", "remove_agent", "update_source",
+                "deactivate_source", "cancel_unbonding", "pairing"]
+
+
+def test_new_builtins_are_documented_helped_and_completed(repl):
+    doc = (ROOT / "docs" / "language.md").read_text()
+    for name in NEW_BUILTINS:
+        assert f"`{name}(" in doc, f"docs/language.md has no entry for {name}"
+    r = repl()
+    for name in NEW_BUILTINS:
+        out = r.run(f":help {name}")
+        assert out.startswith(f"{name}:") and "(" in out, out
+    for prefix, name in (("submit_re", "submit_response"), ("cancel_unb", "cancel_unbonding"), ("registra", "registrants")):
+        r.send(prefix + "\t\r")  # Tab completes the name; the value shown is the built-in itself
+        out = r.prompt()
+        assert name in out and "error" not in out, out

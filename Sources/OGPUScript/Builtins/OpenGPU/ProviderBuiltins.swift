@@ -9,7 +9,7 @@ import OGPUPrimitives
 enum ProviderBuiltins {
     static let all: [BuiltinFunction] = [register, unregister, attempt, submitResponse, announceProvider, announceMaster,
                                          setAgent, removeAgent, deactivateSource, updateSource, cancelUnbonding, registrants,
-                                         ServeBuiltin.serve]
+                                         pairing, ServeBuiltin.serve]
 
     /// The `provider:` a call acts for: the named one (a master or agent signing for its
     /// provider), else the signer.
@@ -201,5 +201,17 @@ enum ProviderBuiltins {
         let source = try sourceAddress(args.positional[0], "registrants")
         let p = try Gateway.protocolSide(ctx, "registrants")
         return .list(try Gateway.run { try p.registrants(of: source) }.map { .address($0) })
+    }
+
+    static let pairing = BuiltinFunction("pairing", doc: """
+        pairing(addr = me()) is an account's Terminal pairing: {master, provider}, each an address \
+        or nil (a provider has a master once both announce_provider and announce_master were sent).
+        """) { args, ctx in
+        try args.noNamed(); try args.expectCount(0, 1)
+        let g = try Gateway.from(ctx, "pairing"), p = try Gateway.protocolSide(ctx, "pairing")
+        let who = args.count == 1 ? try NetworkBuiltins.addressArgument(args.positional[0], "addr", "pairing")
+            : try Gateway.run { try g.signerAddress() }
+        let (master, provider) = try Gateway.run { try p.pairing(of: who) }
+        return GatewayValues.map([("master", master.map { .address($0) } ?? .null), ("provider", provider.map { .address($0) } ?? .null)])
     }
 }
