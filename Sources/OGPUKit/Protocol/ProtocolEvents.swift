@@ -28,6 +28,12 @@ public struct ProtocolEvent: Sendable, Equatable {
     public let transactionHash: String
     public let logIndex: UInt64
 
+    public init(emitter: OpenGPUContracts.Emitter, decoded: ABIEvent.DecodedEvent, blockNumber: UInt64, transactionHash: String,
+                logIndex: UInt64) {
+        self.emitter = emitter; self.decoded = decoded; self.blockNumber = blockNumber
+        self.transactionHash = transactionHash; self.logIndex = logIndex
+    }
+
     public var name: String { decoded.name }
 
     /// Position in the chain, for ordering and for a watcher's cursor.

@@ -97,8 +97,9 @@ enum ServeBuiltin {
             }
         }
 
+        /// `why` may quote the node, the gateway or a provider's block: made inert for the terminal.
         private func skip(_ why: String) -> Bool {
-            ctx.writeError("ogpu: serve: task \(task) not answered: \(why)\n")
+            ctx.writeError("ogpu: serve: task \(task) not answered: \(TerminalText.escape(why, lineBreaks: false))\n")
             return false
         }
     }
