@@ -18,12 +18,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FaultProxy:
-    def __init__(self, upstream):
+    def __init__(self, upstream, port=0):
         self.upstream = upstream
         self.lock = threading.Lock()
         self.rules = []          # [method, [faults]] in order
         self.always = {}         # method -> fault applied to every request
         self.applied = []        # (method, fault)
+        self.stopped = False
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -37,9 +38,13 @@ class FaultProxy:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.stopped:  # a kept-alive connection outliving stop(): gone, as with a dead node
+                    self.close_connection = True
+                    return
                 proxy.handle(self, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # `port`: listen where an earlier proxy listened (a node coming back after a restart).
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -58,6 +63,7 @@ class FaultProxy:
             self.always.clear()
 
     def stop(self):
+        self.stopped = True
         self.server.shutdown()
         self.server.server_close()
 

@@ -250,7 +250,7 @@ def publish_quiet(ogpu_bin, home, url, source, text):
     return r.stdout.split()[-1]
 
 
-def test_watch_rides_out_a_node_outage_without_missing_or_repeating_an_event(ogpu_bin, tmp_path, net):
+def test_watch_rides_out_a_node_outage_and_restart_without_missing_or_repeating_an_event(ogpu_bin, tmp_path, net):
     client_home = tmp_path / "client"
     client_home.mkdir()
     start = int(rpc(net.url, "eth_blockNumber"), 16) + 1
@@ -271,10 +271,13 @@ def test_watch_rides_out_a_node_outage_without_missing_or_repeating_an_event(ogp
                          ["blockNumber"], 16)
         w = subprocess.Popen([ogpu_bin, "-e", WATCH, *watcher_args, str(last_block)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env_for(tmp_path, proxy.url))
-        time.sleep(0)
         read_until(w, "retrying from block", timeout=60)
         time.sleep(2)
-        proxy.clear()
+        # The node goes away entirely (connections refused), then comes back on the same port.
+        port = proxy.server.server_address[1]
+        proxy.stop()
+        time.sleep(3)
+        proxy = FaultProxy(net.url, port=port)
         out, err = w.communicate(timeout=120)
     finally:
         proxy.stop()
