@@ -51,6 +51,7 @@ public enum ProtocolEventError: Error, Sendable, CustomStringConvertible {
     case unknownEvent(String, known: [String])
     case unknownField(String)
     case badRange(from: UInt64, to: UInt64)
+    case rangeTooWide(from: UInt64, to: UInt64, limit: UInt64)
     case tooMany(limit: Int, from: UInt64, to: UInt64)
 
     public var description: String {
@@ -59,6 +60,8 @@ public enum ProtocolEventError: Error, Sendable, CustomStringConvertible {
         case .unknownField(let f):
             return "events cannot be filtered by \(f) (use \(ProtocolEventFilter.addressFields.sorted().joined(separator: ", ")))"
         case .badRange(let f, let t): return "block range \(f)…\(t) is empty: from must not be after to"
+        case .rangeTooWide(let f, let t, let limit):
+            return "blocks \(f)…\(t) are more than \(limit) blocks to search at once; read them in parts (from:/to:)"
         case .tooMany(let limit, let f, let t):
             return "more than \(limit) events in blocks \(f)…\(t); narrow the block range or the filter"
         }
@@ -71,6 +74,8 @@ extension OpenGPUClient {
     /// At most this many events are returned by one read (a hostile or busy node cannot make us
     /// hold an unbounded list).
     public static let maxEventsPerRead = 10_000
+    /// At most this many blocks per read (500 requests of `logBlockSpan`).
+    public static let maxBlocksPerRead: UInt64 = 1_000_000
 
     /// The events this network's contracts can emit (mainnet's Vault has one more).
     public var knownEvents: [(emitter: OpenGPUContracts.Emitter, event: ABIEvent)] {
@@ -100,6 +105,9 @@ extension OpenGPUClient {
                                limit: Int = OpenGPUClient.maxEventsPerRead) throws -> [ProtocolEvent] {
         try validate(filter)
         guard from <= to else { throw ProtocolEventError.badRange(from: from, to: to) }
+        guard to - from < Self.maxBlocksPerRead else {
+            throw ProtocolEventError.rangeTooWide(from: from, to: to, limit: Self.maxBlocksPerRead)
+        }
         let selected = knownEvents.filter { e in
             (filter.emitters?.contains(e.emitter) ?? true) && (filter.names?.contains(e.event.name) ?? true)
                 && filter.fields.keys.allSatisfy { f in e.event.inputs.contains { $0.name == f } }

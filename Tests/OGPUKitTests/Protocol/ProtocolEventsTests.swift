@@ -92,6 +92,9 @@ final class ProtocolEventsTests: XCTestCase {
         XCTAssertThrowsError(try client.protocolEvents(ProtocolEventFilter(names: ["UnbondingCanceled"]), from: 0, to: 1))
         XCTAssertThrowsError(try client.protocolEvents(ProtocolEventFilter(fields: ["owner": task]), from: 0, to: 1))
         XCTAssertThrowsError(try client.protocolEvents(ProtocolEventFilter(), from: 2, to: 1))
+        XCTAssertThrowsError(try client.protocolEvents(ProtocolEventFilter(), from: 0, to: 1_000_000)) {
+            guard case ProtocolEventError.rangeTooWide = $0 else { return XCTFail("\($0)") }
+        }
         XCTAssertTrue(node.ranges.isEmpty)
         // Mainnet's Vault has UnbondingCanceled and cancelUnbonding.
         let mainnet = OpenGPUClient(network: Network.mainnet.withRPC("http://127.0.0.1:9"), transport: node)

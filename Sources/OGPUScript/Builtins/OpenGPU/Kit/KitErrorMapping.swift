@@ -86,7 +86,7 @@ enum KitErrorMapping {
             }
         case .events(let e):
             switch e {
-            case .unknownEvent, .unknownField, .badRange, .tooMany: return GatewayError(.value, e.description)
+            case .unknownEvent, .unknownField, .badRange, .rangeTooWide, .tooMany: return GatewayError(.value, e.description)
             }
         }
     }

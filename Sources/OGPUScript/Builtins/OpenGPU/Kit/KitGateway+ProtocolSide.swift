@@ -64,8 +64,10 @@ extension KitGateway: ProtocolSideGateway {
             let head = try c.eth.blockNumber()
             // A head behind the cursor (a lagging node behind a load balancer) has nothing new.
             guard head >= next else { return .events([], next: next) }
-            let events = try c.protocolEvents(filter, from: next, to: head)
-            return .events(events, next: head + 1)
+            // A watch started far back catches up one bounded read at a time.
+            let to = min(head, next + OpenGPUClient.maxBlocksPerRead - 1)
+            let events = try c.protocolEvents(filter, from: next, to: to)
+            return .events(events, next: to + 1)
         } catch let e as RPCError where Self.isPassing(e) {
             // Named by method only: a transport error's text may carry the endpoint's URL.
             return .unreachable("the node did not answer \(e.method)")
