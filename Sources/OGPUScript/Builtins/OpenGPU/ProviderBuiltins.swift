@@ -103,14 +103,17 @@ enum ProviderBuiltins {
         try args.allowNamed(NetworkBuiltins.capNames.union(["payment", "provider"])); try args.expectCount(2, 2)
         let task = try NetworkBuiltins.taskAddress(args.positional[0], "submit_response")
         let g = try Gateway.from(ctx, "submit_response")
-        let (response, _) = try answer(task, with: args.positional[1], payment: try amount(args, "payment"),
-                                       provider: try provider(args, g), args, ctx)
-        return response
+        let response = try answer(task, with: args.positional[1], payment: try amount(args, "payment"),
+                                  provider: try provider(args, g), args, ctx)
+        guard let info = try Gateway.run({ try g.responses(of: task) }).first(where: { $0.address == response }) else {
+            return .address(response)
+        }
+        return .handle(try ResponseHandle(info, gateway: g))
     }
 
-    /// Pins `data` (unless it is a link) and submits it; the response handle and its locator.
+    /// Pins `data` (unless it is a link) and submits it; the new response's address.
     static func answer(_ task: Address, with data: Value, payment: BigUInt?, provider: Address, _ args: Arguments,
-                       _ ctx: CallContext) throws -> (Value, String) {
+                       _ ctx: CallContext) throws -> Address {
         let g = try Gateway.from(ctx, args.callee), p = try Gateway.protocolSide(ctx, args.callee)
         let locator: String
         if case .string(let s) = data, ["http://", "https://", "ipfs://"].contains(where: { s.hasPrefix($0) }) {
@@ -124,10 +127,7 @@ enum ProviderBuiltins {
         let receipt = try NetworkBuiltins.withCaps(args, g) {
             try p.send(.submitResponse(task: task, provider: provider, data: locator, payment: pay))
         }
-        let response = try Gateway.run { try p.submittedResponse(in: receipt) }
-        let info = try Gateway.run { try g.responses(of: task) }.first { $0.address == response }
-        guard let info else { return (.address(response), locator) }
-        return (.handle(try ResponseHandle(info, gateway: g)), locator)
+        return try Gateway.run { try p.submittedResponse(in: receipt) }
     }
 
     static let announceProvider = BuiltinFunction("announce_provider", doc: """

@@ -75,10 +75,8 @@ enum ServeBuiltin {
                 try attempt(info.payment)
                 let result = try ctx.call(handler, [.handle(TaskHandle(address: task, transactionHash: nil, gateway: gateway))])
                 if case .null = result { return skip("the block returned nil") }
-                let (response, _) = try ProviderBuiltins.answer(task, with: result, payment: info.payment, provider: provider, args, ctx)
-                var shown = "\(response)"
-                if case .handle(let h) = response, case .address(let a) = try h.property("address") { shown = a.checksummed }
-                ctx.writeError("ogpu: serve: answered task \(task) with response \(shown)\n")
+                let response = try ProviderBuiltins.answer(task, with: result, payment: info.payment, provider: provider, args, ctx)
+                ctx.writeError("ogpu: serve: answered task \(task) with response \(response)\n")
                 return true
             } catch let e as ScriptError where e.kind != ErrorKind.interrupted.rawValue && e.kind != ErrorKind.pending.rawValue {
                 return skip("error[\(e.kind)]: \(e.message)")
