@@ -61,6 +61,7 @@ final class ServeBuiltinTests: XCTestCase {
         func responseAddress(of task: Address, by provider: Address) throws -> Address? {
             answeredBefore.contains(task) ? ServeBuiltinTests.address(0x78) : nil
         }
+        func attempters(of task: Address) throws -> [Address] { [] }
         func headNumber() throws -> UInt64 { 9 }
         func validate(_ filter: ProtocolEventFilter) throws {}
         func protocolEvents(_ filter: ProtocolEventFilter, from: UInt64, to: UInt64) throws -> [ProtocolEvent] { events }

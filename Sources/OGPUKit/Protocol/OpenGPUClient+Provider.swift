@@ -130,6 +130,22 @@ extension OpenGPUClient {
         return (try nonZero(r[0]), try nonZero(r[1]))
     }
 
+    /// The providers that attempted `task`, in attempt order. Bounds are inclusive and panic at
+    /// the count (PROTOCOL.md §9.1), so chunks are `[i, min(i+100, n) - 1]`, read in one batch.
+    public func attempters(of task: Address) throws -> [Address] {
+        let n = try read(ViewCall(task, OpenGPUContracts.Task.getAttemptCount, label: "Task.getAttemptCount")).first?.uintValue ?? 0
+        if n == 0 { return [] }
+        guard n <= 10_000 else { throw ProviderSideError.tooMany(what: "attempts", count: n) }
+        var calls = [ViewCall]()
+        var lower = BigUInt(0)
+        while lower < n {
+            calls.append(ViewCall(task, OpenGPUContracts.Task.getAttempters, [.uint(lower), .uint(min(lower + 100, n) - 1)],
+                                  label: "Task.getAttempters"))
+            lower += 100
+        }
+        return try read(calls).flatMap { try $0.get().first?.items?.compactMap(\.addressValue) ?? [] }
+    }
+
     /// The response `provider` gave to `task`, nil when none.
     public func responseAddress(of task: Address, by provider: Address) throws -> Address? {
         guard let a = try read(ViewCall(task, P.responseOf, [.address(provider)], label: "Task.responseOf")).first?.addressValue,

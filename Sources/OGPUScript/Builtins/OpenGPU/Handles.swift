@@ -42,7 +42,8 @@ final class TaskHandle: ScriptHandle {
     var typeName: String { "task" }
 
     var propertyNames: [String] {
-        ["address", "tx", "status", "source", "payment", "expiry", "attempts", "responses", "config", "explorer", "delivery", "winner", "owner"]
+        ["address", "tx", "status", "source", "payment", "expiry", "attempts", "responses", "config", "explorer", "delivery", "winner",
+         "owner", "attempters"]
     }
 
     func property(_ name: String) throws -> Value {
@@ -69,6 +70,9 @@ final class TaskHandle: ScriptHandle {
             }
         case "responses":
             return .list(try ResponseHandle.all(of: address, gateway))
+        case "attempters":
+            guard let side = gateway as? ProtocolSideGateway else { throw ScriptError(.rpc, "this network client cannot read attempters") }
+            return .list(try Gateway.run { try side.attempters(of: address) }.map { .address($0) })
         default:
             throw ScriptError(.name, "a task has no property `\(name)` (it has \(propertyNames.joined(separator: ", ")))")
         }

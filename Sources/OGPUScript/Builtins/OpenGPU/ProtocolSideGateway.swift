@@ -18,6 +18,8 @@ public protocol ProtocolSideGateway: AnyObject {
     func registrants(of source: Address) throws -> [Address]
     func pairing(of account: Address) throws -> (master: Address?, provider: Address?)
     func responseAddress(of task: Address, by provider: Address) throws -> Address?
+    /// The providers that attempted a task, in order.
+    func attempters(of task: Address) throws -> [Address]
 
     /// The latest block number.
     func headNumber() throws -> UInt64

@@ -43,6 +43,11 @@ extension KitGateway: ProtocolSideGateway {
         return try kit { try c.responseAddress(of: task, by: provider) }
     }
 
+    public func attempters(of task: Address) throws -> [Address] {
+        let c = try client()
+        return try kit { try c.attempters(of: task) }
+    }
+
     public func headNumber() throws -> UInt64 {
         let c = try client()
         return try kit { try c.eth.blockNumber() }
