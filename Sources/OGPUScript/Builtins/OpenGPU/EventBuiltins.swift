@@ -103,7 +103,7 @@ enum EventBuiltins {
             }
         }
         if let items = v.items, f.name == "sourceParams", items.count == 10 { return sourceParams(items) }
-        return .string(v.description)
+        return .string(v.stringValue ?? v.description)
     }
 
     static func environments(_ bits: BigUInt) -> [Value] {
