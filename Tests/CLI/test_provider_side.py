@@ -341,3 +341,16 @@ def test_new_builtins_are_documented_helped_and_completed(repl):
         r.send(prefix + "\t\r")  # Tab completes the name; the value shown is the built-in itself
         out = r.prompt()
         assert name in out and "error" not in out, out
+
+
+def test_serve_timeout_ends_it_cleanly_and_an_unregistered_provider_is_refused(ogpu_bin, tmp_path, net):
+    provider1 = next(a for a in net.m["accounts"] if a["role"] == "provider")  # registered to both sources
+    r = run(ogpu_bin, tmp_path, net.url, f'print serve(address("{net.first}"), timeout: 2s) {{ t => 1 }}', key=provider1["privateKey"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "0\n"
+    assert r.stderr.startswith("ogpu: serve: answering tasks of source") and r.stderr.count("\n") == 1
+    stranger = net.fresh_account()
+    r = run(ogpu_bin, tmp_path, net.url, f'serve(address("{net.first}")) {{ t => 1 }}', key=stranger["key"])
+    assert r.returncode == 70
+    assert "error[value]: serve(): provider" in r.stderr and "is not registered to source" in r.stderr
+    assert not (tmp_path / ".ogpu" / "journal.jsonl").exists()  # nothing was signed by either run
