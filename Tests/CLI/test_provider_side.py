@@ -354,3 +354,35 @@ def test_serve_timeout_ends_it_cleanly_and_an_unregistered_provider_is_refused(o
     assert r.returncode == 70
     assert "error[value]: serve(): provider" in r.stderr and "is not registered to source" in r.stderr
     assert not (tmp_path / ".ogpu" / "journal.jsonl").exists()  # nothing was signed by either run
+
+
+def test_a_response_whose_outcome_is_unknown_is_not_signed_again(ogpu_bin, tmp_path, net):
+    acct = net.fresh_account()
+    prov_home, client_home = tmp_path / "prov", tmp_path / "client"
+    prov_home.mkdir()
+    client_home.mkdir()
+    task = publish_quiet(ogpu_bin, client_home, net.url, net.manual, "answer me once")
+    r = run(ogpu_bin, prov_home, net.url, f'register(address("{net.manual}"), lockup: ogpu(1))\nattempt(task_at(address("{task}")))',
+            key=acct["key"])
+    assert r.returncode == 0, r.stderr
+    proxy = FaultProxy(net.url)
+    try:
+        proxy.always_for("eth_getTransactionReceipt", "null")  # the answer is mined, but its receipt never shows
+        env = dict(env_for(prov_home, proxy.url, acct["key"]), OGPU_RECEIPT_TIMEOUT="3")
+        submit = f'submit_response(task_at(address("{task}")), {{answer: 1}})'
+        first = subprocess.run([ogpu_bin, "-e", submit], capture_output=True, text=True, env=env, timeout=120)
+        assert first.returncode == 70 and "error[pending]" in first.stderr, first.stderr
+        again = subprocess.run([ogpu_bin, "-e", submit], capture_output=True, text=True, env=env, timeout=120)
+    finally:
+        proxy.stop()
+    assert again.returncode == 70 and "error[pending]" in again.stderr, again.stderr
+    assert "was signed earlier and its outcome is unknown" in again.stderr and "ogpu journal --check" in again.stderr
+    journal = [json.loads(x) for x in (prov_home / ".ogpu" / "journal.jsonl").read_text().splitlines()]
+    submits = [x["hash"] for x in journal if x["state"] == "signed" and x["label"] == "Nexus.submitResponse"]
+    assert len(submits) == 1 and submits[0] in again.stderr
+    # Settled by hash, the response is on chain exactly once.
+    check = subprocess.run([ogpu_bin, "journal", "--check"], capture_output=True, text=True,
+                           env=env_for(prov_home, net.url, acct["key"]), timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    r = run(ogpu_bin, client_home, net.url, f'print len(responses(task_at(address("{task}"))))')
+    assert r.stdout.split() == ["1"], r.stderr

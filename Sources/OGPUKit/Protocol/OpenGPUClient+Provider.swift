@@ -105,6 +105,17 @@ extension OpenGPUClient {
         return TransactionRequest(to: network.contracts.vault, data: try P.cancelUnbonding.encodeCall([]), label: "Vault.cancelUnbonding")
     }
 
+    /// The hash of a `Nexus.submitResponse` from `provider` to `task`, signed for this chain and
+    /// still without an outcome in the send journal. Answering again before it is settled could
+    /// put a second response (and its gas) on chain, so callers refuse to.
+    public func unresolvedSubmission(task: Address, provider: Address) throws -> String? {
+        func same(_ v: JSONValue?, _ a: Address) -> Bool { v?.stringValue?.lowercased() == a.checksummed.lowercased() }
+        return try journal.entries().last { e in
+            e.latest.isUnresolved && e.label == "Nexus.submitResponse" && e.chainId == network.chainId
+                && same(e.signed.fields["meta"]?["task"], task) && same(e.signed.fields["meta"]?["provider"], provider)
+        }?.hash
+    }
+
     // MARK: - Reads
 
     /// The providers registered to a source. `Source.getRegistrants` panics whenever `lower > 0`

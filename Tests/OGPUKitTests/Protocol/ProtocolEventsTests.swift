@@ -102,4 +102,22 @@ final class ProtocolEventsTests: XCTestCase {
         XCTAssertNoThrow(try mainnet.cancelUnbondingRequest())
         XCTAssertThrowsError(try client.cancelUnbondingRequest())
     }
+
+    func testAnUnresolvedSubmissionInTheJournalIsFoundUntilItIsSettled() throws {
+        let path = NSTemporaryDirectory() + "ogpu-submission-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = SendJournal(path: path)
+        let client = OpenGPUClient(network: net, journal: journal, transport: LogNode())
+        let request = try client.submitResponseRequest(task: task, provider: provider, data: "https://x/1", payment: 1)
+        XCTAssertNil(try client.unresolvedSubmission(task: task, provider: provider))
+        try journal.recordSigned(hash: "0x01", raw: [1], from: provider, nonce: 0, chainId: net.chainId, to: request.to,
+                                 label: request.label, meta: request.journalMeta)
+        XCTAssertEqual(try client.unresolvedSubmission(task: task, provider: provider), "0x01")
+        XCTAssertNil(try client.unresolvedSubmission(task: source, provider: provider))  // another task
+        // Another chain's entry does not count; a mined one is settled.
+        let other = OpenGPUClient(network: Network.mainnet.withRPC("http://127.0.0.1:9"), journal: journal, transport: LogNode())
+        XCTAssertNil(try other.unresolvedSubmission(task: task, provider: provider))
+        try journal.record(.mined, hash: "0x01", [("block", .int(3))])
+        XCTAssertNil(try client.unresolvedSubmission(task: task, provider: provider))
+    }
 }

@@ -6,8 +6,15 @@ import OGPUPrimitives
 /// (`OpenGPUClient.request(for:)`), sent by `KitGateway.send` (journaled; under `--dry-run`
 /// signed and printed instead).
 extension KitGateway: ProtocolSideGateway {
+    /// A response whose earlier submission is unresolved in the journal is not signed again
+    /// (`OpenGPUClient.unresolvedSubmission`): a "pending" error names that transaction.
     public func send(_ action: ProtocolAction) throws -> TransactionReceipt {
         let c = try signingClient()
+        if case .submitResponse(let task, let provider, _, _) = action,
+           let hash = try kit({ try c.unresolvedSubmission(task: task, provider: provider) }) {
+            throw KitErrorMapping.pending(label: "Nexus.submitResponse", hash: hash,
+                                          why: "a response of \(provider) to task \(task) was signed earlier and its outcome is unknown")
+        }
         return try send(try kit { try c.request(for: action) })
     }
 
