@@ -55,7 +55,6 @@ final class ServeBuiltinTests: XCTestCase {
         }
         func submittedResponse(in receipt: TransactionReceipt) throws -> Address { ServeBuiltinTests.address(0x77) }
         func updateSource(_ source: Address, _ draft: SourceDraft) throws -> TransactionReceipt { throw GatewayError(.rpc, "not here") }
-        func hasCancelUnbonding() throws -> Bool { false }
         func registrants(of source: Address) throws -> [Address] { [ServeBuiltinTests.me] }
         func pairing(of account: Address) throws -> (master: Address?, provider: Address?) { (nil, nil) }
         func responseAddress(of task: Address, by provider: Address) throws -> Address? {

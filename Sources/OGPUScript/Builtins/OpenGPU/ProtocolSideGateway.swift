@@ -12,8 +12,6 @@ public protocol ProtocolSideGateway: AnyObject {
     func submittedResponse(in receipt: TransactionReceipt) throws -> Address
     /// Pins the source's new metadata and sends `Nexus.updateSource`.
     func updateSource(_ source: Address, _ draft: SourceDraft) throws -> TransactionReceipt
-    /// Whether the network's Vault has `cancelUnbonding` (mainnet).
-    func hasCancelUnbonding() throws -> Bool
 
     func registrants(of source: Address) throws -> [Address]
     func pairing(of account: Address) throws -> (master: Address?, provider: Address?)

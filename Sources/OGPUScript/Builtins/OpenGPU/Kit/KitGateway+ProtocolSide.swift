@@ -33,8 +33,6 @@ extension KitGateway: ProtocolSideGateway {
         return try send(try kit { try c.updateSourceRequest(source: source, draft, metadataURL: url, owner: owner) })
     }
 
-    public func hasCancelUnbonding() throws -> Bool { try client().hasCancelUnbonding }
-
     public func registrants(of source: Address) throws -> [Address] {
         let c = try client()
         return try kit { try c.registrants(of: source) }
