@@ -27,6 +27,7 @@ public enum CoreFailure {
     case address(AddressError)
     case abiEncoding(ABIEncodingError)
     case abiDecoding(ABIDecodingError)
+    case sendRequest(SendRequestError)
 
     /// nil for an error that is not the core's (a caller's own, or the system's).
     public init?(_ error: Error) {
@@ -53,6 +54,7 @@ public enum CoreFailure {
         case let e as AddressError: self = .address(e)
         case let e as ABIEncodingError: self = .abiEncoding(e)
         case let e as ABIDecodingError: self = .abiDecoding(e)
+        case let e as SendRequestError: self = .sendRequest(e)
         default: return nil
         }
     }

@@ -62,6 +62,9 @@ struct CLIConfiguration: CustomStringConvertible {
     var allowInsecureRPC = false
     var json = false
     var color = false
+    /// `OGPU_PASSWORD`'s own copy for new keystores (`wallet_new`): the signing keystore's copy is
+    /// wiped once its key is loaded.
+    var walletPassword: Secret? = nil
 
     var description: String {
         "network: \(network.shown), rpc: \(rpcURL.map(HTTPRedaction.redact) ?? "default"), signer: \(signer), dry-run: \(dryRun), json: \(json)"

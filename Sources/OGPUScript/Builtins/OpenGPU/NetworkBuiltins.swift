@@ -13,10 +13,11 @@ enum NetworkBuiltins {
         return try AddressArgument.convert(v, parameter: parameter, callee: callee)
     }
 
-    /// The named arguments every sending built-in takes: caps for its own transactions.
-    static let capNames: Set<String> = ["max_fee_per_gas", "max_cost"]
+    /// The named arguments every sending built-in takes: caps, fees and gas for its own transactions.
+    static let capNames: Set<String> = Set(["max_fee_per_gas", "max_cost"]).union(SendOptions.names)
 
-    /// Runs `body` (which sends) under the call's `max_fee_per_gas:` / `max_cost:` caps, if given.
+    /// Runs `body` (which sends) under the call's `max_fee_per_gas:` / `max_cost:` caps and its
+    /// `max_fee:` / `max_priority_fee:` / `gas:` choices (SendOptions), if given.
     static func withCaps<T>(_ args: Arguments, _ g: OpenGPUGateway, _ body: () throws -> T) throws -> T {
         func amount(_ name: String, _ example: String) throws -> BigUInt? {
             guard let v = args.named(name) else { return nil }
@@ -24,7 +25,8 @@ enum NetworkBuiltins {
             return w
         }
         let fee = try amount("max_fee_per_gas", "gwei(2000)"), cost = try amount("max_cost", "ogpu(200)")
-        return try Gateway.run { try g.withSpendingCaps(maxFeePerGas: fee, maxCost: cost, body) }
+        let overrides = try SendOptions.overrides(args)
+        return try Gateway.run { try g.withSpendingCaps(maxFeePerGas: fee, maxCost: cost) { try SendOptions.apply(overrides, g, body) } }
     }
 
     static func networkMap(_ n: NetworkInfo) -> Value {

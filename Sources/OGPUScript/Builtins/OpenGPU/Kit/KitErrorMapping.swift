@@ -79,6 +79,7 @@ enum KitErrorMapping {
         case .address(let e): return GatewayError(.value, "\(e)")
         case .abiEncoding(let e): return GatewayError(.value, e.description)
         case .abiDecoding(let e): return GatewayError(.rpc, "the node answered data that does not decode: \(e)")
+        case .sendRequest(let e): return GatewayError(.value, e.description)
         }
     }
 
