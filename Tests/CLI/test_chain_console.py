@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, base_env
 
 PEER = r'''
 import json, random, sys
@@ -136,3 +136,186 @@ def test_abi_errors_name_the_signature_and_the_value(ogpu_bin):
         r = subprocess.run([ogpu_bin, "-e", code], capture_output=True, text=True, timeout=30)
         assert r.returncode == 70, (code, r.stdout, r.stderr)
         assert f"error[{kind}]" in r.stderr and text in r.stderr, (code, r.stderr)
+
+
+# -- Signing with the session's key, and sending ----------------------------------------------
+
+SIGN_PEER = r'''
+import json, random, sys
+from eth_account import Account
+from eth_account.messages import encode_defunct
+rng = random.Random(int(sys.argv[1]))
+def text():
+    return "".join(rng.choice("abcXYZ 019é€\n\t\"") for _ in range(rng.randrange(0, 40)))
+out = []
+for _ in range(3):
+    key = rng.randbytes(32)
+    cases = []
+    for _ in range(12):
+        if rng.random() < 0.3:
+            b = rng.randbytes(rng.randrange(0, 50))
+            cases.append(['"0x' + b.hex() + '"', "0x" + Account.sign_message(encode_defunct(primitive=b), key).signature.hex()])
+        else:
+            t = text()
+            lit = json.dumps(t, ensure_ascii=False).replace("{", "\\{")
+            cases.append([lit, "0x" + Account.sign_message(encode_defunct(text=t), key).signature.hex()])
+    out.append({"key": "0x" + key.hex(), "address": Account.from_key(key).address, "cases": cases})
+json.dump(out, sys.stdout)
+'''
+
+
+def eth_account_python():
+    venv = subprocess.run([str(ROOT / "scripts" / "eth-account-venv")], capture_output=True, text=True, timeout=900)
+    assert venv.returncode == 0, venv.stderr
+    return venv.stdout.strip() + "/bin/python"
+
+
+def reference(code, *args):
+    r = subprocess.run([eth_account_python(), "-c", code, *args], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_sign_message_equals_eth_account_and_never_shows_the_key(ogpu_bin, home):
+    """EIP-191 personal_sign with the session's key, offline (nothing answers at the RPC URL):
+    byte-for-byte eth-account's signature for text and 0x-hex messages, verify_message accepts
+    it, and the key appears nowhere in what ogpu prints."""
+    for account in json.loads(reference(SIGN_PEER, "7")):
+        script = "".join(f"print sign_message({lit})\n" for lit, _ in account["cases"])
+        script += f'print verify_message("hi", sign_message("hi"), {account["address"]})\n'
+        r = subprocess.run([ogpu_bin, "-e", script], capture_output=True, text=True, timeout=60,
+                           env=base_env(home, CLIENT_PRIVATE_KEY=account["key"], OGPU_RPC_URL="http://127.0.0.1:9"))
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.splitlines() == [sig for _, sig in account["cases"]] + ["true"]
+        assert account["key"][2:] not in (r.stdout + r.stderr).lower()
+
+
+def test_signing_built_ins_refuse_bad_arguments_before_anything_is_signed(ogpu_bin, home):
+    env = base_env(home, CLIENT_PRIVATE_KEY="0x" + "11" * 32, OGPU_RPC_URL="http://127.0.0.1:9")
+    for code, kind, text in [
+        ("sign_message(1)", "type", "sign_message() expects a string"),
+        ('tx("0x12")', "value", "must be a transaction hash"),
+        ('speed_up("nope")', "value", "must be a transaction hash"),
+        ('transfer(0x000000000000000000000000000000000000dEaD, 5)', "type", "an amount like ogpu(1)"),
+        ('transfer(0x000000000000000000000000000000000000dEaD, ogpu(0))', "value", "amount must be greater than 0"),
+        ('transfer(0x000000000000000000000000000000000000dEaD, ogpu(1), max_fee: gwei(1), max_priority_fee: gwei(2))',
+         "value", "max_priority_fee (2 gwei) cannot exceed max_fee (1 gwei)"),
+        ('deposit(ogpu(1), max_fee: gwei(0))', "value", "max_fee must be greater than 0"),
+        ('deposit(ogpu(1), gas: 20000)', "value", "gas must be at least 21000"),
+        ('deposit(ogpu(1), gas: -1)', "value", "gas must be greater than 0"),
+        ('cancel(0x000000000000000000000000000000000000dEaD, max_fee: 5)', "type", "an amount per gas like gwei(30)"),
+        ('send(0x000000000000000000000000000000000000dEaD, "f(uint256)")', "value", "takes 1 argument, got 0"),
+        ('send(0x000000000000000000000000000000000000dEaD, "f(uint256)", 1, value: 3)', "type", "an amount like ogpu(1)"),
+        ('wallet_new("")', "value", "`path` is empty"),
+    ]:
+        r = subprocess.run([ogpu_bin, "-e", code], capture_output=True, text=True, timeout=30, env=env)
+        assert r.returncode == 70, (code, r.stdout, r.stderr)
+        assert f"error[{kind}]" in r.stderr and text in r.stderr, (code, r.stderr)
+    assert not (home / ".ogpu" / "journal.jsonl").exists(), "nothing was signed"
+
+
+# -- On the devnet: every send through the journaled sender ------------------------------------
+
+DEAD = "0x000000000000000000000000000000000000dEaD"
+
+
+@pytest.fixture
+def cell(ogpu_bin, home):
+    from test_examples_devnet import network_client_available, devnet_env
+    from test_exactly_once import Cell
+    if not network_client_available(ogpu_bin, home):
+        pytest.skip("no devnet is running (scripts/devnet start), or this build has no network client")
+    c = Cell(ogpu_bin, home, devnet_env(home).get("OGPU_RPC_URL") or "http://127.0.0.1:8545")
+    yield c
+    c.proxy.stop()
+
+
+def node_tx(cell, h):
+    from test_exactly_once import rpc
+    return rpc(cell.url, "eth_getTransactionByHash", [h])
+
+
+def assert_same_transaction(ours, node):
+    """tx(h) as json() against the node's own eth_getTransactionByHash answer."""
+    assert ours["hash"] == node["hash"]
+    assert ours["from"].lower() == node["from"].lower() and ours["to"].lower() == node["to"].lower()
+    assert int(ours["value"]) == int(node["value"], 16)
+    assert ours["nonce"] == int(node["nonce"], 16) and ours["gas"] == int(node["gas"], 16)
+    assert int(ours["max_fee"]) == int(node["maxFeePerGas"], 16)
+    assert int(ours["max_priority_fee"]) == int(node["maxPriorityFeePerGas"], 16)
+    assert ours["input"] == node["input"] and ours["type"] == int(node["type"], 16)
+    assert ours["block"] == int(node["blockNumber"], 16) and ours["status"] == "success"
+
+
+def test_send_and_transfer_go_through_the_journal_and_tx_reads_them_back(cell):
+    """send by signature carries eth-abi's calldata, transfer moves exactly the amount, tx(h)
+    agrees with the node field by field, both are journaled and mined, and a revert is reported
+    with its decoded reason before anything is signed."""
+    from test_exactly_once import rpc
+    vault = rpc(cell.url, "ogpu_manifest")["contracts"]["VAULT"]
+    dead_before = int(rpc(cell.url, "eth_getBalance", [DEAD, "latest"]), 16)
+    r = cell.run(f'''
+let h1 = transfer({DEAD}, ogpu(0.25))
+let h2 = send({vault}, "deposit(address)", me(), value: ogpu(2))
+print json(tx(h1))
+print json(tx(h2))
+print call({vault}, "balanceOf(address)(uint256)", me())
+try {{ send({vault}, "withdraw(uint256)", to_wei(10000)) }} catch e {{ print e.kind, e.message }}
+print tx("0x{"ab" * 32}")
+''', via_proxy=False)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    t1, t2 = json.loads(lines[0]), json.loads(lines[1])
+    assert_same_transaction(t1, node_tx(cell, t1["hash"]))
+    assert_same_transaction(t2, node_tx(cell, t2["hash"]))
+    calldata = reference('import sys\nfrom eth_abi import encode\nfrom eth_utils import function_signature_to_4byte_selector as s\n'
+                         'print("0x" + (s("deposit(address)") + encode(["address"], [sys.argv[1]])).hex())', cell.address).strip()
+    assert t2["input"] == calldata and int(t2["value"]) == 2 * 10**18 and t2["to"].lower() == vault.lower()
+    assert t1["input"] == "0x" and int(t1["value"]) == 25 * 10**16
+    assert int(rpc(cell.url, "eth_getBalance", [DEAD, "latest"]), 16) - dead_before == 25 * 10**16
+    assert lines[2] == str(2 * 10**18)
+    assert lines[3].startswith("revert InsufficientBalance: withdraw(uint256) reverted (before sending)"), lines[3]
+    assert lines[4] == "nil"
+    journal = cell.journal()
+    assert sorted(s["label"] for s, _ in journal.values()) == ["deposit(address)", "transfer"], "the revert signed nothing"
+    assert {state for _, state in journal.values()} == {"mined"}
+    cell.assert_journal_accounts_for_everything()
+
+
+def test_fee_and_gas_overrides_reach_every_sending_built_in_and_caps_still_hold(cell):
+    """max_fee:, max_priority_fee: and gas: are what the node receives, for deposit, transfer,
+    send, publish (a dry run signs it), cancel; the cost cap counts the worst case they allow;
+    a refused override signs nothing."""
+    from test_exactly_once import rpc
+    vault = rpc(cell.url, "ogpu_manifest")["contracts"]["VAULT"]
+    o = "max_fee: gwei(41), max_priority_fee: gwei(3), gas: 150000"
+    r = cell.run(f'''
+let hs = [deposit(ogpu(2), {o}), transfer({DEAD}, wei(5), {o}), send({vault}, "deposit(address)", me(), value: wei(9), {o})]
+for h in hs {{ print json(tx(h)) }}
+let d = task(sources()[0].address, "text2text", {{messages: [{{role: "user", content: "overrides"}}], devnet: {{respond: false}}}})
+let s = publish(d, dry_run: true, max_fee: gwei(41), max_priority_fee: gwei(3), gas: 1600000)
+print s.max_fee, s.max_priority_fee, s.gas
+let t = publish(d)
+print json(tx(cancel(t, max_fee: gwei(43))))
+print json(tx(transfer({DEAD}, wei(1), max_priority_fee: gwei(2))))
+try {{ transfer({DEAD}, ogpu(1), gas: 1000000, max_fee: gwei(900), max_cost: ogpu(1.5)) }} catch e {{ print e.kind, e.message }}
+try {{ transfer({DEAD}, ogpu(1), max_fee: gwei(2000)) }} catch e {{ print e.kind, e.message }}
+print transfer({DEAD}, wei(1), max_fee: gwei(2000), max_fee_per_gas: gwei(2000)) != nil
+''', via_proxy=False)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    for line in lines[:3]:
+        t = json.loads(line)
+        assert (int(t["max_fee"]), int(t["max_priority_fee"]), t["gas"]) == (41 * 10**9, 3 * 10**9, 150000), t
+        assert_same_transaction(t, node_tx(cell, t["hash"]))
+    assert lines[3] == "0.000000041 OGPU 0.000000003 OGPU 1600000"
+    cancel = json.loads(lines[4])
+    assert int(cancel["max_fee"]) == 43 * 10**9 and int(cancel["max_priority_fee"]) <= 43 * 10**9
+    tip_only = json.loads(lines[5])
+    assert int(tip_only["max_priority_fee"]) == 2 * 10**9 and int(tip_only["max_fee"]) > 2 * 10**9
+    assert lines[6].startswith("value transfer: not signed: it may cost up to 1.9 OGPU"), lines[6]
+    assert lines[7].startswith("value max_fee: 2000 gwei is above the cap of 1000 gwei per gas; nothing was signed"), lines[7]
+    assert lines[8] == "true"
+    labels = [s["label"] for s, _ in cell.journal().values()]
+    assert labels.count("transfer") == 3, "the refused transfers signed nothing"
+    cell.assert_journal_accounts_for_everything()
