@@ -2,6 +2,7 @@
 against eth-utils, abi_encode/abi_decode against eth-abi, verify_message against eth-account's
 EIP-191 signatures. Cases are generated from a fixed seed; one ogpu script computes them all and
 each line must equal the reference's."""
+import io
 import json
 import random
 import subprocess
@@ -319,3 +320,151 @@ print transfer({DEAD}, wei(1), max_fee: gwei(2000), max_fee_per_gas: gwei(2000))
     labels = [s["label"] for s, _ in cell.journal().values()]
     assert labels.count("transfer") == 3, "the refused transfers signed nothing"
     cell.assert_journal_accounts_for_everything()
+
+
+def stuck_transfer(cell, amount="ogpu(1)"):
+    """A transfer the node never received although it answered "already known" (the proxy
+    swallowed it): the send gives up waiting with a "pending" error naming it."""
+    cell.proxy.inject("eth_sendRawTransaction", ["swallow"])
+    r = cell.run(f'try {{ transfer({DEAD}, {amount}) }} catch e {{ print e.kind, e.data.tx }}')
+    assert r.returncode == 0, r.stderr
+    kind, h = r.stdout.split()
+    assert kind == "pending" and node_tx(cell, h) is None
+    return h
+
+
+@pytest.mark.parametrize("how", ["speed_up", "cancel_tx"])
+def test_a_stuck_transaction_is_replaced_at_its_nonce_and_the_journal_settles_both(cell, how):
+    """speed_up re-sends the same transfer, cancel_tx a 0-value transfer to oneself, at the
+    stuck one's nonce with both fees at least 10% higher; exactly one of the two is mined (the
+    other is recorded as rejected), the effect happens once (speed_up) or never (cancel_tx), and
+    `ogpu journal --check` leaves nothing unresolved."""
+    from test_exactly_once import rpc
+    dead_before = int(rpc(cell.url, "eth_getBalance", [DEAD, "latest"]), 16)
+    stuck = stuck_transfer(cell)
+    original = next(s for h, (s, _) in cell.journal().items() if h == stuck)
+    r = cell.run(f'let h = {how}("{stuck}")\nprint h\nprint json(tx(h))')
+    assert r.returncode == 0, r.stderr
+    h, replacement = r.stdout.splitlines()[0], json.loads(r.stdout.splitlines()[1])
+    assert h != stuck and replacement["status"] == "success" and replacement["nonce"] == int(original["nonce"])
+    raw = reference('import sys\nfrom eth_account import Account\nfrom eth_account.typed_transactions import TypedTransaction\n'
+                    'import json\nfrom hexbytes import HexBytes\nt = TypedTransaction.from_bytes(HexBytes(sys.argv[1])).as_dict()\n'
+                    'print(json.dumps({"maxFee": t["maxFeePerGas"], "tip": t["maxPriorityFeePerGas"]}))', original["raw"])
+    old = json.loads(raw)
+    assert int(replacement["max_fee"]) >= old["maxFee"] * 11 // 10 and int(replacement["max_priority_fee"]) >= old["tip"] * 11 // 10
+    moved = int(rpc(cell.url, "eth_getBalance", [DEAD, "latest"]), 16) - dead_before
+    if how == "speed_up":
+        assert replacement["to"].lower() == DEAD.lower() and int(replacement["value"]) == 10**18 and moved == 10**18
+    else:
+        assert replacement["to"].lower() == cell.address.lower() and int(replacement["value"]) == 0 and moved == 0
+    states = {hh: state for hh, (_, state) in cell.journal().items()}
+    assert states[stuck] == "rejected" and states[h] == "mined"
+    assert next(s for hh, (s, _) in cell.journal().items() if hh == h)["meta"]["replaces"] == stuck
+    check = cell.journal_cmd("--check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    cell.assert_journal_accounts_for_everything()
+    # The stuck one can never land now: its nonce is used.
+    again = cell.run(f'try {{ speed_up("{stuck}") }} catch e {{ print e.kind, e.message }}')
+    assert again.stdout.startswith(f"value transaction {stuck} cannot be replaced"), again.stdout + again.stderr
+
+
+def test_replacing_refuses_what_cannot_be_replaced_and_fees_below_the_bump(cell):
+    """A replacement of a mined transaction, of an unknown one, or with a fee under the +10% bump
+    is refused before anything is signed; the error value of a send names what to replace."""
+    stuck = stuck_transfer(cell, "wei(3)")
+    r = cell.run(f'''
+try {{ speed_up("{stuck}", max_fee: wei(1), max_priority_fee: wei(1)) }} catch e {{ print e.kind, e.message }}
+try {{ cancel_tx("0x{"12" * 32}") }} catch e {{ print e.kind, e.message }}
+''')
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith(f"value the replacement of {stuck} was not signed: max_priority_fee"), lines[0]
+    assert "10% above the original's" in lines[0]
+    assert lines[1] == f"value transaction 0x{'12' * 32} cannot be replaced: neither the send journal nor the node knows it"
+    # Settled the other way: the same signed bytes are rebroadcast and mined; then there is nothing to replace.
+    assert cell.journal_cmd("--check", "--rebroadcast").returncode in (0, 1)
+    for _ in range(50):
+        if cell.journal_cmd("--check").returncode == 0:
+            break
+    r = cell.run(f'try {{ cancel_tx("{stuck}") }} catch e {{ print e.kind, e.message }}')
+    assert r.stdout.startswith(f"value transaction {stuck} cannot be replaced: it was already mined"), r.stdout + r.stderr
+    assert [s["label"] for s, _ in cell.journal().values()] == ["transfer"], "no replacement was signed"
+    cell.assert_journal_accounts_for_everything()
+
+
+# -- wallet_new ---------------------------------------------------------------------------------
+
+DECRYPT = r'''
+import json, sys
+from eth_account import Account
+key = Account.decrypt(json.load(open(sys.argv[1])), sys.argv[2])
+print(Account.from_key(key).address)
+'''
+
+RECOVER = r'''
+import sys
+from eth_account import Account
+from eth_account.messages import encode_defunct
+print(Account.recover_message(encode_defunct(text=sys.argv[1]), signature=sys.argv[2]))
+'''
+
+
+def test_wallet_new_writes_a_keystore_eth_account_decrypts(ogpu_bin, home, tmp_path):
+    """The password comes from OGPU_PASSWORD (as for --keystore); the script gets the address
+    only; the file is mode 0600, scrypt, decrypted by eth-account to the same address, usable with
+    --keystore; an existing file is never overwritten."""
+    path = tmp_path / "new.json"
+    env = base_env(home, OGPU_PASSWORD="correct horse", OGPU_RPC_URL="http://127.0.0.1:9")
+    r = subprocess.run([ogpu_bin, "-e", f'let a = wallet_new("{path}")\nprint type(a), a'], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    kind, address = r.stdout.split()
+    assert kind == "address"
+    assert path.stat().st_mode & 0o777 == 0o600
+    keystore = json.loads(path.read_text())
+    assert keystore["version"] == 3 and keystore["crypto"]["kdf"] == "scrypt"
+    assert reference(DECRYPT, str(path), "correct horse").strip() == address
+    assert "correct horse" not in r.stdout + r.stderr
+    # The new keystore signs: eth-account recovers its address from the signature.
+    r = subprocess.run([ogpu_bin, "--keystore", str(path), "-e", 'print sign_message("from the new wallet")'],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert reference(RECOVER, "from the new wallet", r.stdout.strip()).strip() == address
+    before = path.read_bytes()
+    r = subprocess.run([ogpu_bin, "-e", f'wallet_new("{path}")'], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 70 and "error[io]" in r.stderr and "never overwritten" in r.stderr, r.stderr
+    assert path.read_bytes() == before
+
+
+def test_wallet_new_asks_twice_without_echo_and_needs_a_terminal(ogpu_bin, home, tmp_path):
+    import pexpect
+    path = tmp_path / "asked.json"
+    child = pexpect.spawn(ogpu_bin, ["-e", f'print "address", wallet_new("{path}")'], encoding="utf-8", timeout=120,
+                          env=base_env(home, OGPU_RPC_URL="http://127.0.0.1:9"))
+    shown = io.StringIO()
+    child.logfile_read = shown  # everything the terminal displayed
+    child.expect_exact("Password for the new keystore asked.json: ")
+    child.sendline("s3cret pass")
+    child.expect_exact("Repeat the password: ")
+    child.sendline("s3cret pass")
+    child.expect(r"address (0x[0-9a-fA-F]{40})")
+    address = child.match.group(1)
+    child.expect(pexpect.EOF)
+    assert "s3cret" not in shown.getvalue(), "the password was echoed"
+    assert reference(DECRYPT, str(path), "s3cret pass").strip() == address
+    # Two different passwords: nothing is written.
+    other = tmp_path / "mismatch.json"
+    child = pexpect.spawn(ogpu_bin, ["-e", f'wallet_new("{other}")'], encoding="utf-8", timeout=60,
+                          env=base_env(home, OGPU_RPC_URL="http://127.0.0.1:9"))
+    child.expect_exact("Password for the new keystore")
+    child.sendline("one")
+    child.expect_exact("Repeat the password: ")
+    child.sendline("two")
+    child.expect(pexpect.EOF)
+    assert "error[key]" in child.before and "the two passwords differ" in child.before
+    assert not other.exists()
+    # No terminal and no OGPU_PASSWORD: refused, nothing written.
+    r = subprocess.run([ogpu_bin, "-e", f'wallet_new("{other}")'], capture_output=True, text=True, timeout=60,
+                       env=base_env(home, OGPU_RPC_URL="http://127.0.0.1:9"), stdin=subprocess.DEVNULL, start_new_session=True)
+    assert r.returncode == 70 and "error[key]" in r.stderr and "set OGPU_PASSWORD" in r.stderr, r.stderr
+    assert not other.exists()
