@@ -1,0 +1,137 @@
+import BigInt
+import Foundation
+import XCTest
+@testable import OGPUKit
+@testable import OGPUPrimitives
+
+/// Replacing a stuck transaction at its nonce (`speed_up`, `cancel_tx`) against a fake node that
+/// answers as geth's pool would: the fee bump, the node refusing an underpriced replacement, and
+/// the original winning the race — each settled in the journal. Plus the fee overrides' rules.
+final class TransactionReplacementTests: XCTestCase {
+    let key = try! PrivateKey(hex: "0x" + String(repeating: "11", count: 32))
+    let target = try! Address(hex: "0x" + String(repeating: "22", count: 20))
+    let gwei = BigUInt(1_000_000_000)
+    var node: FakeNode!
+    var journal: SendJournal!
+
+    override func setUpWithError() throws {
+        node = try FakeNode()
+        journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-replace-\(UUID().uuidString)/j.jsonl")
+        node.answerAsAnIdleLondonNode()
+        node.on("eth_call", #""0x""#)
+    }
+
+    override func tearDown() { node.server.stop() }
+
+    private func sender(timeout: Double = 5) -> TransactionSender {
+        let rpc = JSONRPCClient(url: node.server.url, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02))
+        let s = TransactionSender(eth: EthClient(rpc: rpc), signer: key, chainId: 1337, journal: journal)
+        s.receiptTimeout = timeout
+        return s
+    }
+
+    private func signed(nonce: UInt64 = 7, tip: BigUInt, maxFee: BigUInt, gas: UInt64 = 25200, to: Address? = nil,
+                        data: [UInt8] = [0xde, 0xad]) throws -> String {
+        let tx = Transaction.dynamicFee(chainId: 1337, nonce: nonce, maxPriorityFeePerGas: tip, maxFeePerGas: maxFee,
+                                        gasLimit: gas, to: to ?? target, data: data)
+        return Hex.encode(try tx.sign(with: key).hash)
+    }
+
+    /// A transaction the node took ("already known") but never mines: the send gives up waiting.
+    private func stuck() throws -> String {
+        let hash = try signed(tip: gwei, maxFee: 3 * gwei)
+        node.next("eth_sendRawTransaction", error: -32000, "already known")
+        XCTAssertThrowsError(try sender(timeout: 0.2).send(TransactionRequest(to: target, data: [0xde, 0xad], label: "Test.op"))) {
+            guard case SendError.receiptTimeout(_, let h, _) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(h, hash)
+        }
+        return hash
+    }
+
+    private func latest(_ hash: String) throws -> SendJournal.State? {
+        try journal.summary().first { $0.signed.hash == hash }?.latest
+    }
+
+    func testSpeedUpResendsTheSameCallAtTheNonceWithBothFeesTenPercentHigher() throws {
+        let original = try stuck()
+        // Today's quote (3 / 1 gwei) is below the bump, so the bump decides: 3.3 / 1.1 gwei.
+        let replacement = try signed(tip: gwei * 11 / 10, maxFee: gwei * 33 / 10)
+        node.next("eth_sendRawTransaction", "\"\(replacement)\"")
+        node.mine(replacement, status: 1)
+        let outcome = try sender().replace(original, .speedUp)
+        XCTAssertEqual(outcome.receipt.transactionHash, replacement)
+        XCTAssertFalse(outcome.originalWon)
+        XCTAssertEqual(try latest(original), .rejected)
+        XCTAssertEqual(try latest(replacement), .mined)
+        let record = try journal.summary().first { $0.signed.hash == replacement }!.signed
+        XCTAssertEqual(record.fields["meta"]?["replaces"]?.stringValue, original)
+        XCTAssertEqual(record.label, "Test.op", "a sped-up call keeps its label")
+    }
+
+    func testCancelIsAZeroValueTransferToOneselfAtTheNonce() throws {
+        let original = try stuck()
+        let replacement = try signed(tip: gwei * 11 / 10, maxFee: gwei * 33 / 10, gas: 21000, to: key.address, data: [])
+        node.next("eth_sendRawTransaction", "\"\(replacement)\"")
+        node.mine(replacement, status: 1)
+        XCTAssertEqual(try sender().replace(original, .cancel).receipt.transactionHash, replacement)
+        XCTAssertEqual(try latest(original), .rejected)
+    }
+
+    func testGivenFeesMustClearTheBumpAndAnUnderpricedAnswerSignsNothingElse() throws {
+        let original = try stuck()
+        let s = sender()
+        XCTAssertThrowsError(try s.withOverrides(SendOverrides(maxFeePerGas: 3 * gwei, maxPriorityFeePerGas: 2 * gwei)) {
+            try s.replace(original, .speedUp)
+        }) { XCTAssertEqual(($0 as? SendRequestError).map { "\($0)" }?.contains("must be at least 3.3 gwei"), true, "\($0)") }
+        XCTAssertEqual(node.sent().count, 1, "nothing was sent")
+        node.next("eth_sendRawTransaction", error: -32000, "replacement transaction underpriced")
+        XCTAssertThrowsError(try s.replace(original, .speedUp)) {
+            guard case SendRequestError.replacementUnderpriced = $0 else { return XCTFail("\($0)") }
+        }
+        let replacement = try signed(tip: gwei * 11 / 10, maxFee: gwei * 33 / 10)
+        XCTAssertEqual(try latest(replacement), .rejected)
+        XCTAssertEqual(try latest(original), .unconfirmed, "the original may still land")
+    }
+
+    func testTheOriginalMinedFirstWinsAndTheReplacementIsRecordedAsNeverMined() throws {
+        let original = try stuck()
+        let replacement = try signed(tip: gwei * 11 / 10, maxFee: gwei * 33 / 10)
+        node.next("eth_sendRawTransaction", "\"\(replacement)\"")
+        node.mine(original, status: 1)
+        // Mined between the check and the send: the replacement's receipt never comes.
+        node.next("eth_getTransactionReceipt", "null")
+        let outcome = try sender().replace(original, .speedUp)
+        XCTAssertTrue(outcome.originalWon)
+        XCTAssertEqual(try latest(original), .mined)
+        XCTAssertEqual(try latest(replacement), .rejected)
+    }
+
+    func testNothingIsReplacedOnceItsNonceIsUsedOrWhenItIsUnknown() throws {
+        let original = try stuck()
+        node.on("eth_getTransactionCount", #""0x8""#)
+        XCTAssertThrowsError(try sender().replace(original, .cancel)) {
+            XCTAssertEqual(($0 as? SendRequestError).map { "\($0)" }?.contains("nonce 7 is already used"), true, "\($0)")
+        }
+        XCTAssertThrowsError(try sender().replace("0x" + String(repeating: "ab", count: 32), .cancel)) {
+            XCTAssertEqual(($0 as? SendRequestError).map { "\($0)" }?.contains("neither the send journal nor the node knows it"), true)
+        }
+        XCTAssertEqual(node.sent().count, 1)
+    }
+
+    func testOverridesReplaceTheQuoteAsDocumented() throws {
+        let quote = FeeQuote.eip1559(maxFeePerGas: 30 * gwei, maxPriorityFeePerGas: 2 * gwei)
+        XCTAssertEqual(try SendOverrides().apply(to: quote), quote)
+        XCTAssertEqual(try SendOverrides(maxFeePerGas: gwei).apply(to: quote), .eip1559(maxFeePerGas: gwei, maxPriorityFeePerGas: gwei),
+                       "a max fee alone lowers the tip to fit")
+        XCTAssertEqual(try SendOverrides(maxPriorityFeePerGas: 5 * gwei).apply(to: quote),
+                       .eip1559(maxFeePerGas: 33 * gwei, maxPriorityFeePerGas: 5 * gwei), "a tip alone keeps the base-fee allowance")
+        XCTAssertEqual(try SendOverrides(maxFeePerGas: 7 * gwei).apply(to: .legacy(gasPrice: gwei)), .legacy(gasPrice: 7 * gwei))
+        XCTAssertThrowsError(try SendOverrides(maxPriorityFeePerGas: gwei).apply(to: .legacy(gasPrice: gwei)))
+        XCTAssertThrowsError(try SendOverrides(maxFeePerGas: gwei, maxPriorityFeePerGas: 2 * gwei).validate())
+        XCTAssertThrowsError(try SendOverrides(maxFeePerGas: 0).validate())
+        XCTAssertThrowsError(try SendOverrides(gasLimit: 20_999).validate())
+        XCTAssertNoThrow(try SendOverrides(maxFeePerGas: gwei, maxPriorityFeePerGas: 0, gasLimit: 21_000).validate())
+        XCTAssertEqual(TransactionSender.bumped(10), 11)
+        XCTAssertEqual(TransactionSender.bumped(11), 13, "rounded up: 12.1 → 13")
+    }
+}
