@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, base_env
+from conftest import ROOT, base_env, repl  # noqa: F401 (a fixture)
 
 PEER = r'''
 import json, random, sys
@@ -468,3 +468,26 @@ def test_wallet_new_asks_twice_without_echo_and_needs_a_terminal(ogpu_bin, home,
                        env=base_env(home, OGPU_RPC_URL="http://127.0.0.1:9"), stdin=subprocess.DEVNULL, start_new_session=True)
     assert r.returncode == 70 and "error[key]" in r.stderr and "set OGPU_PASSWORD" in r.stderr, r.stderr
     assert not other.exists()
+
+
+def test_the_repl_completes_and_documents_the_signing_built_ins(repl, tmp_path):
+    """Completion and :help come from the built-in table: the new built-ins need no list of their
+    own. At the prompt, wallet_new asks for its password on the terminal, without echo."""
+    r = repl(OGPU_PASSWORD=None, OGPU_RPC_URL="http://127.0.0.1:9")
+    r.send(f'wallet_new("{tmp_path / "repl.json"}")\r')
+    r.child.expect_exact("Password for the new keystore repl.json: ")
+    r.send("typed at the prompt\r")
+    r.child.expect_exact("Repeat the password: ")
+    r.send("typed at the prompt\r")
+    out = r.prompt()
+    assert "0x" in out and "typed at" not in out, out
+    assert reference(DECRYPT, str(tmp_path / "repl.json"), "typed at the prompt").strip() in out
+    r.send('str(wallet_n\t)\r')   # wallet_n<Tab> → wallet_new
+    out = r.prompt()
+    assert "<fn wallet_new>" in out and "error" not in out, out
+    for name, words in [("speed_up", "at least 10% higher"), ("cancel_tx", "0-value transfer to yourself"),
+                        ("send", "human-readable signature"), ("transfer", "native OGPU"), ("tx", "looks a transaction up"),
+                        ("sign_message", "EIP-191"), ("wallet_new", "never overwritten")]:
+        shown = " ".join(r.run(f":help {name}").split())
+        assert shown.startswith(name) and words in shown, shown
+        assert words in " ".join(r.run(f'help("{name}")').split())
