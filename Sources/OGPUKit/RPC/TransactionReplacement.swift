@@ -91,7 +91,7 @@ extension TransactionSender {
             guard let rawHex = entry.signed.raw, let raw = try? Hex.decode(rawHex), let signed = try? SignedTransaction.decode(raw) else {
                 throw refuse("its journal record lacks readable signed bytes")
             }
-            replaced = Replaced(hash: hash, transaction: signed.transaction, label: entry.label ?? "transaction",
+            replaced = Replaced(hash: hash, transaction: try highestBid(for: signed.transaction), label: entry.label ?? "transaction",
                                 meta: entry.signed.fields["meta"]?.objectValue ?? [])
         } else {
             guard let t = try eth.transaction(hash) else { throw refuse("neither the send journal nor the node knows it") }
@@ -115,6 +115,23 @@ extension TransactionSender {
             throw refuse("its nonce \(replaced.transaction.nonce) is already used by a mined transaction; `ogpu journal --check` settles it")
         }
         return replaced
+    }
+
+    /// `original` with the highest fees any open journaled transaction of this account signed at
+    /// its nonce: after an earlier speed-up, a node's pool holds that one, and the next
+    /// replacement must outbid it rather than the first.
+    func highestBid(for original: Transaction) throws -> Transaction {
+        guard let oldMax = original.maxFeePerGas, let oldTip = original.maxPriorityFeePerGas else { return original }
+        var maxFee = oldMax, tip = oldTip
+        for e in try journal.entries() where e.latest.isUnresolved && e.chainId == chainId && e.signed.nonce == original.nonce
+            && e.signed.from.flatMap({ try? Address(hex: $0) }) == address {
+            guard let raw = e.signed.raw.flatMap({ try? Hex.decode($0) }), let t = try? SignedTransaction.decode(raw).transaction,
+                  let m = t.maxFeePerGas, let p = t.maxPriorityFeePerGas else { continue }
+            maxFee = max(maxFee, m)
+            tip = max(tip, p)
+        }
+        return .dynamicFee(chainId: chainId, nonce: original.nonce, maxPriorityFeePerGas: tip, maxFeePerGas: maxFee,
+                           gasLimit: original.gasLimit, to: original.to, value: original.value, data: original.data)
     }
 
     func replacementRequest(_ original: Replaced, _ kind: ReplacementKind) throws -> TransactionRequest {
@@ -181,9 +198,8 @@ extension TransactionSender {
                 return r
             }
             if let r = receipt(0, replacement.hash) {
-                try? journal.record(.rejected, hash: original.hash, [
-                    ("reason", .string("replaced by \(replacement.hash), mined in block \(r.blockNumber)")),
-                ])
+                recordNeverMined(nonce: replacement.nonce, except: replacement.hash,
+                                 reason: "replaced by \(replacement.hash), mined in block \(r.blockNumber)")
                 let mined = try finish(replacement, r)
                 return ReplacementOutcome(receipt: mined, original: original.hash, replacement: replacement.hash)
             }
@@ -204,12 +220,21 @@ extension TransactionSender {
         }
     }
 
+    /// Every other open transaction of this account at `nonce` (the original, earlier
+    /// replacements) can never be mined once one was: recorded as rejected, with the reason.
+    func recordNeverMined(nonce: UInt64, except mined: String, reason: String) {
+        guard let open = try? journal.entries() else { return }
+        for e in open where e.hash != mined && e.latest.isUnresolved && e.chainId == chainId && e.signed.nonce == nonce
+            && e.signed.from.flatMap({ try? Address(hex: $0) }) == address {
+            try? journal.record(.rejected, hash: e.hash, [("reason", .string(reason))])
+        }
+    }
+
     /// The original was mined: recorded so, its replacement rejected; a revert is reported as one.
     func settledOriginal(_ original: Replaced, _ receipt: TransactionReceipt, replacement: String) throws -> ReplacementOutcome {
         try? journal.record(receipt.succeeded ? .mined : .reverted, hash: original.hash, [("block", .int(receipt.blockNumber))])
-        try? journal.record(.rejected, hash: replacement, [
-            ("reason", .string("the original \(original.hash) was mined in block \(receipt.blockNumber)")),
-        ])
+        recordNeverMined(nonce: original.transaction.nonce, except: original.hash,
+                         reason: "the original \(original.hash) was mined in block \(receipt.blockNumber)")
         if !receipt.succeeded {
             let o = original.transaction
             let request = TransactionRequest(to: o.to ?? address, data: o.data, value: o.value, label: original.label)

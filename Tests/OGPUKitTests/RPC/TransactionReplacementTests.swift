@@ -68,6 +68,20 @@ final class TransactionReplacementTests: XCTestCase {
         XCTAssertEqual(record.label, "Test.op", "a sped-up call keeps its label")
     }
 
+    func testASecondSpeedUpOutbidsTheFirstReplacementAndSettlesAllThree() throws {
+        let original = try stuck()
+        let first = try signed(tip: gwei * 11 / 10, maxFee: gwei * 33 / 10)
+        node.next("eth_sendRawTransaction", "\"\(first)\"")
+        XCTAssertThrowsError(try sender(timeout: 0.2).replace(original, .speedUp))  // the first replacement is stuck too
+        XCTAssertEqual(try latest(first), .unconfirmed)
+        // The pool holds the first replacement: the second bids 10% above it, not above the original.
+        let second = try signed(tip: gwei * 121 / 100, maxFee: gwei * 363 / 100)
+        node.next("eth_sendRawTransaction", "\"\(second)\"")
+        node.mine(second, status: 1)
+        XCTAssertEqual(try sender().replace(original, .speedUp).receipt.transactionHash, second)
+        XCTAssertEqual(try [original, first, second].map(latest), [.rejected, .rejected, .mined])
+    }
+
     func testCancelIsAZeroValueTransferToOneselfAtTheNonce() throws {
         let original = try stuck()
         let replacement = try signed(tip: gwei * 11 / 10, maxFee: gwei * 33 / 10, gas: 21000, to: key.address, data: [])
