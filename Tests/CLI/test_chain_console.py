@@ -491,3 +491,37 @@ def test_the_repl_completes_and_documents_the_signing_built_ins(repl, tmp_path):
         shown = " ".join(r.run(f":help {name}").split())
         assert shown.startswith(name) and words in shown, shown
         assert words in " ".join(r.run(f'help("{name}")').split())
+
+
+# -- The same guards as a publish -------------------------------------------------------------
+
+def test_console_sends_meet_the_network_identity_check_and_the_mainnet_confirmation(ogpu_bin, home, repl):
+    """A node answering mainnet's chain id gets nothing signed unless mainnet was chosen by name;
+    chosen from a script, transfer and send need --yes; at a terminal the transfer is shown and
+    Enter declines it. The node never receives a transaction."""
+    from hostile_node import MAINNET_CHAIN_ID, TEST_KEY, HostileNode
+    n = HostileNode(chain_id=MAINNET_CHAIN_ID)
+    try:
+        sends = [f"transfer({DEAD}, ogpu(1))", f'send({DEAD}, "ping(uint256)", 1, max_fee: gwei(2))',
+                 f'speed_up("0x{"ab" * 32}")']
+        for code in sends:
+            r = subprocess.run([ogpu_bin, "--rpc-url", n.url, "--yes", "-e", code], capture_output=True, text=True, timeout=60,
+                               env=base_env(home, CLIENT_PRIVATE_KEY=TEST_KEY))
+            assert r.returncode == 70 and "error[key]" in r.stderr and "--network mainnet" in r.stderr, (code, r.stderr)
+        for code in sends[:2]:
+            r = subprocess.run([ogpu_bin, "--network", "mainnet", "--rpc-url", n.url, "-e", code], capture_output=True, text=True,
+                               timeout=60, env=base_env(home, CLIENT_PRIVATE_KEY=TEST_KEY), stdin=subprocess.DEVNULL)
+            assert r.returncode == 70 and "error[value]" in r.stderr and "--yes" in r.stderr, (code, r.stderr)
+        prompt = "ogpu(mainnet)> "
+        r = repl("--network", "mainnet", "--rpc-url", n.url, expect_prompt=prompt, CLIENT_PRIVATE_KEY=TEST_KEY)
+        r.child.sendline(f"transfer({DEAD}, ogpu(1.5))")
+        r.child.expect_exact("[y/N] ")
+        shown = r.child.before
+        for text in ("send on mainnet (chain id 1071)", "call      transfer", "value     1.5 OGPU", DEAD):
+            assert text in shown, (text, shown)
+        r.child.sendline("")
+        r.child.expect_exact(prompt)
+        assert "declined at the confirmation prompt" in r.child.before
+        assert n.asked("eth_sendRawTransaction") == 0
+    finally:
+        n.stop()

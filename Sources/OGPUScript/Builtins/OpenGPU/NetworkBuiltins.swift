@@ -74,8 +74,9 @@ enum NetworkBuiltins {
         A draft the send journal shows already published (still unresolved, or its task not yet \
         expired) is not sent again: its task is returned, or a "pending" error names the earlier \
         transaction; publish(draft, again: true) publishes another task anyway. \
-        max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call \
-        (as for every built-in that sends).
+        max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call, \
+        max_fee: gwei(…), max_priority_fee: gwei(…) and gas: n the node's fee quote and gas \
+        estimate (as for every built-in that sends).
         """) { args, ctx in
         try args.allowNamed(capNames.union(["dry_run", "again"])); try args.expectCount(1, 1)
         let dryRun = args.named("dry_run")?.isTruthy ?? false
