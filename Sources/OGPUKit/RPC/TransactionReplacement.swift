@@ -57,11 +57,18 @@ extension TransactionSender {
             switch try broadcast(pending) {
             case .accepted:
                 onBroadcast?(request.label, pending.hash)
-            case .nonceTaken(let message):
+            case .nonceTaken(let message) where message.lowercased().contains("underpriced"):
+                // The pool holds another transaction at this nonce and refused ours outright.
                 try? journal.record(.rejected, hash: pending.hash, [("reason", .string(message))])
-                if message.lowercased().contains("underpriced") {
-                    throw SendRequestError.replacementUnderpriced(
-                        hash: original.hash, why: "the node refused it as underpriced (\(message)); give higher max_fee: and max_priority_fee:")
+                throw SendRequestError.replacementUnderpriced(
+                    hash: original.hash, why: "the node refused it as underpriced (\(message)); give higher max_fee: and max_priority_fee:")
+            case .nonceTaken(let message):
+                // The nonce is used on chain: by our replacement (an answer lost, an index lagging),
+                // the original, or another transaction — decided as every send decides it, never
+                // on one lookup.
+                if try settleDisplaced(pending, message: message) == .found {
+                    onBroadcast?(request.label, pending.hash)
+                    break
                 }
                 if let receipt = try eth.receipt(original.hash) {
                     return try settledOriginal(original, receipt, replacement: pending.hash)

@@ -120,6 +120,26 @@ final class TransactionReplacementTests: XCTestCase {
         XCTAssertEqual(try latest(replacement), .rejected)
     }
 
+    func testNonceTooLowForTheReplacementIsSettledByLookupsAndTheMinedOriginalWins() throws {
+        let original = try stuck()
+        let replacement = try signed(tip: gwei * 11 / 10, maxFee: gwei * 33 / 10)
+        node.next("eth_getTransactionReceipt", "null")         // not mined yet when checked…
+        node.next("eth_getTransactionCount", #""0x7""#)
+        node.on("eth_getTransactionCount", #""0x8""#)          // …then mined before the replacement arrived
+        node.mine(original, status: 1)
+        node.next("eth_sendRawTransaction", error: -32000, "nonce too low: next nonce 8, tx nonce 7")
+        let s = sender()
+        s.absenceWindow = 0.3
+        let outcome = try s.replace(original, .cancel)
+        XCTAssertTrue(outcome.originalWon)
+        let cancel = try signed(tip: gwei * 11 / 10, maxFee: gwei * 33 / 10, gas: 21000, to: key.address, data: [])
+        XCTAssertEqual(try latest(original), .mined)
+        XCTAssertEqual(try latest(cancel), .rejected, "shown absent by lookups, not taken on one answer")
+        XCTAssertNotEqual(cancel, replacement)
+        let lookups = node.calls.filter { $0.method == "eth_getTransactionByHash" && $0.params.arrayValue?.first?.stringValue == cancel }
+        XCTAssertGreaterThanOrEqual(lookups.count, 3)
+    }
+
     func testNothingIsReplacedOnceItsNonceIsUsedOrWhenItIsUnknown() throws {
         let original = try stuck()
         node.on("eth_getTransactionCount", #""0x8""#)
