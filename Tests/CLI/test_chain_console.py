@@ -468,6 +468,12 @@ def test_wallet_new_asks_twice_without_echo_and_needs_a_terminal(ogpu_bin, home,
                        env=base_env(home, OGPU_RPC_URL="http://127.0.0.1:9"), stdin=subprocess.DEVNULL, start_new_session=True)
     assert r.returncode == 70 and "error[key]" in r.stderr and "set OGPU_PASSWORD" in r.stderr, r.stderr
     assert not other.exists()
+    # OGPU_PASSWORD unlocking --keystore is that keystore's, never reused for a new one.
+    r = subprocess.run([ogpu_bin, "--keystore", str(path), "-e", f'wallet_new("{other}")'], capture_output=True, text=True,
+                       timeout=60, env=base_env(home, OGPU_PASSWORD="s3cret pass", OGPU_RPC_URL="http://127.0.0.1:9"),
+                       stdin=subprocess.DEVNULL, start_new_session=True)
+    assert r.returncode == 70 and "error[key]" in r.stderr and "never reused" in r.stderr, r.stderr
+    assert not other.exists()
 
 
 def test_the_repl_completes_and_documents_the_signing_built_ins(repl, tmp_path):

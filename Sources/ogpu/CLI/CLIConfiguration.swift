@@ -62,8 +62,7 @@ struct CLIConfiguration: CustomStringConvertible {
     var allowInsecureRPC = false
     var json = false
     var color = false
-    /// `OGPU_PASSWORD`'s own copy for new keystores (`wallet_new`): the signing keystore's copy is
-    /// wiped once its key is loaded.
+    /// `OGPU_PASSWORD` when no `--keystore` uses it: the password of keystores `wallet_new` writes.
     var walletPassword: Secret? = nil
 
     var description: String {

@@ -117,7 +117,7 @@ enum ConsoleSendBuiltins {
         wallet_new(path) creates a new key and writes it to path as a Web3 Secret Storage v3 \
         keystore (scrypt, as geth and eth-account write it; mode 0600; an existing file is never \
         overwritten), encrypted with a password asked at the terminal without echo, twice — or \
-        taken from OGPU_PASSWORD — never from the script. Returns only the new address; use the \
+        taken from OGPU_PASSWORD when no --keystore uses it — never from the script. Returns only the new address; use the \
         file with --keystore.
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(1, 1)
