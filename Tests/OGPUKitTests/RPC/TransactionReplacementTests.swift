@@ -140,6 +140,29 @@ final class TransactionReplacementTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(lookups.count, 3)
     }
 
+    func testAPendingTransactionOnlyTheNodeKnowsIsReplacedFromItsPoolEntry() throws {
+        // Sent from this account by another wallet: not in the journal, pending in the node's pool.
+        let hash = "0x" + String(repeating: "cd", count: 32)
+        node.on("eth_getTransactionByHash", """
+            {"hash":"\(hash)","from":"\(key.address.lowercaseHex)","to":"\(target.lowercaseHex)","value":"0x5","nonce":"0x7",
+             "gas":"0x7530","maxFeePerGas":"0x\(String(10 * gwei, radix: 16))","maxPriorityFeePerGas":"0x\(String(2 * gwei, radix: 16))",
+             "input":"0xbeef","blockNumber":null,"type":"0x2"}
+            """)
+        let tx = Transaction.dynamicFee(chainId: 1337, nonce: 7, maxPriorityFeePerGas: gwei * 22 / 10, maxFeePerGas: 11 * gwei,
+                                        gasLimit: 30000, to: target, value: 5, data: [0xbe, 0xef])
+        let replacement = Hex.encode(try tx.sign(with: key).hash)
+        node.next("eth_sendRawTransaction", "\"\(replacement)\"")
+        node.mine(replacement, status: 1)
+        XCTAssertEqual(try sender().replace(hash, .speedUp).receipt.transactionHash, replacement,
+                       "same nonce, target, value, data and gas; both fees +10% over the pool entry's")
+        XCTAssertEqual(try latest(replacement), .mined)
+        let stranger = "0x" + String(repeating: "ef", count: 32)
+        node.on("eth_getTransactionByHash", #"{"hash":"\#(stranger)","from":"0x\#(String(repeating: "33", count: 20))","to":null,"value":"0x0","nonce":"0x7","gas":"0x5208","gasPrice":"0x1","input":"0x","blockNumber":null}"#)
+        XCTAssertThrowsError(try sender().replace(stranger, .cancel)) {
+            XCTAssertEqual(($0 as? SendRequestError).map { "\($0)" }?.contains("not from \(self.key.address.checksummed)"), true, "\($0)")
+        }
+    }
+
     func testNothingIsReplacedOnceItsNonceIsUsedOrWhenItIsUnknown() throws {
         let original = try stuck()
         node.on("eth_getTransactionCount", #""0x8""#)
