@@ -531,3 +531,23 @@ def test_console_sends_meet_the_network_identity_check_and_the_mainnet_confirmat
         assert n.asked("eth_sendRawTransaction") == 0
     finally:
         n.stop()
+
+
+def test_the_pending_error_of_a_send_is_what_cancel_tx_takes(cell):
+    """In one script: a transfer comes back "pending" (the proxy swallowed it); its error value is
+    handed to cancel_tx, which settles it; the money never moves."""
+    from test_exactly_once import rpc
+    dead_before = int(rpc(cell.url, "eth_getBalance", [DEAD, "latest"]), 16)
+    cell.proxy.inject("eth_sendRawTransaction", ["swallow"])
+    r = cell.run(f'''
+var stuck = nil
+try {{ transfer({DEAD}, ogpu(2)) }} catch e {{ stuck = e }}
+print stuck.kind, contains(stuck.message, "replace it at its nonce with speed_up(e) or cancel_tx(e)")
+let h = cancel_tx(stuck)
+print h != stuck.data.tx, tx(h).to == me(), tx(h).value, tx(h).status
+''')
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["pending true", "true true 0 OGPU success"]
+    assert int(rpc(cell.url, "eth_getBalance", [DEAD, "latest"]), 16) == dead_before
+    assert cell.journal_cmd("--check").returncode == 0
+    cell.assert_journal_accounts_for_everything()
