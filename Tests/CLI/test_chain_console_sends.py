@@ -3,6 +3,7 @@ test_exactly_once's Cell): send/transfer/tx against the node's own answers and e
 the fee and gas overrides on every sending built-in, speed_up/cancel_tx of a transaction the fault
 proxy swallowed, and the network-identity and mainnet guards they share with publish."""
 import json
+import re
 import subprocess
 
 import pytest
@@ -11,6 +12,13 @@ from conftest import base_env, repl  # noqa: F401 (a fixture)
 from test_chain_console import reference
 
 DEAD = "0x000000000000000000000000000000000000dEaD"
+
+RECOVER_KEY_SIGN = r'''
+import sys
+from eth_account import Account
+from eth_account.messages import encode_defunct
+print("0x" + Account.sign_message(encode_defunct(text=sys.argv[2]), sys.argv[1]).signature.hex())
+'''
 
 
 @pytest.fixture
@@ -215,6 +223,30 @@ def test_console_sends_meet_the_network_identity_check_and_the_mainnet_confirmat
         r.child.expect_exact(prompt)
         assert "declined at the confirmation prompt" in r.child.before
         assert n.asked("eth_sendRawTransaction") == 0
+        # A message signed with the mainnet key is shown and confirmed too (escaped: it is the script's text).
+        r.child.sendline('sign_message("log in to example.org\\u{1b}[2J")')
+        r.child.expect_exact("[y/N] ")
+        assert "sign a message on mainnet (chain id 1071)" in r.child.before
+        assert "log in to example.org\\u{1b}[2J" in r.child.before and "\x1b[2J" not in r.child.before
+        r.child.sendline("")
+        r.child.expect_exact(prompt)
+        assert "declined at the confirmation prompt" in r.child.before
+        r.child.sendline('sign_message("yes please")')
+        r.child.expect_exact("[y/N] ")
+        r.child.sendline("y")
+        r.child.expect_exact(prompt)
+        signature = re.search(r"0x[0-9a-f]{130}", r.child.before).group(0)
+        expected = reference(RECOVER_KEY_SIGN, TEST_KEY, "yes please").strip()
+        assert signature == expected
+        # From a script: refused without --yes, signed with it.
+        for flags, ok in ([], False), (["--yes"], True):
+            r = subprocess.run([ogpu_bin, "--network", "mainnet", "--rpc-url", n.url, *flags, "-e", 'print sign_message("yes please")'],
+                               capture_output=True, text=True, timeout=60, env=base_env(home, CLIENT_PRIVATE_KEY=TEST_KEY),
+                               stdin=subprocess.DEVNULL)
+            if ok:
+                assert r.returncode == 0 and r.stdout.strip() == expected, r.stderr
+            else:
+                assert r.returncode == 70 and "error[value]" in r.stderr and "--yes" in r.stderr, r.stderr
     finally:
         n.stop()
 

@@ -24,6 +24,7 @@ enum GatewaySetup {
                                        caps: c.caps, assumeYes: c.assumeYes, allowInsecureRPC: c.allowInsecureRPC,
                                        confirm: SigningConfirmation.prompt(interrupt: interrupt, color: c.color))
         configuration.newKeystorePassword = NewKeystorePassword.provider(fromEnvironment: c.walletPassword)
+        configuration.confirmMessage = SigningConfirmation.messagePrompt(interrupt: interrupt, color: c.color)
         return configuration
     }
 

@@ -14,7 +14,8 @@ enum ConsoleSendBuiltins {
         sign_message(message) signs message with the session's key under EIP-191 (personal_sign: \
         "\\x19Ethereum Signed Message:\\n" + length + message) and returns the 65-byte signature \
         r ‖ s ‖ v as "0x…", as eth-account and `cast wallet sign` write it. A string is signed as \
-        its UTF-8 text, "0x…" hex as its bytes. verify_message(message, sig, me()) checks it.
+        its UTF-8 text, "0x…" hex as its bytes. On mainnet the message is shown and confirmed at \
+        the terminal first, like a transaction (--yes skips). verify_message(message, sig, me()) checks it.
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(1, 1)
         let message = try args.string(0, "message")

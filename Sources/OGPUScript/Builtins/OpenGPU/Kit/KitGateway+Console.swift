@@ -24,8 +24,25 @@ extension KitGateway: ConsoleGateway {
         } else {
             k = try signingKey(nil)
         }
+        try confirmOnMainnet(message, signer: k.address)
         let hash = Keccak256.hash(Array("\u{19}Ethereum Signed Message:\n\(message.count)".utf8) + message)
         return try kit { try k.sign(hash: hash) }.bytes65
+    }
+
+    /// A message signed with the key of a mainnet session is shown and confirmed at the terminal
+    /// first, as a transaction is (a signed login challenge can be as good as the key to a
+    /// service), unless `--yes`; with nobody to ask it is refused. When the network cannot be
+    /// reached it cannot be mainnet to us, and the message is signed offline.
+    func confirmOnMainnet(_ message: [UInt8], signer: Address) throws {
+        guard !configuration.assumeYes, let net = try? resolvedNetwork(), net.isMainnet else { return }
+        let text = String(validating: message, as: UTF8.self).map { TerminalText.escape($0, lineBreaks: false) }
+            ?? Hex.encode(message)
+        let shown = text.count > 2000 ? String(text.prefix(2000)) + "… (\(message.count) bytes)" : text
+        let lines = ["sign a message on \(net.name) (chain id \(net.chainId)) with \(signer.checksummed):", "  \(shown)"]
+        guard let ask = configuration.confirmMessage else {
+            throw GatewayError(.value, "sign_message: not signed: a message signed with a mainnet key is confirmed at a terminal, and there is none to ask on; pass --yes to sign from a script")
+        }
+        guard ask(lines) else { throw GatewayError(.value, "sign_message: not signed: declined at the confirmation prompt") }
     }
 
     public func sendTransaction(_ request: TransactionRequest) throws -> TransactionReceipt {
