@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 #   "nonce_low"  forward, then answer the error a node gives for a used nonce
 #   "null"       do not forward; answer `null` (a lagging index: receipt / transaction not found)
 #   "hold"       do not forward; keep the connection open (the process gets killed meanwhile)
+#   "swallow"    do not forward; answer "already known" (the node lost it: a transaction stuck
+#                nowhere, which only a replacement at its nonce or a rebroadcast moves)
 #   ("delay", s) wait s seconds, then forward
 
 
@@ -106,6 +108,10 @@ class FaultProxy:
         if fault == "hold":
             time.sleep(60)
             h.close_connection = True
+            return
+        if fault == "swallow":
+            err = {"jsonrpc": "2.0", "id": items[0].get("id"), "error": {"code": -32000, "message": "already known"}}
+            self._reply(h, 200, json.dumps(err).encode())
             return
         if fault == "null":
             answers = [{"jsonrpc": "2.0", "id": i.get("id"), "result": None} for i in items]

@@ -24,6 +24,7 @@ EXPECTED = {
     "batch_publish.ogpu": ["rivers: 0x", "oceans: 0x", "devnet reply to: One line about rivers"],
     "confirm_cancel.ogpu": ["confirmed in 0x", "canceling 0x"],
     "vault.ogpu": ["start: balance", "after withdraw"],
+    "chain_console.ogpu": ["signature checks out: true", "transfer success in block", "done"],
 }
 
 

@@ -29,7 +29,7 @@ struct OGPUCommand: ParsableCommand {
             ENVIRONMENT
               OGPU_NETWORK, OGPU_RPC_URL    defaults for --network and --rpc-url
               CLIENT_PRIVATE_KEY            signing key without --keystore/--private-key
-              OGPU_PASSWORD                 keystore password (else asked, without echo)
+              OGPU_PASSWORD                 keystore password, else wallet_new's (else asked, without echo)
               OGPU_MAX_FEE_PER_GAS          default for --max-fee-per-gas (gwei)
               OGPU_MAX_TX_COST              default for --max-tx-cost (OGPU)
               NO_COLOR                      plain output, as --no-color

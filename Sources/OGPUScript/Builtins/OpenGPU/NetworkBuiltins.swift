@@ -13,10 +13,11 @@ enum NetworkBuiltins {
         return try AddressArgument.convert(v, parameter: parameter, callee: callee)
     }
 
-    /// The named arguments every sending built-in takes: caps for its own transactions.
-    static let capNames: Set<String> = ["max_fee_per_gas", "max_cost"]
+    /// The named arguments every sending built-in takes: caps, fees and gas for its own transactions.
+    static let capNames: Set<String> = Set(["max_fee_per_gas", "max_cost"]).union(SendOptions.names)
 
-    /// Runs `body` (which sends) under the call's `max_fee_per_gas:` / `max_cost:` caps, if given.
+    /// Runs `body` (which sends) under the call's `max_fee_per_gas:` / `max_cost:` caps and its
+    /// `max_fee:` / `max_priority_fee:` / `gas:` choices (SendOptions), if given.
     static func withCaps<T>(_ args: Arguments, _ g: OpenGPUGateway, _ body: () throws -> T) throws -> T {
         func amount(_ name: String, _ example: String) throws -> BigUInt? {
             guard let v = args.named(name) else { return nil }
@@ -24,7 +25,8 @@ enum NetworkBuiltins {
             return w
         }
         let fee = try amount("max_fee_per_gas", "gwei(2000)"), cost = try amount("max_cost", "ogpu(200)")
-        return try Gateway.run { try g.withSpendingCaps(maxFeePerGas: fee, maxCost: cost, body) }
+        let overrides = try SendOptions.overrides(args)
+        return try Gateway.run { try g.withSpendingCaps(maxFeePerGas: fee, maxCost: cost) { try SendOptions.apply(overrides, g, body) } }
     }
 
     static func networkMap(_ n: NetworkInfo) -> Value {
@@ -72,8 +74,9 @@ enum NetworkBuiltins {
         A draft the send journal shows already published (still unresolved, or its task not yet \
         expired) is not sent again: its task is returned, or a "pending" error names the earlier \
         transaction; publish(draft, again: true) publishes another task anyway. \
-        max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call \
-        (as for every built-in that sends).
+        max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call, \
+        max_fee: gwei(…), max_priority_fee: gwei(…) and gas: n the node's fee quote and gas \
+        estimate (as for every built-in that sends).
         """) { args, ctx in
         try args.allowNamed(capNames.union(["dry_run", "again"])); try args.expectCount(1, 1)
         let dryRun = args.named("dry_run")?.isTruthy ?? false
