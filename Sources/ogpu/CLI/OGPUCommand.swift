@@ -12,6 +12,7 @@ struct OGPUCommand: ParsableCommand {
             ogpu [options] -e CODE              run CODE
             ogpu [options] check FILE...        parse and resolve only
             ogpu [options] journal [--check]    the send journal; settle interrupted sends
+            ogpu kernel install [--user]        install the Jupyter kernel (ogpu kernel --help)
             COMMAND | ogpu [options]            run the script read from stdin
             """,
         discussion: """
@@ -59,6 +60,10 @@ struct OGPUCommand: ParsableCommand {
         }
         if arguments.first == "lsp" {
             LanguageServer.main()
+        }
+        if arguments.first == "kernel" {
+            KernelCommand.main(Array(arguments.dropFirst()))
+            Foundation.exit(ExitStatus.success)   // main returns after a run that did not throw
         }
         if arguments.first == "journal" {
             JournalCommand.main(Array(arguments.dropFirst()))

@@ -152,7 +152,8 @@ final class GatewayTaskReader: TaskStateReader {
     func waitReadHead() throws -> BlockHeader? { try Gateway.run { try gateway.chainHead() } }
 }
 
-/// A one-line progress indicator on stderr, only when it is a terminal.
+/// A one-line progress indicator on stderr, only when it is a terminal (or the host's own live
+/// status display, in a notebook).
 final class Spinner {
     let ctx: CallContext
     var frame = 0
@@ -162,6 +163,11 @@ final class Spinner {
     init(_ ctx: CallContext) { self.ctx = ctx }
 
     func show(_ text: String) {
+        if let live = ctx.host as? LiveStatusHost {
+            live.showStatus(text)
+            shown = true
+            return
+        }
         guard ctx.isTerminal else { return }
         ctx.writeError("\r\u{1B}[2K" + Spinner.frames[frame % Spinner.frames.count] + " " + text)
         frame += 1
@@ -169,6 +175,7 @@ final class Spinner {
     }
 
     func clear() {
+        if shown, let live = ctx.host as? LiveStatusHost { live.endStatus(); return }
         if shown { ctx.writeError("\r\u{1B}[2K") }
     }
 }
