@@ -42,9 +42,9 @@ struct OGPUCommand: ParsableCommand {
               70 runtime error, 130 interrupted
             """,
         version: "ogpu \(BuildInfo.version) (commit \(BuildInfo.commit))",
-        subcommands: [CheckCommand.self, JournalCommand.self])
+        subcommands: [CheckCommand.self, JournalCommand.self, KernelCommand.self])
 
-    /// `check` and `journal` are dispatched by hand: ArgumentParser would take them for the FILE positional.
+    /// `check`, `journal` and `kernel` are dispatched by hand: ArgumentParser would take them for the FILE positional.
     /// Plain `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` skip ArgumentParser (see `PlainCommandLine`).
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
@@ -54,6 +54,9 @@ struct OGPUCommand: ParsableCommand {
         }
         if arguments.first == "help", arguments.dropFirst().first == "journal" {
             JournalCommand.main(["--help"])
+        }
+        if arguments.first == "help", arguments.dropFirst().first == "kernel" {
+            KernelCommand.main(["--help"])
         }
         if arguments.first == "check" {
             CheckCommand.main(Array(arguments.dropFirst()))
