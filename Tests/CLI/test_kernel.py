@@ -241,6 +241,21 @@ def test_a_message_with_a_bad_signature_is_ignored(start_kernel):
     assert reply["content"]["execution_count"] == 1  # the forged request never ran
 
 
+def test_a_replayed_message_is_ignored(start_kernel):
+    _, kc = start_kernel()
+    run_cell(kc, "var runs = 0")
+    msg = kc.session.msg("execute_request", {"code": "runs = runs + 1", "silent": False, "store_history": True,
+                                             "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    frames = kc.session.serialize(msg)
+    kc.shell_channel.socket.send_multipart(frames)
+    assert kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == "ok"
+    kc.shell_channel.socket.send_multipart(frames)  # captured and sent again: same signature
+    with pytest.raises(Exception):
+        kc.get_shell_msg(timeout=2)
+    _, messages = run_cell(kc, "runs")
+    assert of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"] == "1"
+
+
 def test_heartbeat_echoes(start_kernel):
     import zmq
     km, _ = start_kernel()

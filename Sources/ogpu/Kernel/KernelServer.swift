@@ -31,6 +31,13 @@ final class KernelServer: @unchecked Sendable {
     private var restartRequested = false
     private var interruptTarget: InterruptFlag?
     private let parentAtStart = getppid()
+    /// Signatures of the messages already accepted: a captured message sent again is refused, as
+    /// jupyter_client's Session does. Bounded: the oldest are forgotten past `replayMemory`.
+    private var seenSignatures = Set<[UInt8]>()
+    private var seenOrder: [[UInt8]] = []
+    static let replayMemory = 1 << 16
+    /// The heartbeat and control threads signal when they have left their loops.
+    private let threadsDone = DispatchSemaphore(value: 0)
 
     init(connection: ConnectionInfo, setup: KernelSessionSetup) throws {
         self.connection = connection
@@ -56,6 +63,8 @@ final class KernelServer: @unchecked Sendable {
         startThread("ogpu-kernel-control") { [self] in controlLoop() }
         publish("status", .object([("execution_state", .string("starting"))]), parent: .object([]))
         ScriptSession.onBigStack { [self] in shellLoop() }
+        // Sockets are closed only once no other thread is inside a call on them.
+        for _ in 0..<2 { _ = threadsDone.wait(timeout: .now() + 2) }
         for socket in [shell, control, iopub, stdin, heartbeat] { socket.close() }
         context.terminate()
         return ExitStatus.success
@@ -103,7 +112,20 @@ final class KernelServer: @unchecked Sendable {
     func receive(on socket: ZMQSocket, timeout: Int) -> KernelMessage? {
         guard let frames = socket.receive(timeout: timeout) else { return nil }
         do {
-            return try KernelWire.decode(frames, signer: signer)
+            let message = try KernelWire.decode(frames, signer: signer)
+            if !connection.key.isEmpty, let signature = frames.drop(while: { $0 != KernelMessage.delimiter }).dropFirst().first {
+                let fresh: Bool = lock.withLock {
+                    guard seenSignatures.insert(signature).inserted else { return false }
+                    seenOrder.append(signature)
+                    if seenOrder.count > Self.replayMemory {
+                        for old in seenOrder.prefix(Self.replayMemory / 2) { seenSignatures.remove(old) }
+                        seenOrder.removeFirst(Self.replayMemory / 2)
+                    }
+                    return true
+                }
+                guard fresh else { throw KernelWire.DecodeError.replayed }
+            }
+            return message
         } catch {
             FileHandle.standardError.write(Data("ogpu kernel: ignored a message: \(error)\n".utf8))
             return nil
@@ -119,20 +141,26 @@ final class KernelServer: @unchecked Sendable {
     }
 
     private func heartbeatLoop() {
+        defer { threadsDone.signal() }
         while !isStopping {
             if let ping = heartbeat.receive(timeout: 200) { heartbeat.send(ping) }
         }
     }
 
     private func controlLoop() {
+        defer { threadsDone.signal() }
         var signalByte: UInt8 = 0
         let signalRead = kernelSignalReadEnd
         while !isStopping {
-            if signalRead >= 0, control.wait(readable: 100, orFileDescriptor: signalRead).fileDescriptor {
-                _ = read(signalRead, &signalByte, 1)
-                interrupt()
+            var waited = false
+            if signalRead >= 0 {
+                waited = true
+                if control.wait(readable: 100, orFileDescriptor: signalRead).fileDescriptor {
+                    _ = read(signalRead, &signalByte, 1)
+                    interrupt()
+                }
             }
-            if let request = receive(on: control, timeout: 0) { handleControl(request) }
+            if let request = receive(on: control, timeout: waited ? 0 : 100) { handleControl(request) }
             host.flushIfStale()
             // Reparented: whoever started the kernel is gone, and nobody will shut it down.
             if getppid() != parentAtStart { stop() }

@@ -55,12 +55,13 @@ struct MessageSigner {
 
 enum KernelWire {
     enum DecodeError: Error, CustomStringConvertible {
-        case noDelimiter, tooFewFrames, badSignature, badJSON(String)
+        case noDelimiter, tooFewFrames, badSignature, replayed, badJSON(String)
         var description: String {
             switch self {
             case .noDelimiter: return "no <IDS|MSG> delimiter"
             case .tooFewFrames: return "fewer than the five frames after the delimiter"
             case .badSignature: return "signature does not match"
+            case .replayed: return "a message already received (same signature) was sent again"
             case .badJSON(let frame): return "\(frame) is not a JSON object"
             }
         }
