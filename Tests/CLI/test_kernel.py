@@ -122,6 +122,29 @@ def test_error_reply_has_the_kind_and_the_caret(start_kernel):
     assert reply["content"]["status"] == "error" and "^" in "\n".join(reply["content"]["traceback"])
 
 
+def test_cells_queued_behind_a_failing_cell_are_aborted(start_kernel):
+    # "Run All" sends every cell at once; after one fails, the rest must not run.
+    _, kc = start_kernel()
+    failing = kc.execute('sleep(300ms)\nthrow "stop here"')
+    queued = kc.execute('print "must not run"')
+    replies = {}
+    while len(replies) < 2:
+        m = kc.get_shell_msg(timeout=TIMEOUT)
+        replies[m["parent_header"]["msg_id"]] = m["content"]
+    assert replies[failing]["status"] == "error"
+    assert replies[queued]["status"] == "aborted"
+    reply, messages = run_cell(kc, 'print "runs again"')
+    assert reply["content"]["status"] == "ok" and stdout_of(messages) == "runs again\n"
+    # Without stop_on_error the cells behind it run.
+    failing = kc.execute('sleep(300ms)\nthrow "ignored"', stop_on_error=False)
+    queued = kc.execute('print "runs"')
+    replies = {}
+    while len(replies) < 2:
+        m = kc.get_shell_msg(timeout=TIMEOUT)
+        replies[m["parent_header"]["msg_id"]] = m["content"]
+    assert (replies[failing]["status"], replies[queued]["status"]) == ("error", "ok")
+
+
 def test_complete_uses_builtins_and_the_cells_names(start_kernel):
     _, kc = start_kernel()
     run_cell(kc, 'let settings = {alpha: 1, beta: 2}')

@@ -15,7 +15,14 @@ extension KernelServer {
     func shellLoop() {
         let handler = KernelShell(server: self)
         while !isStopping {
-            if let request = receive(on: shell, timeout: 100) { handler.handle(request) }
+            guard let request = receive(on: shell, timeout: 100) else { continue }
+            guard handler.handle(request) == .abortQueued else { continue }
+            // After a cell failed (with `stop_on_error`, the default), the cells already sent
+            // behind it are answered "aborted" instead of run: "Run All" must not publish a task
+            // after the cell that should have stopped it failed. Other waiting requests are answered.
+            while !isStopping, let queued = receive(on: shell, timeout: 0) {
+                handler.handle(queued, aborting: true)
+            }
         }
     }
 }
@@ -31,12 +38,19 @@ final class KernelShell {
 
     init(server: KernelServer) { self.server = server }
 
-    func handle(_ request: KernelMessage) {
+    enum Outcome { case done, abortQueued }
+
+    @discardableResult
+    func handle(_ request: KernelMessage, aborting: Bool = false) -> Outcome {
         server.publish("status", .object([("execution_state", .string("busy"))]), parent: request.header)
         defer { server.publish("status", .object([("execution_state", .string("idle"))]), parent: request.header) }
         let content = request.content
         switch request.type {
-        case "execute_request": execute(request)
+        case "execute_request" where aborting:
+            reply(request, "execute_reply", .object([("status", "aborted"), ("execution_count", .int(executionCount))]))
+        case "execute_request":
+            let succeeded = execute(request)
+            if !succeeded && (content["stop_on_error"]?.boolValue ?? true) { return .abortQueued }
         case "complete_request": reply(request, "complete_reply", complete(content))
         case "inspect_request": reply(request, "inspect_reply", inspect(content))
         case "is_complete_request": reply(request, "is_complete_reply", isComplete(content["code"]?.stringValue ?? ""))
@@ -46,6 +60,7 @@ final class KernelShell {
         default:
             FileHandle.standardError.write(Data("ogpu kernel: unsupported shell request \(request.type)\n".utf8))
         }
+        return .done
     }
 
     private func reply(_ request: KernelMessage, _ type: String, _ content: JSONValue) {
@@ -54,7 +69,8 @@ final class KernelShell {
 
     // MARK: - execute_request
 
-    private func execute(_ request: KernelMessage) {
+    /// Runs the cell; false when it failed.
+    private func execute(_ request: KernelMessage) -> Bool {
         let code = request.content["code"]?.stringValue ?? ""
         let silent = request.content["silent"]?.boolValue ?? false
         if !silent && (request.content["store_history"]?.boolValue ?? true) { executionCount += 1 }
@@ -93,6 +109,7 @@ final class KernelShell {
             }
             reply(request, "execute_reply", .object([("status", "ok"), ("execution_count", .int(count)),
                                                      ("user_expressions", .object([])), ("payload", .array([]))]))
+            return true
         case .failure(let message, _):
             // The traceback is the REPL's report: the error line, the source line and its caret, the hint.
             var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -102,6 +119,7 @@ final class KernelShell {
                                                ("traceback", .array(lines.map { .string($0) }))]
             server.publish("error", .object(error), parent: parent)
             reply(request, "execute_reply", .object([("status", "error"), ("execution_count", .int(count))] + error))
+            return false
         }
     }
 
