@@ -316,6 +316,7 @@ def test_password_is_asked_through_input_request(kernelspec, ogpu_bin, home, tmp
         kc.wait_for_ready(timeout=TIMEOUT)
         reply, _ = run_cell(kc, 'print "x"', allow_stdin=False)
         assert reply["content"]["status"] == "error" and "OGPU_PASSWORD" in reply["content"]["evalue"]
+        assert reply["content"]["ename"] == "key"
         asked = []
 
         def answer(msg):

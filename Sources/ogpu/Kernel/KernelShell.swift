@@ -91,11 +91,13 @@ final class KernelShell {
         do {
             cell = try session().evaluateCell(code) { RichDisplay.html($0) }
         } catch let failure as CommandFailure {
-            cell = CellOutcome(result: .failure(message: "ogpu: \(failure.message)\n", exitCode: failure.exitCode),
-                               errorKind: "usage", errorMessage: failure.message)
+            // The session could not be made from the kernel's options (docs/errors.md's kinds).
+            let kind = failure.exitCode == ExitStatus.fileNotFound ? "io" : failure.message.contains("keystore") ? "key" : "value"
+            cell = CellOutcome(result: .failure(message: "error[\(kind)]: \(failure.message)\n", exitCode: failure.exitCode),
+                               errorKind: kind, errorMessage: failure.message)
         } catch {
-            cell = CellOutcome(result: .failure(message: "ogpu: \(error)\n", exitCode: ExitStatus.usage),
-                               errorKind: "usage", errorMessage: "\(error)")
+            cell = CellOutcome(result: .failure(message: "error[value]: \(error)\n", exitCode: ExitStatus.usage),
+                               errorKind: "value", errorMessage: "\(error)")
         }
         server.host.flush()
 
