@@ -75,6 +75,21 @@ def test_kernelspec_names_this_binary(ogpu_bin, kernelspec):
     assert spec["interrupt_mode"] == "message"
 
 
+def test_user_install_is_where_jupyter_looks(ogpu_bin, home, monkeypatch):
+    env = base_env(home)
+    env.pop("JUPYTER_DATA_DIR", None)
+    env.pop("XDG_DATA_HOME", None)
+    r = subprocess.run([ogpu_bin, "kernel", "install", "--user"], capture_output=True, text=True, env=env, timeout=30)
+    assert r.returncode == 0, r.stderr
+    # jupyter_client's own search, with this HOME and nothing else pointing anywhere.
+    from jupyter_client.kernelspec import KernelSpecManager
+    for key in ("JUPYTER_PATH", "JUPYTER_DATA_DIR", "XDG_DATA_HOME", "JUPYTER_PLATFORM_DIRS"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    found = KernelSpecManager().find_kernel_specs()
+    assert found["ogpu"] == str(home / ".local" / "share" / "jupyter" / "kernels" / "ogpu")
+
+
 def test_kernel_info(start_kernel):
     _, kc = start_kernel()
     reply = kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]
@@ -329,6 +344,48 @@ def test_password_is_asked_through_input_request(kernelspec, ogpu_bin, home, tmp
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_mainnet_transactions_are_confirmed_in_the_notebook(kernelspec, home, monkeypatch):
+    from hostile_node import MAINNET_CHAIN_ID, TEST_KEY, HostileNode
+    node = HostileNode(chain_id=MAINNET_CHAIN_ID)
+    spec_dir = kernelspec / "kernels" / "ogpu-mainnet"
+    spec_dir.mkdir()
+    spec = json.loads((kernelspec / "kernels" / "ogpu" / "kernel.json").read_text())
+    spec["argv"] += ["--network", "mainnet", "--rpc-url", node.url]
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    monkeypatch.setenv("JUPYTER_PATH", str(kernelspec))
+    km = KernelManager(kernel_name="ogpu-mainnet")
+    km.start_kernel(env=base_env(home, CLIENT_PRIVATE_KEY=TEST_KEY))
+    kc = km.client()
+    kc.start_channels()
+    draft = 'task(0x' + 'ef' * 20 + ', "text2text", {messages: [{role: "user", content: "hi"}]}, payment: ogpu(0.01))'
+    try:
+        kc.wait_for_ready(timeout=TIMEOUT)
+        questions = []
+
+        def answer_with(text):
+            def hook(msg):
+                questions.append(msg["content"])
+                kc.input(text)
+            return hook
+
+        reply, _ = run_cell(kc, f"let t = publish({draft}, dry_run: true)", allow_stdin=True, stdin_hook=answer_with(""))
+        assert reply["content"]["status"] == "error" and "declined" in reply["content"]["evalue"]
+        [question] = questions
+        assert question["password"] is False and question["prompt"].endswith("[y/N] ")
+        assert "on mainnet (chain id 1071)" in question["prompt"] and "Controller.publishTask" in question["prompt"]
+        reply, _ = run_cell(kc, f"let t = publish({draft}, dry_run: true)", allow_stdin=True, stdin_hook=answer_with("y"))
+        assert reply["content"]["status"] == "ok"
+        # A client that takes no input (a headless run) cannot confirm: declined, with the way out.
+        reply, messages = run_cell(kc, f"publish({draft}, dry_run: true)", allow_stdin=False)
+        assert reply["content"]["status"] == "error"
+        assert "--yes" in "".join(m["content"]["text"] for m in of_type(messages, "stream"))
+        assert node.asked("eth_sendRawTransaction") == 0
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        node.stop()
 
 
 def write_connection(tmp_path, ip="127.0.0.1"):

@@ -163,6 +163,10 @@ final class KernelShell {
     private func confirm(_ summary: SigningSummary) -> Bool {
         let question = summary.lines.joined(separator: "\n") + "\n"
             + (summary.dryRun ? "Sign this transaction? [y/N] " : "Sign and send this transaction? [y/N] ")
+        guard running?.allowStdin == true else {
+            server.host.writeError("ogpu: this client takes no input, so nobody can confirm a mainnet transaction here; declined (add --yes to the kernelspec's argv to sign on mainnet without asking)\n")
+            return false
+        }
         guard let answer = input(prompt: question, password: false) else { return false }
         return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
