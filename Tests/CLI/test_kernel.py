@@ -294,6 +294,33 @@ def test_a_replayed_message_is_ignored(start_kernel):
     assert of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"] == "1"
 
 
+def test_malformed_messages_never_stop_the_kernel(start_kernel):
+    import hashlib
+    import hmac
+    import zmq
+    km, kc = start_kernel()
+    key = kc.session.key
+
+    def signed(*parts):
+        mac = hmac.new(key, digestmod=hashlib.sha256)
+        for p in parts:
+            mac.update(p)
+        return [b"<IDS|MSG>", mac.hexdigest().encode(), *parts]
+
+    socket = zmq.Context.instance().socket(zmq.DEALER)
+    socket.connect(f"tcp://127.0.0.1:{km.shell_port}")
+    for frames in ([b"garbage"], [b"<IDS|MSG>"], [b"<IDS|MSG>", b"zz", b"{}", b"{}", b"{}", b"{}"],
+                   signed(b"not json", b"{}", b"{}", b"{}"), signed(b"[]", b"{}", b"{}", b"{}"),
+                   signed(b'{"msg_type": 5}', b"{}", b"{}", b"{}"), signed(b"\xff\xfe{", b"{}", b"{}", b"{}"),
+                   signed(b"{" * 100_000, b"{}", b"{}", b"{}"),
+                   signed(b'{"msg_type": "execute_request", "msg_id": "x"}', b"{}", b"{}", b'{"code": 5}')):
+        socket.send_multipart(frames)
+    socket.close(linger=1000)
+    reply, messages = run_cell(kc, '"still here"')
+    assert reply["content"]["status"] == "ok"
+    assert of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"] == '"still here"'
+
+
 def test_heartbeat_echoes(start_kernel):
     import zmq
     km, _ = start_kernel()
