@@ -132,6 +132,10 @@ def test_error_reply_has_the_kind_and_the_caret(start_kernel):
     assert "a + nope" in traceback and "^" in traceback
     [error] = of_type(messages, "error")
     assert error["content"]["ename"] == "name" and error["content"]["traceback"] == content["traceback"]
+    # Control characters in a message (a node's or provider's text) arrive inert.
+    reply, _ = run_cell(kc, 'throw "x\\u{1b}[31mred"')
+    assert reply["content"]["ename"] == "user" and reply["content"]["evalue"] == "x\\u{1B}[31mred"
+    assert "\x1b" not in "".join(reply["content"]["traceback"])
     # A syntax error is reported the same way, before anything runs.
     reply, _ = run_cell(kc, 'print "not shown"\nlet = 5')
     assert reply["content"]["status"] == "error" and "^" in "\n".join(reply["content"]["traceback"])

@@ -68,12 +68,13 @@ final class ScriptEngine {
             switch outcome {
             case .ok(let value?): if case .null = value {} else { cell.display = display(value) }
             case .ok(nil): break
+            // Inert, as in the rendered report: a message can quote a provider or a node.
             case .syntaxErrors(let diagnostics):
-                cell.errorKind = diagnostics.first?.kind
-                cell.errorMessage = diagnostics.first?.message
+                cell.errorKind = diagnostics.first.map { TerminalText.escape($0.kind, lineBreaks: false) }
+                cell.errorMessage = diagnostics.first.map { TerminalText.escape($0.message) }
             case .runtimeError(let e):
-                cell.errorKind = e.kind
-                cell.errorMessage = e.message
+                cell.errorKind = TerminalText.escape(e.kind, lineBreaks: false)
+                cell.errorMessage = TerminalText.escape(e.message)
             }
             return cell
         }
