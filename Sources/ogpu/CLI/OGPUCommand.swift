@@ -12,7 +12,7 @@ struct OGPUCommand: ParsableCommand {
             ogpu [options] -e CODE              run CODE
             ogpu [options] check FILE...        parse and resolve only
             ogpu [options] journal [--check]    the send journal; settle interrupted sends
-            ogpu kernel install [--user]        install the Jupyter kernel (ogpu kernel --help)
+            ogpu kernel install [--user]        install the Jupyter kernelspec (ogpu help kernel)
             COMMAND | ogpu [options]            run the script read from stdin
             """,
         discussion: """
