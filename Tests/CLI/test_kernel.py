@@ -249,6 +249,8 @@ def test_wait_shows_live_status_and_stops_cleanly_on_interrupt(start_kernel):
     assert reply["parent_header"]["msg_id"] == msg_id
     assert reply["content"]["ename"] == "interrupted"
     assert "resume with `wait(task_at(" in reply["content"]["evalue"]  # not: publish again
+    last, _ = wait_for_iopub(kc, "update_display_data")  # the display says the wait stopped
+    assert last["content"]["data"]["text/plain"].endswith("(stopped)")
     reply, messages = run_cell(kc, "t.status")
     assert of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"] == '"new"'
     run_cell(kc, "cancel(t)")

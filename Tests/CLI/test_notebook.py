@@ -68,7 +68,8 @@ def test_the_tutorial_notebook_runs_on_the_devnet(ogpu_bin, tmp_path, home, monk
 
     waited = cell_with(nb, "let answer = wait")
     status = [o for o in waited.outputs if o.output_type == "display_data"]
-    assert status and "wait" in status[0].data["text/plain"]  # the live status, final state kept
+    assert status and status[0].data["text/plain"].startswith("waited ")  # the live status, final state kept
+    assert status[0].data["text/plain"].endswith("· task finalized")
     assert "<caption>response</caption>" in html_of(waited) and "confirmed" in html_of(waited)
 
     assert text_of(cell_with(nb, "answer.data.result")) == '"devnet reply to: Write a haiku about notebooks"'

@@ -8,10 +8,11 @@ public protocol ScriptHost: AnyObject {
 }
 
 /// A host that shows a long call's progress itself (a notebook's live display), in place of the
-/// terminal spinner: `showStatus` with each new line of status, `endStatus` when the call ends.
+/// terminal spinner: `showStatus` with each new line of status, `endStatus` when the call ends —
+/// with the line to keep when it finished, nil when it stopped (interrupt, timeout, error).
 public protocol LiveStatusHost: ScriptHost {
     func showStatus(_ text: String)
-    func endStatus()
+    func endStatus(_ finalText: String?)
 }
 
 /// The state of one running session, handed to every built-in call.

@@ -88,19 +88,19 @@ final class KernelHost: LiveStatusHost, @unchecked Sendable {
         publish(update.isNew ? "display_data" : "update_display_data", Self.statusContent(text, id: update.id, running: true))
     }
 
-    func endStatus() {
+    func endStatus(_ finalText: String?) {
         let (publish, shown) = lock.withLock { () -> (Publisher?, (id: String, text: String)?) in
             defer { statusDisplay = nil }
             return (publisher, statusDisplay)
         }
         guard let publish, let shown else { return }
-        publish("update_display_data", Self.statusContent(shown.text, id: shown.id, running: false))
+        let text = finalText ?? "\(shown.text) (stopped)"
+        publish("update_display_data", Self.statusContent(text, id: shown.id, running: false))
     }
 
     /// A status line as plain text and as HTML, under `transient.display_id` (not saved in the
     /// notebook as an id, as the protocol intends).
-    private static func statusContent(_ text: String, id: String, running: Bool) -> JSONValue {
-        let shown = running ? text : "\(text) (wait ended)"
+    private static func statusContent(_ shown: String, id: String, running: Bool) -> JSONValue {
         let html = "<div class=\"ogpu-status\"><code>\(running ? "⏳" : "⏹") \(RichDisplay.escape(shown))</code></div>"
         return .object([("data", .object([("text/plain", .string(shown)), ("text/html", .string(html))])),
                         ("metadata", .object([])),

@@ -15,14 +15,7 @@ extension KernelServer {
     func shellLoop() {
         let handler = KernelShell(server: self)
         while !isStopping {
-            guard let request = receive(on: shell, timeout: 100) else { continue }
-            guard handler.handle(request) == .abortQueued else { continue }
-            // After a cell failed (with `stop_on_error`, the default), the cells already sent
-            // behind it are answered "aborted" instead of run: "Run All" must not publish a task
-            // after the cell that should have stopped it failed. Other waiting requests are answered.
-            while !isStopping, let queued = receive(on: shell, timeout: 0) {
-                handler.handle(queued, aborting: true)
-            }
+            if let request = receive(on: shell, timeout: 100) { handler.handle(request) }
         }
     }
 }
@@ -38,10 +31,7 @@ final class KernelShell {
 
     init(server: KernelServer) { self.server = server }
 
-    enum Outcome { case done, abortQueued }
-
-    @discardableResult
-    func handle(_ request: KernelMessage, aborting: Bool = false) -> Outcome {
+    func handle(_ request: KernelMessage, aborting: Bool = false) {
         server.publish("status", .object([("execution_state", .string("busy"))]), parent: request.header)
         defer { server.publish("status", .object([("execution_state", .string("idle"))]), parent: request.header) }
         let content = request.content
@@ -49,8 +39,7 @@ final class KernelShell {
         case "execute_request" where aborting:
             reply(request, "execute_reply", .object([("status", "aborted"), ("execution_count", .int(executionCount))]))
         case "execute_request":
-            let succeeded = execute(request)
-            if !succeeded && (content["stop_on_error"]?.boolValue ?? true) { return .abortQueued }
+            if !execute(request) && (content["stop_on_error"]?.boolValue ?? true) { abortQueued() }
         case "complete_request": reply(request, "complete_reply", complete(content))
         case "inspect_request": reply(request, "inspect_reply", inspect(content))
         case "is_complete_request": reply(request, "is_complete_reply", isComplete(content["code"]?.stringValue ?? ""))
@@ -60,7 +49,16 @@ final class KernelShell {
         default:
             FileHandle.standardError.write(Data("ogpu kernel: unsupported shell request \(request.type)\n".utf8))
         }
-        return .done
+    }
+
+    /// After a cell failed (with `stop_on_error`, the default), the cells already sent behind it
+    /// are answered "aborted" instead of run: "Run All" must not publish a task after the cell
+    /// that should have stopped it failed. Other waiting requests are answered. This happens
+    /// before the failed cell's `idle`, so a client that waits for it never has its next cell aborted.
+    private func abortQueued() {
+        while !server.isStopping, let queued = server.receive(on: server.shell, timeout: 0) {
+            handle(queued, aborting: true)
+        }
     }
 
     private func reply(_ request: KernelMessage, _ type: String, _ content: JSONValue) {

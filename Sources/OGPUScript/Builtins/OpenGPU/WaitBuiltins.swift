@@ -26,12 +26,14 @@ extension NetworkBuiltins {
         let spinner = Spinner(ctx)
         defer { spinner.clear() }
         var lastStatus = TaskStatus.new
+        var lastElapsed = 0.0
         let waiter = TaskWaiter(
             goal: until == "response" ? .settled : .final, timeout: seconds(timeout),
             schedule: TaskPollSchedule(slowest: seconds(poll)),
             sleep: { try SystemBuiltins.pause(Dec(small: Int($0 * 1_000_000), scale: 6), ctx); return true },
             progress: { status, elapsed in
                 lastStatus = status
+                lastElapsed = elapsed
                 try ctx.checkInterrupt()
                 spinner.show("waiting \(DurationFormat.format(Dec(Int(elapsed)))) · task \(status.scriptName)")
             })
@@ -47,6 +49,9 @@ extension NetworkBuiltins {
             // (and pays for) a second task.
             e.message = "wait for task \(GatewayValues.abbreviated(t)) interrupted; \(resumeHint(t, g))"
             throw e
+        }
+        if case .finalized = outcome {
+            spinner.finalText = "waited \(DurationFormat.format(Dec(Int(lastElapsed)))) · task finalized"
         }
         let response: ResponseInfo?
         switch outcome {
@@ -174,8 +179,11 @@ final class Spinner {
         shown = true
     }
 
+    /// What a live status display keeps showing once the wait is over (nil: it was stopped).
+    var finalText: String?
+
     func clear() {
-        if shown, let live = ctx.host as? LiveStatusHost { live.endStatus(); return }
+        if shown, let live = ctx.host as? LiveStatusHost { live.endStatus(finalText); return }
         if shown { ctx.writeError("\r\u{1B}[2K") }
     }
 }
