@@ -341,9 +341,8 @@ def test_shutdown_request_ends_the_process(start_kernel):
     km, kc = start_kernel()
     process = km.provisioner.process
     kc.shutdown()
-    reply = kc.get_control_msg(timeout=TIMEOUT) if hasattr(kc, "get_control_msg") else None
-    if reply:
-        assert reply["content"]["status"] == "ok" and reply["content"]["restart"] is False
+    reply = kc.control_channel.get_msg(timeout=TIMEOUT)
+    assert reply["msg_type"] == "shutdown_reply" and reply["content"] == {"status": "ok", "restart": False}
     assert process.wait(timeout=15) == 0
 
 
@@ -425,6 +424,40 @@ def write_connection(tmp_path, ip="127.0.0.1"):
     from jupyter_client.connect import write_connection_file
     path, _ = write_connection_file(str(tmp_path / "connection.json"), ip=ip, key=b"k")
     return path
+
+
+def test_an_empty_key_means_unsigned_messages(ogpu_bin, home, tmp_path):
+    # A client may ask for no signing (key ""): it sends empty signatures and accepts them.
+    from jupyter_client import BlockingKernelClient
+    from jupyter_client.connect import write_connection_file
+    path, _ = write_connection_file(str(tmp_path / "unsigned.json"), ip="127.0.0.1", key=b"")
+    assert json.loads(open(path).read())["key"] == ""
+    kernel = subprocess.Popen([ogpu_bin, "kernel", "-f", path], env=base_env(home))
+    kc = BlockingKernelClient(connection_file=path)
+    kc.load_connection_file()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=TIMEOUT)
+        reply, messages = run_cell(kc, "6 * 7")
+        assert of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"] == "42"
+        kc.shutdown(restart=True)
+        reply = kc.control_channel.get_msg(timeout=TIMEOUT)
+        assert reply["msg_type"] == "shutdown_reply" and reply["content"] == {"status": "ok", "restart": True}
+        assert kernel.wait(timeout=15) == 0
+    finally:
+        kc.stop_channels()
+        if kernel.poll() is None:
+            kernel.kill()
+
+
+def test_comm_info_and_history_are_empty(start_kernel):
+    _, kc = start_kernel()
+    kc.comm_info()
+    reply = kc.get_shell_msg(timeout=TIMEOUT)["content"]
+    assert reply == {"status": "ok", "comms": {}}
+    kc.history()
+    reply = kc.get_shell_msg(timeout=TIMEOUT)["content"]
+    assert reply == {"status": "ok", "history": []}
 
 
 def test_only_loopback_is_served(ogpu_bin, home, tmp_path):
