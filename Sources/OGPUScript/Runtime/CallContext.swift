@@ -7,6 +7,14 @@ public protocol ScriptHost: AnyObject {
     var isTerminal: Bool { get }
 }
 
+/// A host that shows a long call's progress itself (a notebook's live display), in place of the
+/// terminal spinner: `showStatus` with each new line of status, `endStatus` when the call ends —
+/// with the line to keep when it finished, nil when it stopped (interrupt, timeout, error).
+public protocol LiveStatusHost: ScriptHost {
+    func showStatus(_ text: String)
+    func endStatus(_ finalText: String?)
+}
+
 /// The state of one running session, handed to every built-in call.
 ///
 /// What built-ins use:
