@@ -97,6 +97,19 @@ final class CycleCollectorTests: XCTestCase {
         }
     }
 
+    /// With the run's own schedule, 80,000 cycles leave at most about `minimumBudget` closures
+    /// waiting: the budget follows what stays live, not what each scan found (garbage included),
+    /// which once let it grow by half at every scan, and memory with it.
+    func testTheDefaultScheduleKeepsGarbageBounded() {
+        let s = ScriptSession(host: CapturingHost())
+        XCTAssertNil(s.context.cycles.fixedBudget)
+        let before = Closure.liveCount
+        let program = "fn make(k) {\n var m = {k: k}\n m.get = fn() { m.k }\n m\n}\nvar t = 0\nfor i in 0..80000 { t += make(i).get() }\nt"
+        XCTAssertEqual(rendered(s.runREPLInput(program), s), "3199960000")
+        XCTAssertGreaterThanOrEqual(s.context.cycles.collections, 7)
+        XCTAssertLessThanOrEqual(Closure.liveCount - before, CycleCollector.minimumBudget + 10)
+    }
+
     /// A REPL redefinition frees the function it replaced (at the end of that input), whether it
     /// captured anything or not, while a value that still holds the old function keeps it working.
     func testReplacedFunctionsAreFreedWhenReplaced() {

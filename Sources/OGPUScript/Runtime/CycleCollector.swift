@@ -14,10 +14,11 @@ import Foundation
 /// what those closures reach: their boxes, the list and map storage in the boxes, the closures in
 /// those, and so on.
 ///
-/// When it runs: after `budget` closures with captures were made since the last collection (at
-/// least `minimumBudget`, more when the last scan was large, so scanning costs a bounded amount
-/// per closure made). It runs inside the making of a closure, a point where the interpreter holds
-/// its temporaries as ordinary counted references.
+/// When it runs: after `minimumBudget` closures with captures were made since the last
+/// collection, or an eighth of the objects and references the last one found live if that is
+/// more, so scanning costs a bounded amount per closure made, and the garbage waiting for a scan
+/// stays in proportion to the live data. It runs inside the making of a closure, a point where
+/// the interpreter holds its temporaries as ordinary counted references.
 ///
 /// The contract that keeps it safe: every reference the scan subtracts is a counted, stored
 /// reference (a box's value, a closure's captured box, an element of an array's storage), so an
@@ -27,7 +28,7 @@ import Foundation
 /// outside: its boxes are emptied and it is freed. Anything the scan does not enter (errors,
 /// handles, built-ins) counts as outside, which keeps a value rather than frees it. Debug builds
 /// check both halves: no object has fewer references than the scan counted, and every object
-/// found unreachable is really freed once the scan lets go of it.
+/// found unreachable is really freed once its boxes are emptied.
 ///
 /// Global cells: a top-level function's code holds the global cell that holds the function. Cells
 /// live as long as their namespace (the session's or an imported file's), that is the session,
@@ -86,10 +87,14 @@ final class CycleCollector {
     @inline(never)
     func collect() {
         var scan = CycleScan()
-        let (work, freed) = scan.collect(from: newest)
+        let (live, freed) = scan.collect(from: newest)
         collections += 1
         freedObjects += freed
-        untilCollection = fixedBudget ?? max(Self.minimumBudget, work / 4)
+        // The next scan visits what stays again: waiting for closures in proportion to it keeps
+        // the scanning per closure made bounded, and the garbage between scans in proportion to
+        // the live data. (Sizing it on all that was scanned, garbage included, let the budget
+        // grow with every scan, and memory with it.)
+        untilCollection = fixedBudget ?? max(Self.minimumBudget, live / 8)
     }
 
     /// Frees the functions that constants held before they were rebound (REPL redefinition, or

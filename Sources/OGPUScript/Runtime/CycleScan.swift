@@ -27,9 +27,10 @@ struct CycleScan {
     private var index: [UnsafeMutableRawPointer: Int] = [:]
     private var edges = 0
 
-    /// Returns the work done (objects and references visited, which sets the next budget) and
-    /// how many objects were found unreachable and freed.
-    mutating func collect(from newest: Unmanaged<Closure>?) -> (work: Int, freed: Int) {
+    /// Returns the size of what stays (objects found live and their references: the next scan
+    /// visits at least this much again, which sets the next budget) and how many objects were
+    /// found unreachable and freed.
+    mutating func collect(from newest: Unmanaged<Closure>?) -> (live: Int, freed: Int) {
         discover(from: newest)
         let n = nodes.count
         var outside = count()
@@ -49,11 +50,14 @@ struct CycleScan {
             live[k] = true
             stack.append(k)
         }
+        var liveSize = stack.count
         while let k = stack.popLast() {
             Self.forEachChild(nodes[k]) { address, _ in
+                liveSize += 1
                 let j = index[address]!
                 if !live[j] {
                     live[j] = true
+                    liveSize += 1
                     stack.append(j)
                 }
             }
@@ -81,7 +85,6 @@ struct CycleScan {
             case .storage: break
             }
         }
-        let work = n + edges
         nodes = []
         index = [:]
         for b in boxes { b.value = .null }
@@ -94,7 +97,7 @@ struct CycleScan {
             fatalError("cycle collector: an object found unreachable is still held: \(w.object!)")
         }
         #endif
-        return (work, freed)
+        return (liveSize, freed)
     }
 
     /// Notes every object the tracked closures reach, and its address.
