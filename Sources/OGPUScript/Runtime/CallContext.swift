@@ -45,8 +45,8 @@ public final class CallContext {
     /// `import` reads files; sandboxed runs (fuzzing) turn it off.
     var allowImports = true
 
-    /// Closures and namespaces whose reference cycles the end of the session breaks.
-    let cycles = CycleBreaker()
+    /// Frees reference cycles while the session runs, and the namespaces' when it ends.
+    let cycles = CycleCollector()
 
     /// Where the arguments of the session's compiled calls are, for errors about one argument.
     let argumentSites = ArgumentSiteTable()

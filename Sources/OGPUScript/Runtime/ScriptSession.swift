@@ -123,6 +123,9 @@ public final class ScriptSession {
             let frame = Frame(slotCount: compiler.topLevelSlotCount, cellCount: compiler.topLevelCellCount,
                               captures: Frame.noCaptures, context: context)
             context.depth = 0
+            // No call runs past the end of its run, so nothing borrows a rebound constant's
+            // old function any more (see `GlobalCell.value`).
+            defer { context.cycles.releaseRetiredFunctions() }
             do {
                 return .ok(try code(frame))
             } catch let e as ScriptError {
