@@ -205,7 +205,7 @@ def test_interrupt_stops_a_long_loop_and_the_kernel_goes_on(start_kernel):
     km, kc = start_kernel()
     run_cell(kc, "var n = 0")
     msg_id = kc.execute("while true { n = n + 1 }")
-    time.sleep(1.5)
+    wait_for_iopub(kc, "execute_input")  # the cell is announced: an interrupt from now on stops it
     km.interrupt_kernel()  # interrupt_mode "message": an interrupt_request on control
     reply = kc.get_shell_msg(timeout=TIMEOUT)
     assert reply["parent_header"]["msg_id"] == msg_id
@@ -214,7 +214,8 @@ def test_interrupt_stops_a_long_loop_and_the_kernel_goes_on(start_kernel):
     assert of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"] == "true"
     # SIGINT does the same (jupyter_client's "signal" mode, or Ctrl-C where the kernel was started).
     msg_id = kc.execute("while true { n = n + 1 }")
-    time.sleep(1.5)
+    wait_for_iopub(kc, "execute_input")
+    time.sleep(0.5)
     os.kill(km.provisioner.process.pid, signal.SIGINT)
     reply = kc.get_shell_msg(timeout=TIMEOUT)
     assert reply["content"]["ename"] == "interrupted" and km.is_alive()

@@ -47,8 +47,13 @@ public final class ScriptSession {
 
     /// Runs one REPL input, keeping globals between inputs. `.ok` carries the value of a trailing
     /// expression statement (nil otherwise).
-    public func runREPLInput(_ source: String) -> ScriptOutcome {
-        run(source: source, file: "<repl>", directory: FileManager.default.currentDirectoryPath)
+    /// `clearingInterrupt: false` keeps an interrupt raised before the run started: a notebook's
+    /// interrupt that arrives after the cell was sent but before it began must still stop it (the
+    /// kernel lowers the flag itself when the cell is announced). The REPL clears it: a Ctrl-C at
+    /// the prompt must not stop the next line.
+    public func runREPLInput(_ source: String, clearingInterrupt: Bool = true) -> ScriptOutcome {
+        run(source: source, file: "<repl>", directory: FileManager.default.currentDirectoryPath,
+            clearingInterrupt: clearingInterrupt)
     }
 
     /// Parse and resolve only: errors and warnings (names defined nowhere).
@@ -110,8 +115,8 @@ public final class ScriptSession {
     }
     private var sandboxSteps: Int? = nil
 
-    private func run(source: String, file: String, directory: String) -> ScriptOutcome {
-        context.clearInterrupt()
+    private func run(source: String, file: String, directory: String, clearingInterrupt: Bool = true) -> ScriptOutcome {
+        if clearingInterrupt { context.clearInterrupt() }
         if let sandboxSteps { context.stepsLeft = sandboxSteps }
         return BigStack.run { () -> ScriptOutcome in
             var parser = Parser(source: source, file: file)

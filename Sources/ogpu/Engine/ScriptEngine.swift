@@ -63,7 +63,7 @@ final class ScriptEngine {
     /// the evaluation's thread (values live there only).
     func evaluateCell<Display>(_ input: String, display: (Value) -> Display?) -> CellOutcome<Display> {
         ScriptSession.onBigStack {
-            let outcome = session.runREPLInput(input)
+            let outcome = session.runREPLInput(input, clearingInterrupt: false)
             var cell = CellOutcome<Display>(result: result(of: outcome, source: input, echo: true))
             switch outcome {
             case .ok(let value?): if case .null = value {} else { cell.display = display(value) }

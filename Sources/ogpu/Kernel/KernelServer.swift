@@ -28,6 +28,8 @@ final class KernelServer: @unchecked Sendable {
 
     private let lock = NSLock()
     private var stopping = false
+    /// Between `beginCell` and `endCell`.
+    private var cellRunning = false
     private var restartRequested = false
     private var interruptTarget: InterruptFlag?
     private let parentAtStart = getppid()
@@ -87,7 +89,14 @@ final class KernelServer: @unchecked Sendable {
     /// The session thread names the flag its evaluations watch.
     func setInterruptTarget(_ flag: InterruptFlag) { lock.withLock { interruptTarget = flag } }
 
-    func interrupt() { lock.withLock { interruptTarget }?.raise() }
+    /// An interrupt stops the cell that runs now, or the one just announced (its `execute_input`
+    /// went out) that has not reached the interpreter yet; with no cell running it does nothing,
+    /// so it can never stop a later cell.
+    func interrupt() { lock.withLock { cellRunning ? interruptTarget : nil }?.raise() }
+
+    /// Called as a cell is announced: a stale interrupt is dropped and later ones count.
+    func beginCell() { lock.withLock { interruptTarget?.lower(); cellRunning = true } }
+    func endCell() { lock.withLock { cellRunning = false } }
 
     // MARK: - Sending
 

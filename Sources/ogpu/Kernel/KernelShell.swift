@@ -74,6 +74,8 @@ final class KernelShell {
         if !silent && (request.content["store_history"]?.boolValue ?? true) { executionCount += 1 }
         let count = executionCount
         let parent = request.header
+        server.beginCell()
+        defer { server.endCell() }
         if !silent {
             server.publish("execute_input", .object([("code", .string(code)), ("execution_count", .int(count))]), parent: parent)
         }
