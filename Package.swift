@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        // ZeroMQ's headers only, for the Jupyter kernel: `ogpu kernel` opens it (Sources/CZMQ/shim.h).
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // What the parser and a signer need, with no network code: a script that only computes
         // addresses, amounts and hashes links nothing of the transport.
@@ -68,9 +70,11 @@ let package = Package(
         // docs/language.md and docs/errors.md inside the binary, for `ogpu mcp`'s resources (Plugins/BundledDocs).
         .plugin(name: "BundledDocs", capability: .buildTool()),
         .executableTarget(name: "ogpu", dependencies: [
-            "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine",
+            "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine", "CZMQ",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "MCP", package: "swift-sdk"),
+            // HMAC-SHA256 signing of the Jupyter kernel's messages.
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: [
             // Compiled against the static Foundation too, so this module's autolink entries name
             // the libraries static Foundation needs (CoreFoundation, ICU, ...).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MCP
+import OGPUScript
 import SystemPackage
 
 /// `ogpu mcp`: a Model Context Protocol server on stdin/stdout for AI agents (docs/mcp.md).
@@ -61,7 +62,17 @@ struct MCPCommand: ParsableCommand {
             Terminal.writeError(hint)
         }
         let output = CapturedOutput(limit: maxOutput)
-        let engine = ScriptEngine(configuration: config, arguments: [], style: Style(enabled: false), capture: output)
+        // What the code prints, and the network client's notices and dry-run output, are kept for
+        // the tool's result (stdout is the protocol); nobody can be asked to confirm a transaction.
+        let engine = ScriptEngine(configuration: config, arguments: [], style: Style(enabled: false), host: output,
+                                  gateway: { [config] flag in
+                                      var g = GatewaySetup.gatewayConfiguration(config, interrupt: flag)
+                                      g.notice = { output.writeError(TerminalText.escape($0)) }
+                                      g.output = { output.write(TerminalText.escape($0)) }
+                                      g.progress = nil
+                                      g.confirm = nil
+                                      return g
+                                  })
         let server = MCPServer(engine: engine, output: output)
         let transport = StdioTransport(input: .standardInput, output: FileDescriptor(rawValue: protocolOutput))
         let done = DispatchSemaphore(value: 0)
