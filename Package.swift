@@ -1,12 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: ogpu (CLI, REPL) → OGPUScript (language) → OGPUKit (network client) →
+// Data flows one way: ogpu, ogpu-mcp → OGPUCommand (CLI, REPL, ...) → OGPUScript (language) → OGPUKit (network client) →
 // OGPUPrimitives (addresses, units, hashing, RLP, ABI, keys and signing: no transport).
 let package = Package(
     name: "ogpu",
     products: [
         .executable(name: "ogpu", targets: ["ogpu"]),
+        .executable(name: "ogpu-mcp", targets: ["ogpu-mcp"]),
         .library(name: "OGPUPrimitives", targets: ["OGPUPrimitives"]),
         .library(name: "OGPUKit", targets: ["OGPUKit"]),
         .library(name: "OGPUScript", targets: ["OGPUScript"]),
@@ -69,21 +70,37 @@ let package = Package(
         .plugin(name: "BuildInfo", capability: .buildTool()),
         // docs/language.md and docs/errors.md inside the binary, for `ogpu mcp`'s resources (Plugins/BundledDocs).
         .plugin(name: "BundledDocs", capability: .buildTool()),
-        .executableTarget(name: "ogpu", dependencies: [
+        // The command (CLI, Engine, REPL, LSP, Kernel), shared by the two programs below; what
+        // ogpu-mcp uses of it is `package`.
+        .target(name: "OGPUCommand", dependencies: [
             "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine", "CZMQ",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "MCP", package: "swift-sdk"),
             // HMAC-SHA256 signing of the Jupyter kernel's messages.
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: [
             // Compiled against the static Foundation too, so this module's autolink entries name
             // the libraries static Foundation needs (CoreFoundation, ICU, ...).
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+        ], plugins: ["BuildInfo"]),
+        .executableTarget(name: "ogpu", dependencies: ["OGPUCommand"], swiftSettings: [
+            .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
         ], linkerSettings: [
             // Release binaries carry the Swift runtime and Foundation inside (as `swift build
             // --static-swift-stdlib` would): start-up fell from 24 to 15 ms (hyperfine, `-e 1`), and
             // the interpreter's calls into the runtime (retain/release) skip the PLT, so
             // bench/lang/strings ran 68 -> 49 ms. The system C libraries stay shared.
+            .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+        ]),
+        // `ogpu mcp` execs this program (found beside ogpu): the MCP SDK's FoundationNetworking
+        // (libcurl and ~30 more shared libraries at start-up) stays out of `ogpu` (Package.swift's
+        // swift-sdk comment has the costs).
+        .executableTarget(name: "ogpu-mcp", dependencies: [
+            "OGPUCommand", "OGPUScript", "OGPUKit", "OGPUPrimitives",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "MCP", package: "swift-sdk"),
+        ], swiftSettings: [
+            .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+        ], linkerSettings: [
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
         ], plugins: ["BuildInfo", "BundledDocs"]),
 

@@ -227,7 +227,7 @@ def test_a_valid_key_is_not_echoed_by_usage_errors(ogpu_bin, home):
 
 
 # `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` without options start without ArgumentParser
-# (Sources/ogpu/CLI/PlainCommandLine.swift); a line with any option of ours goes through it. The
+# (Sources/OGPUCommand/CLI/PlainCommandLine.swift); a line with any option of ours goes through it. The
 # tests below pin that both readings agree and that the plain one keeps docs/language.md §7-§8.
 
 def test_plain_command_lines_read_as_argument_parser_reads_them(ogpu_bin, home, tmp_path):

@@ -6,6 +6,7 @@ nothing but protocol messages on stdout."""
 import asyncio
 import json
 import os
+import pathlib
 import subprocess
 import time
 
@@ -181,6 +182,71 @@ def test_yes_is_refused_in_favour_of_allow_mainnet(ogpu_bin, home):
     r = subprocess.run([ogpu_bin, "mcp", "--yes"], capture_output=True, text=True, env=base_env(home), timeout=30,
                        stdin=subprocess.DEVNULL)
     assert r.returncode == 64 and "--allow-mainnet" in r.stderr and r.stdout == ""
+
+
+# --- ogpu mcp is the ogpu-mcp program beside ogpu ------------------------------------------------
+
+def start_raw(command, home, **env):
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=base_env(home, **env), text=True)
+
+
+def initialize(proc):
+    """One raw initialize through the process's stdio; returns the server's name."""
+    proc.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}) + "\n")
+    proc.stdin.flush()
+    answer = json.loads(proc.stdout.readline())
+    proc.stdin.close()
+    assert proc.wait(timeout=30) == 0
+    return answer["result"]["serverInfo"]["name"]
+
+
+def test_ogpu_mcp_becomes_the_server_program_in_the_same_process(ogpu_bin, home):
+    """exec, not a child: the process `ogpu mcp` started is ogpu-mcp itself, so the client's stdio
+    and signals reach the server with nothing in between."""
+    proc = start_raw([ogpu_bin, "mcp"], home)
+    deadline = time.monotonic() + 30
+    exe = os.readlink(f"/proc/{proc.pid}/exe")
+    while not exe.endswith("/ogpu-mcp") and time.monotonic() < deadline:
+        time.sleep(0.02)
+        exe = os.readlink(f"/proc/{proc.pid}/exe")
+    assert exe == os.path.realpath(ROOT / ".build" / "debug" / "ogpu-mcp")
+    assert initialize(proc) == "ogpu"
+
+
+def test_ogpu_itself_does_not_load_the_mcp_sdks_networking(ogpu_bin):
+    """The MCP SDK brings FoundationNetworking (libcurl and ~30 more libraries at every start):
+    only ogpu-mcp links it, so `ogpu -e 1` starts without them."""
+    libraries = subprocess.run(["ldd", ogpu_bin], capture_output=True, text=True, check=True).stdout
+    assert "FoundationNetworking" not in libraries and "libcurl" not in libraries
+    assert "FoundationNetworking" in subprocess.run(["ldd", str(ROOT / ".build" / "debug" / "ogpu-mcp")],
+                                                    capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def lone_ogpu(tmp_path, ogpu_bin):
+    """A copy of ogpu in a directory without ogpu-mcp."""
+    d = tmp_path / "bin"
+    d.mkdir()
+    (d / "ogpu").write_bytes(pathlib.Path(ogpu_bin).read_bytes())
+    (d / "ogpu").chmod(0o755)
+    return str(d / "ogpu")
+
+
+def test_without_ogpu_mcp_beside_it_the_server_is_found_on_path(lone_ogpu, home):
+    path = f"{ROOT / '.build' / 'debug'}:/usr/bin:/bin"
+    assert initialize(start_raw([lone_ogpu, "mcp"], home, PATH=path)) == "ogpu"
+
+
+def test_a_missing_server_program_is_a_clear_error_and_help_still_works(lone_ogpu, home):
+    r = subprocess.run([lone_ogpu, "mcp"], capture_output=True, text=True, env=base_env(home, PATH="/usr/bin:/bin"),
+                       timeout=30, stdin=subprocess.DEVNULL)
+    assert r.returncode == 66 and r.stdout == ""
+    assert "ogpu-mcp program, which is neither beside this ogpu" in r.stderr and "scripts/install" in r.stderr
+    helped = subprocess.run([lone_ogpu, "help", "mcp"], capture_output=True, text=True,
+                            env=base_env(home, PATH="/usr/bin:/bin"), timeout=30)
+    assert helped.returncode == 0 and "--allow-mainnet" in helped.stdout and "--max-output" in helped.stdout
 
 
 # --- guards -----------------------------------------------------------------------------------

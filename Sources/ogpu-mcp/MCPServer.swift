@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import OGPUCommand
 import OGPUPrimitives
 import OGPUScript
 

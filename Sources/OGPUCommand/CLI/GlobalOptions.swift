@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 
 /// The network, key and output flags shared by the REPL, scripts and `-e` (docs/language.md §8).
-struct GlobalOptions: ParsableArguments {
+package struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Network: mainnet, testnet, local, or an RPC URL (env OGPU_NETWORK; default local).", valueName: "name|url"))
     var network: String?
 
@@ -36,6 +36,8 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .customLong("no-color"), help: "Plain output without colors (also when NO_COLOR is set).")
     var noColor = false
+
+    package init() {}
 
     /// These flags as plain values (the rest of the command's options unset); `CommandOptions`
     /// turns them and the environment into a `CLIConfiguration`.

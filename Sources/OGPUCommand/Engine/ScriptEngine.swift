@@ -17,14 +17,14 @@ final class TerminalHost: ScriptHost {
 
 /// The one place the command talks to the language (OGPUScript's ScriptSession): runs code and
 /// renders outcomes for the terminal, so the CLI and REPL never handle `Value` or `Diagnostic`.
-final class ScriptEngine {
+package final class ScriptEngine {
     private(set) var configuration: CLIConfiguration
     private let style: Style
     private let host: ScriptHost
     private let session: ScriptSession
     private let interruptFlag: InterruptFlag
     /// The kind of the last failed run or call (`"syntax"` for syntax errors), nil after a success.
-    private(set) var lastErrorKind: String?
+    package private(set) var lastErrorKind: String?
     /// The width values are laid out for: the terminal's, unless the engine's owner says (a notebook).
     private let echoWidth: Int?
 
@@ -56,7 +56,7 @@ final class ScriptEngine {
     /// so `print "x"` shows only its output).
     /// Rendered on the big stack too: the value may be the only reference to a list nested a
     /// million deep, and freeing it recurses (formatting does not).
-    func evaluate(_ input: String) -> RunResult {
+    package func evaluate(_ input: String) -> RunResult {
         ScriptSession.onBigStack { result(of: session.runREPLInput(input), source: input, echo: true) }
     }
 
@@ -87,7 +87,7 @@ final class ScriptEngine {
 
     /// Called on the signal thread: raises the session's flag without touching the session object
     /// (the language runtime counts references non-atomically, on its own thread only).
-    func interrupt() { interruptFlag.raise() }
+    package func interrupt() { interruptFlag.raise() }
 
     /// Names the user defined (built-ins excluded), for completion and `:vars`.
     var globalNames: [String] {
@@ -157,7 +157,7 @@ final class ScriptEngine {
 
     /// Calls a built-in with values (`ogpu mcp`'s typed tools) through the session, so the call
     /// meets the same checks, network client and guards as in a script. On the big stack, like a run.
-    func call(_ builtin: String, _ positional: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
+    package func call(_ builtin: String, _ positional: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
         lastErrorKind = nil
         do {
             return try ScriptSession.onBigStack { Result { try session.callBuiltin(builtin, positional, named: named) } }.get()
@@ -168,7 +168,7 @@ final class ScriptEngine {
     }
 
     /// An error from `call`, rendered as a run's error would be (no source line to show).
-    func report(_ error: ScriptError) -> String {
+    package func report(_ error: ScriptError) -> String {
         render(error, source: nil)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OGPUCommand
 import OGPUPrimitives
 import OGPUScript
 

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
 
-@main
-struct OGPUCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct OGPUCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "ogpu",
         abstract: "A small scripting language and REPL for the OpenGPU network.",
         usage: """
@@ -47,7 +46,7 @@ struct OGPUCommand: ParsableCommand {
 
     /// `check`, `journal`, `mcp` and `kernel` are dispatched by hand: ArgumentParser would take them for the FILE positional.
     /// Plain `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` skip ArgumentParser (see `PlainCommandLine`).
-    static func main() {
+    package static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
         if let moved = globalOptionsAfterSubcommand(arguments) { arguments = moved }
         if arguments.first == "help", arguments.dropFirst().first == "check" {
@@ -69,7 +68,7 @@ struct OGPUCommand: ParsableCommand {
             LanguageServer.main()
         }
         if arguments.first == "mcp" {
-            MCPCommand.main(Array(arguments.dropFirst()))
+            MCPCommand.launch(Array(arguments.dropFirst()))
         }
         if arguments.first == "kernel" {
             KernelCommand.main(Array(arguments.dropFirst()))
@@ -118,7 +117,9 @@ struct OGPUCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("Arguments for the script (its `args` list).", valueName: "args"))
     var scriptArguments: [String] = []
 
-    func run() throws {
+    package init() {}
+
+    package func run() throws {
         var options = options.commandOptions
         options.code = code
         options.prelude = prelude

@@ -2,7 +2,7 @@ import Foundation
 
 /// The process's standard streams, written through C stdio so that `print`-style output, errors and
 /// prompts stay in order. Everything the CLI and REPL show goes through here.
-enum Terminal {
+package enum Terminal {
     static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
@@ -19,7 +19,7 @@ enum Terminal {
         if stdoutIsTerminal { fflush(stdout) }
     }
 
-    static func writeError(_ text: String) {
+    package static func writeError(_ text: String) {
         fflush(stdout)  // keep stdout and stderr in the order they were produced
         fputs(text, stderr)
         fflush(stderr)

@@ -1,6 +1,6 @@
 /// What running some ogpu code came to, already rendered for the terminal, so the CLI and REPL need
 /// no knowledge of the language's value and error types.
-enum RunResult {
+package enum RunResult {
     /// Ran to the end. `echo` is the REPL's rendering of a trailing expression's value, if any.
     case success(echo: String?)
     /// Did not run (syntax errors, exit 65) or stopped with an uncaught error (70) or an interrupt (130).

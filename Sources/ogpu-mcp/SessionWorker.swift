@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import OGPUCommand
 import OGPUScript
 
 /// Runs the MCP server's work on its one `ScriptEngine`, one call at a time, each on the engine's
