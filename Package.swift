@@ -16,14 +16,16 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
-        // `ogpu mcp` (Sources/ogpu/MCP). Pre-1.0, so minor versions may break: up to the next minor.
+        // `ogpu mcp`'s server, the separate ogpu-mcp program (Sources/ogpu-mcp). Pre-1.0, so minor
+        // versions may break: up to the next minor.
         // Cost (measured Dec 2026, -j 1 on a shared 2-core machine, clean clone): it compiles
         // swift-system and swift-log besides itself (swift-nio etc. are resolved, not built);
         // `swift build --build-tests` 812 -> +169 s wall (172 -> +40 s user), release `--product
         // ogpu` 625 -> +132 s wall (242 -> +80 s user), release binary 104.7 -> 116.0 MB. Its
-        // HTTP transports import FoundationNetworking, so the binary now loads libcurl and ~30
-        // more shared libraries at start-up (11 -> 41 in ldd): `ogpu -e 1` user+sys CPU 3.8 ->
-        // 10.1 ms (hyperfine, 100 runs), which undoes opening libcurl only at the first request.
+        // HTTP transports import FoundationNetworking, so a binary linking it loads libcurl and ~30
+        // more shared libraries at start-up (11 -> 41 in ldd): linked into ogpu, `ogpu -e 1`
+        // user+sys CPU went 3.8 -> 10.1 ms (hyperfine, 100 runs). Hence ogpu-mcp, which `ogpu mcp`
+        // execs: ogpu itself links none of it.
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", .upToNextMinor(from: "0.12.1")),
     ],
     targets: [

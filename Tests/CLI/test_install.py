@@ -1,6 +1,7 @@
 """scripts/install from a fresh clone into a temporary prefix, used as a person would afterwards:
 the binary runs and names its commit, `man -l` shows the page generated from its help, and the
-bash completion completes its flags, and Jupyter starts the kernel from the installed kernelspec.
+bash completion completes its flags, Jupyter starts the kernel from the installed kernelspec, and
+`ogpu mcp` answers an MCP client through the installed ogpu-mcp.
 One release build from scratch (several minutes)."""
 import json
 import os
@@ -99,3 +100,23 @@ def test_jupyter_runs_the_installed_kernel(installed, tmp_path, monkeypatch):
     finally:
         kc.stop_channels()
         km.shutdown_kernel()
+
+
+def test_ogpu_mcp_runs_the_installed_server_beside_it(installed, tmp_path):
+    """`ogpu mcp` execs the ogpu-mcp installed beside ogpu (not one on PATH): an MCP initialize and
+    an eval call through the installed binary, with a PATH that has no ogpu-mcp on it."""
+    ogpu = installed["prefix"] / "bin" / "ogpu"
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "install", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "eval", "arguments": {"code": "20 + 22"}}},
+    ]
+    home = tmp_path / "home"
+    home.mkdir()
+    r = run([str(ogpu), "mcp"], input="".join(json.dumps(m) + "\n" for m in messages),
+            env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
+    assert r.returncode == 0, r.stderr
+    answers = [json.loads(line) for line in r.stdout.splitlines()]
+    assert answers[0]["result"]["serverInfo"]["name"] == "ogpu"
+    assert answers[1]["result"]["structuredContent"]["value"] == "42", answers[1]
