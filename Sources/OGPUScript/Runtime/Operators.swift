@@ -270,8 +270,8 @@ enum Operators {
             }
         case .amount(let w):
             switch name {
-            case "wei": return Value.integer(BigInt(w))
-            case "ogpu": return .dec(Dec.divide(Dec(BigInt(w)), Dec(BigInt(10).power(18)))!)
+            case "wei": return Value.integer(BigInt(w.big))
+            case "ogpu": return .dec(Dec.divide(Dec(BigInt(w.big)), Dec(BigInt(10).power(18)))!)
             default: break
             }
         case .duration(let d):

@@ -55,7 +55,7 @@ public enum NumberOps {
                 if case .small = x.mantissa, case .small = y.mantissa {} else {
                     try Operators.checkProduct(bits: x.bigMantissa.magnitude.bitWidth, y.bigMantissa.magnitude.bitWidth)
                 }
-                return wrap(x * y)
+                return wrap(try product(x, y))
             case .div: return .dec(try Dec.quotient(x, y))
             case .floorDiv: return wrap(try Dec.floorDivide(x, y))
             case .mod: return wrap(try Dec.remainder(x, y))
@@ -68,6 +68,15 @@ public enum NumberOps {
         } catch let e as DecError {
             throw ScriptError(.value, e.description)
         }
+    }
+
+    /// `x * y`, or a `"value"` error when the product would have more than `Dec.maxScale`
+    /// fractional digits (squaring 0.1 forty times does not take long).
+    static func product(_ x: Dec, _ y: Dec) throws -> Dec {
+        if x.scale + y.scale > Dec.maxScale {
+            throw ScriptError(.value, "number too precise (more than \(Dec.maxScale) decimal places)")
+        }
+        return x * y
     }
 
     // MARK: Amounts (wei)
@@ -86,22 +95,22 @@ public enum NumberOps {
         if let r = wordAmountArithmetic(op, a, b) { return r }
         switch (op, a, b) {
         case (.add, .amount(let x), .amount(let y)):
-            return .amount(x + y)
+            return .amount(x.big + y.big)
         case (.sub, .amount(let x), .amount(let y)):
-            return try amount(BigInt(x) - BigInt(y), "subtracting \(AmountFormat.format(y)) from \(AmountFormat.format(x))")
+            return try amount(BigInt(x.big) - BigInt(y.big), "subtracting \(AmountFormat.format(y.big)) from \(AmountFormat.format(x.big))")
         case (.mul, .amount(let x), _) where b.isNumber:
-            return try scale(x, by: b.decValue!)
+            return try scale(x.big, by: b.decValue!)
         case (.mul, _, .amount(let y)) where a.isNumber:
-            return try scale(y, by: a.decValue!)
+            return try scale(y.big, by: a.decValue!)
         case (.div, .amount(let x), _) where b.isNumber:
             let d = b.decValue!
             if d.isZero { throw ScriptError(.value, "division by zero") }
             // Whole wei, rounded down: (x·10^s) // m for d = m/10^s.
-            let q = Dec.floorDivRem(BigInt(x) * Dec.bigPowerOfTen(d.scale), d.bigMantissa).0
+            let q = Dec.floorDivRem(BigInt(x.big) * Dec.bigPowerOfTen(d.scale), d.bigMantissa).0
             return try amount(q, "dividing by a negative number")
         case (.div, .amount(let x), .amount(let y)):
             if y.isZero { throw ScriptError(.value, "division by zero") }
-            return .dec(try Dec.quotient(Dec(BigInt(x)), Dec(BigInt(y))))
+            return .dec(try Dec.quotient(Dec(BigInt(x.big)), Dec(BigInt(y.big))))
         default:
             if case .amount = a, b.isNumber {
                 throw ScriptError(.type, "cannot \(op.verb) amount and \(b.typeName)", help: ScriptError.amountHelp(a, b))
@@ -116,20 +125,19 @@ public enum NumberOps {
     @inline(__always)
     static func wordAmountArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> Value? {
         switch (op, a, b) {
-        case (.add, .amount(let x), .amount(let y)):
-            guard let p = x.singleWord, let q = y.singleWord else { return nil }
+        case (.add, .amount(.small(let p)), .amount(.small(let q))):
             let (s, o) = p.addingReportingOverflow(q)
-            return o ? nil : .amount(BigUInt(s))
-        case (.sub, .amount(let x), .amount(let y)):
-            guard let p = x.singleWord, let q = y.singleWord, p >= q else { return nil }
-            return .amount(BigUInt(p - q))
-        case (.mul, .amount(let x), .int(let k)), (.mul, .int(let k), .amount(let x)):
-            guard k >= 0, let p = x.singleWord else { return nil }
+            return o ? nil : .amount(Wei(s))
+        case (.sub, .amount(.small(let p)), .amount(.small(let q))):
+            guard p >= q else { return nil }
+            return .amount(Wei(p - q))
+        case (.mul, .amount(.small(let p)), .int(let k)), (.mul, .int(let k), .amount(.small(let p))):
+            guard k >= 0 else { return nil }
             let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
-            return o ? nil : .amount(BigUInt(s))
-        case (.div, .amount(let x), .int(let k)):
-            guard k > 0, let p = x.singleWord else { return nil }
-            return .amount(BigUInt(p / UInt(k)))
+            return o ? nil : .amount(Wei(s))
+        case (.div, .amount(.small(let p)), .int(let k)):
+            guard k > 0 else { return nil }
+            return .amount(Wei(p / UInt(k)))
         default:
             return nil
         }
@@ -149,8 +157,8 @@ public enum NumberOps {
             switch (op, a, b) {
             case (.add, .duration(let x), .duration(let y)): return .duration(x + y)
             case (.sub, .duration(let x), .duration(let y)): return .duration(x - y)
-            case (.mul, .duration(let x), _) where b.isNumber: return .duration(x * b.decValue!)
-            case (.mul, _, .duration(let y)) where a.isNumber: return .duration(a.decValue! * y)
+            case (.mul, .duration(let x), _) where b.isNumber: return .duration(try product(x, b.decValue!))
+            case (.mul, _, .duration(let y)) where a.isNumber: return .duration(try product(a.decValue!, y))
             case (.div, .duration(let x), _) where b.isNumber: return .duration(try Dec.quotient(x, b.decValue!))
             case (.div, .duration(let x), .duration(let y)): return .dec(try Dec.quotient(x, y))
             case (.floorDiv, .duration(let x), .duration(let y)): return Value.integer(try Dec.floorDivide(x, y).truncatedInteger)
