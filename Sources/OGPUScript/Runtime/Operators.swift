@@ -65,7 +65,7 @@ enum Operators {
         }
         if let x = a.bigIntValue, let y = b.bigIntValue {
             try checkProduct(bits: x.magnitude.bitWidth, y.magnitude.bitWidth)
-            return Value.integer(x * y)
+            return Value.integer(x.times(y))
         }
         return try NumberOps.binary(.mul, a, b)
     }
@@ -89,7 +89,7 @@ enum Operators {
         }
         if let x = a.bigIntValue, let y = b.bigIntValue {
             if y == 0 { throw ScriptError(.value, "division by zero") }
-            let (q, r) = x.quotientAndRemainder(dividingBy: y)
+            let (q, r) = x.dividedTruncating(by: y)
             return Value.integer((r != 0 && (x.sign == .minus) != (y.sign == .minus)) ? q - 1 : q)
         }
         return try NumberOps.binary(.floorDiv, a, b)
@@ -104,7 +104,7 @@ enum Operators {
         }
         if let x = a.bigIntValue, let y = b.bigIntValue {
             if y == 0 { throw ScriptError(.value, "division by zero") }
-            let r = x % y
+            let r = x.dividedTruncating(by: y).remainder
             return Value.integer((r != 0 && (r.sign == .minus) != (y.sign == .minus)) ? r + y : r)
         }
         return try NumberOps.binary(.mod, a, b)
