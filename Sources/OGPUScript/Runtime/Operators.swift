@@ -27,6 +27,7 @@ enum Operators {
     // MARK: Arithmetic
 
     static func add(_ a: Value, _ b: Value) throws -> Value {
+        if let r = NumberOps.quickAdd(a, b) { return r }
         switch (a, b) {
         case (.int(let x), .int(let y)):
             let (r, o) = x.addingReportingOverflow(y)
@@ -63,6 +64,7 @@ enum Operators {
             let (r, o) = x.multipliedReportingOverflow(by: y)
             return o ? .bigInt(BigInt(x) * BigInt(y)) : .int(r)
         }
+        if let r = NumberOps.quickMultiply(a, b) { return r }
         if let x = a.bigIntValue, let y = b.bigIntValue {
             try checkProduct(bits: x.magnitude.bitWidth, y.magnitude.bitWidth)
             return Value.integer(x.times(y))
