@@ -55,6 +55,7 @@ enum Operators {
             let (r, o) = x.subtractingReportingOverflow(y)
             return o ? .bigInt(BigInt(x) - BigInt(y)) : .int(r)
         }
+        if let r = NumberOps.quickSubtract(a, b) { return r }
         if let x = a.bigIntValue, let y = b.bigIntValue { return Value.integer(x - y) }
         return try NumberOps.binary(.sub, a, b)
     }

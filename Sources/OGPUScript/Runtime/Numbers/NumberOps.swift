@@ -59,10 +59,30 @@ public enum NumberOps {
         return nil
     }
 
-    /// `a * b` for a word amount or a duration times a non-negative int (either side), as
-    /// `quickAdd`; nil for anything else (and on overflow), which `binary` then does.
+    /// `a - b` for decs, durations and word amounts (not below zero), as `quickAdd`.
+    @inline(__always)
+    static func quickSubtract(_ a: Value, _ b: Value) -> Value? {
+        switch a {
+        case .dec(let x):
+            if case .dec(let y) = b { return .dec(x - y) }
+        case .duration(let x):
+            if case .duration(let y) = b { return .duration(x - y) }
+        case .amount(.small(let p)):
+            if case .amount(.small(let q)) = b, p >= q { return .amount(.small(p - q)) }
+        default: break
+        }
+        return nil
+    }
+
+    /// `a * b` for two decs with word mantissas, or a word amount or a duration times a
+    /// non-negative int (either side), as `quickAdd`; nil for anything else (and on overflow or
+    /// past `Dec.maxScale`), which `binary` then does or reports.
     @inline(__always)
     static func quickMultiply(_ a: Value, _ b: Value) -> Value? {
+        if case .dec(let x) = a, case .dec(let y) = b, case .small = x.mantissa, case .small = y.mantissa,
+           x.scale + y.scale <= Dec.maxScale {
+            return .dec(x * y)
+        }
         let k: Int, other: Value
         if case .int(let i) = b { (k, other) = (i, a) } else if case .int(let i) = a { (k, other) = (i, b) } else { return nil }
         guard k >= 0 else { return nil }
