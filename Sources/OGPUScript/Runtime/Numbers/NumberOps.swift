@@ -41,7 +41,8 @@ public enum NumberOps {
 
     /// `a + b` for the inline shapes that cannot fail (word amounts, durations, decs), read
     /// without copying the operands into tuples as `binary` does; nil for anything else. Same
-    /// results as `binary` (callgrind, bench/lang/amounts: see the commit).
+    /// results as `binary`. Callgrind: bench/lang/amounts 305 M -> 247 M instructions with these
+    /// three, bench/lang/decimals 495 M -> 400 M.
     @inline(__always)
     static func quickAdd(_ a: Value, _ b: Value) -> Value? {
         switch a {
@@ -177,28 +178,13 @@ public enum NumberOps {
         }
     }
 
-    /// The common cases in machine words: amounts below 2^64 wei (18.4 OGPU: fees, payments,
-    /// balances of a test wallet) added, subtracted, and multiplied or divided by a non-negative
-    /// int. Nil when a value or the result does not fit, or the general path owes an error.
+    /// A word amount (below 2^64 wei) divided by a positive int, in machine words; nil otherwise.
+    /// (Word amounts added, subtracted and multiplied by an int never get here: `Operators`
+    /// does them first, through `quickAdd`, `quickSubtract` and `quickMultiply`.)
     @inline(__always)
     static func wordAmountArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> Value? {
-        switch (op, a, b) {
-        case (.add, .amount(.small(let p)), .amount(.small(let q))):
-            let (s, o) = p.addingReportingOverflow(q)
-            return o ? nil : .amount(Wei(s))
-        case (.sub, .amount(.small(let p)), .amount(.small(let q))):
-            guard p >= q else { return nil }
-            return .amount(Wei(p - q))
-        case (.mul, .amount(.small(let p)), .int(let k)), (.mul, .int(let k), .amount(.small(let p))):
-            guard k >= 0 else { return nil }
-            let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
-            return o ? nil : .amount(Wei(s))
-        case (.div, .amount(.small(let p)), .int(let k)):
-            guard k > 0 else { return nil }
-            return .amount(Wei(p / UInt(k)))
-        default:
-            return nil
-        }
+        guard op == .div, case .amount(.small(let p)) = a, case .int(let k) = b, k > 0 else { return nil }
+        return .amount(Wei(p / UInt(k)))
     }
 
     /// wei × factor, rounded down to whole wei.
