@@ -50,9 +50,11 @@ public final class SendJournal: @unchecked Sendable {
     private let lock = NSLock()
 
     /// `~/.ogpu/journal.jsonl`, or `$OGPU_JOURNAL` when set.
+    /// Read with `getenv`: `ProcessInfo.environment` copies the whole environment into a
+    /// dictionary on every use (~700,000 instructions each, twice here, on every start).
     public static var defaultPath: String {
-        if let p = ProcessInfo.processInfo.environment["OGPU_JOURNAL"], !p.isEmpty { return p }
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        if let p = getenv("OGPU_JOURNAL").map({ String(cString: $0) }), !p.isEmpty { return p }
+        let home = getenv("HOME").map { String(cString: $0) } ?? NSHomeDirectory()
         return home + "/.ogpu/journal.jsonl"
     }
 

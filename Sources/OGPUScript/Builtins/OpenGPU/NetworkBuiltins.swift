@@ -22,7 +22,7 @@ enum NetworkBuiltins {
         func amount(_ name: String, _ example: String) throws -> BigUInt? {
             guard let v = args.named(name) else { return nil }
             guard case .amount(let w) = v else { throw args.typeError(name, expected: "an amount like \(example)", got: v) }
-            return w
+            return w.big
         }
         let fee = try amount("max_fee_per_gas", "gwei(2000)"), cost = try amount("max_cost", "ogpu(200)")
         let overrides = try SendOptions.overrides(args)
@@ -212,7 +212,7 @@ enum NetworkBuiltins {
         func amount(_ n: String) throws -> BigUInt {
             guard let v = args.named(n) else { return 0 }
             guard case .amount(let w) = v else { throw ScriptError(.value, "publish_source(): `\(n)` must be an amount like ogpu(0.01)") }
-            return w
+            return w.big
         }
         let name = try text("name", required: true)
         let cpu = try text("cpu"), nvidia = try text("nvidia"), amd = try text("amd")
@@ -271,7 +271,7 @@ enum NetworkBuiltins {
                     throw args.typeError("amount", expected: "an amount like ogpu(1)", got: args.positional[0])
                 }
                 if w.isZero { throw ScriptError(.value, "\(action.rawValue)(): amount must be greater than 0") }
-                amount = w
+                amount = w.big
             }
             let g = try Gateway.from(ctx, action.rawValue)
             return .string(try withCaps(args, g) { try g.vaultAction(action, amount: amount) }.transactionHash)
