@@ -133,7 +133,7 @@ enum ConsoleSendBuiltins {
     static func amount(_ v: Value?, _ parameter: String, _ args: Arguments) throws -> BigUInt? {
         guard let v, !v.isNilValue else { return nil }
         guard case .amount(let w) = v else { throw args.typeError(parameter, expected: "an amount like ogpu(1)", got: v) }
-        return w
+        return w.big
     }
 
     /// A transaction hash: "0x" + 64 hex digits, or the `"pending"` error a send raised (its `data.tx`).
