@@ -32,14 +32,20 @@ let package = Package(
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
-        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        ], swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility")]),
+        // MemberImportVisibility (here and on OGPUKit, OGPUScript, ogpu): a file sees only the
+        // members of the modules it imports itself. Without it, BigInt's `import Foundation` made
+        // the full Foundation's String methods (`contains`, `range(of:)`, `padding`,
+        // `String(format:)`) resolve in every file that imports BigInt, and linking one of them
+        // brought ICU's data in: 66.9 MB stripped instead of 22.7 (README, "Start-up and binary size").
         // The network client: JSON-RPC over libcurl, the send journal, IPFS, the OpenGPU contracts.
         .target(name: "OGPUKit", dependencies: [
             "OGPUPrimitives", "CCurl",
             .product(name: "BigInt", package: "BigInt"),
-        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        ], swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "OGPUScript", dependencies: ["OGPUKit", "OGPUPrimitives", .product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [
+                    .enableUpcomingFeature("MemberImportVisibility"),
                     // The evaluator's hot paths touch class fields (frames, cells, depth) millions of
                     // times; its accesses never overlap, so release builds skip the dynamic checks.
                     // Measured (callgrind, bench/lang, Dec 2026): with the checks fib runs 500M
@@ -60,11 +66,12 @@ let package = Package(
             "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: [
-            // Compiled against the static Foundation too, so this module's autolink entries name
-            // the libraries static Foundation needs (CoreFoundation, ICU, ...).
+            .enableUpcomingFeature("MemberImportVisibility"),
+            // Compiled against the static libraries too, so this module's autolink entries name
+            // what static FoundationEssentials needs (_FoundationCShims, _FoundationCollections).
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
         ], linkerSettings: [
-            // Release binaries carry the Swift runtime and Foundation inside (as `swift build
+            // Release binaries carry the Swift runtime and FoundationEssentials inside (as `swift build
             // --static-swift-stdlib` would): start-up fell from 24 to 15 ms (hyperfine, `-e 1`), and
             // the interpreter's calls into the runtime (retain/release) skip the PLT, so
             // bench/lang/strings ran 68 -> 49 ms. The system C libraries stay shared.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 #if canImport(Glibc)
 import Glibc
@@ -47,12 +51,12 @@ public final class SendJournal: @unchecked Sendable {
     }
 
     public let path: String
-    private let lock = NSLock()
+    private let lock = Lock()
 
     /// `~/.ogpu/journal.jsonl`, or `$OGPU_JOURNAL` when set.
     public static var defaultPath: String {
         if let p = ProcessInfo.processInfo.environment["OGPU_JOURNAL"], !p.isEmpty { return p }
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? PathName.accountHome(nil) ?? "/"
         return home + "/.ogpu/journal.jsonl"
     }
 
@@ -107,7 +111,7 @@ public final class SendJournal: @unchecked Sendable {
     }
 
     private func ensureDirectory() throws {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.directory(of: path)
         if dir.isEmpty || FileManager.default.fileExists(atPath: dir) { return }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,

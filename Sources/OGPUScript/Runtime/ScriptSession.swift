@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -40,7 +45,7 @@ public final class ScriptSession {
 
     /// Parses and resolves all of `source` (reporting every syntax and resolve error), then runs it.
     public func runFile(source: String, path: String) -> ScriptOutcome {
-        context.baseDirectory = (path as NSString).deletingLastPathComponent
+        context.baseDirectory = PathName.directory(of: path)
         if context.baseDirectory.isEmpty { context.baseDirectory = FileManager.default.currentDirectoryPath }
         return run(source: source, file: path, directory: context.baseDirectory)
     }
@@ -57,7 +62,7 @@ public final class ScriptSession {
             var parser = Parser(source: source, file: path)
             let program = parser.parseProgram()
             let compiler = Compiler(globals: Globals(builtins: Builtins.all), file: path,
-                                    directory: (path as NSString).deletingLastPathComponent)
+                                    directory: PathName.directory(of: path))
             _ = compiler.globals.cell("args").isDeclared = true
             _ = compiler.compileProgram(program)
             let errors = (parser.diagnostics + compiler.diagnostics).sorted(by: Self.byPosition)
@@ -138,8 +143,8 @@ extension CallContext {
     /// `import "path.ogpu"`: runs the file once per session (in its own top-level namespace)
     /// and binds its top-level `let`/`fn` names into the importer.
     func importFile(_ path: String, from directory: String, into target: Globals, at loc: SourceLocation) throws {
-        let full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
-        let key = (full as NSString).standardizingPath
+        let full = path.hasPrefix("/") ? path : PathName.join(directory, path)
+        let key = PathName.standardized(full)
         guard allowImports else { throw ScriptError(.io, "import is disabled in this session", at: loc) }
         let exports: [String: Value]
         if let done = imported[key] {
@@ -153,7 +158,7 @@ extension CallContext {
             let program = parser.parseProgram()
             let moduleGlobals = Globals(builtins: Builtins.all, argumentSites: argumentSites)
             cycles.track(moduleGlobals)
-            let compiler = Compiler(globals: moduleGlobals, file: path, directory: (key as NSString).deletingLastPathComponent)
+            let compiler = Compiler(globals: moduleGlobals, file: path, directory: PathName.directory(of: key))
             let code = compiler.compileProgram(program)
             let errors = (parser.diagnostics + compiler.diagnostics).filter { $0.severity == .error }
             if let first = errors.first {
@@ -202,18 +207,19 @@ enum BigStack {
         return withoutActuallyEscaping(body) { body in
             var result: T? = nil
             let job = BigStackJob { result = body() }
-            var attr = pthread_attr_t()
-            pthread_attr_init(&attr)
-            pthread_attr_setstacksize(&attr, size)
+            let attr = UnsafeMutablePointer<pthread_attr_t>.allocate(capacity: 1)
+            defer { attr.deallocate() }
+            pthread_attr_init(attr)
+            pthread_attr_setstacksize(attr, size)
             var thread = pthread_t()
             let box = Unmanaged.passRetained(job).toOpaque()
-            let rc = pthread_create(&thread, &attr, { raw in
+            let rc = pthread_create(&thread, attr, { raw in
                 let job = Unmanaged<BigStackJob>.fromOpaque(raw!).takeRetainedValue()
                 pthread_setspecific(BigStack.onBigStack, UnsafeRawPointer(bitPattern: 1))
                 job.work?()
                 return nil
             }, box)
-            pthread_attr_destroy(&attr)
+            pthread_attr_destroy(attr)
             if rc != 0 {
                 Unmanaged<BigStackJob>.fromOpaque(box).release()
                 return body() // could not make a thread: run here (smaller limit applies)

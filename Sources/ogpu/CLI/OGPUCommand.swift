@@ -1,5 +1,11 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUScript
 
 @main
 struct OGPUCommand: ParsableCommand {
@@ -71,7 +77,7 @@ struct OGPUCommand: ParsableCommand {
                 Self.exit(withError: error)   // as ArgumentParser's `main` reports it
             }
             // ArgumentParser ends a run that throws `ExitCode` with exit() and prints nothing.
-            Foundation.exit(status)
+            Glibc.exit(status)
         }
         Self.main(arguments)
     }
