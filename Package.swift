@@ -52,9 +52,13 @@ let package = Package(
                     // instructions instead of 321M, closures 887M/552M, tak 993M/744M, push 608M/540M.
                     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
                     // A script runs on one thread, so its values are counted with plain (non-atomic)
-                    // increments. Nothing of this module is shared across threads while it runs (a
-                    // session's runs go on one BigStack thread at a time, joined before the next);
+                    // increments. The contract this needs (Runtime/LanguageThread.swift, README
+                    // "Threading contract"): at any moment at most ONE thread in the process runs
+                    // this module's code — any session's start, runs, checks and end — not one per
+                    // session, because sessions share objects (the built-in table, constants) whose
+                    // counts would race too. Hand-overs go through a join (BigStack.run) or a lock;
                     // the Ctrl-C thread only raises an InterruptFlag, which has no reference count.
+                    // Debug builds trap an entry made while another thread is inside.
                     // Debug builds too, so tests run what users run. Measured (Dec 2026, user CPU,
                     // 15 runs): without it tak takes 76.5 ms instead of 64.0, closures 44.9/41.1,
                     // fib 34.7/35.0 (instruction counts barely move: the cost is the atomic ops).
