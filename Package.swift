@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        // ZeroMQ's headers only, for the Jupyter kernel: `ogpu kernel` opens it (Sources/CZMQ/shim.h).
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // What the parser and a signer need, with no network code: a script that only computes
         // addresses, amounts and hashes links nothing of the transport.
@@ -73,8 +75,10 @@ let package = Package(
         // `ogpu --version`: the version and the commit, written before each build (Plugins/BuildInfo).
         .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(name: "ogpu", dependencies: [
-            "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine",
+            "OGPUScript", "OGPUKit", "OGPUPrimitives", "CEditLine", "CZMQ",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // HMAC-SHA256 signing of the Jupyter kernel's messages.
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: [
             .enableUpcomingFeature("MemberImportVisibility"),
             // Compiled against the static libraries too, so this module's autolink entries name

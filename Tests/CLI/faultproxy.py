@@ -14,16 +14,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 #   "nonce_low"  forward, then answer the error a node gives for a used nonce
 #   "null"       do not forward; answer `null` (a lagging index: receipt / transaction not found)
 #   "hold"       do not forward; keep the connection open (the process gets killed meanwhile)
+#   "swallow"    do not forward; answer "already known" (the node lost it: a transaction stuck
+#                nowhere, which only a replacement at its nonce or a rebroadcast moves)
 #   ("delay", s) wait s seconds, then forward
 
 
 class FaultProxy:
-    def __init__(self, upstream):
+    def __init__(self, upstream, port=0):
         self.upstream = upstream
         self.lock = threading.Lock()
         self.rules = []          # [method, [faults]] in order
         self.always = {}         # method -> fault applied to every request
         self.applied = []        # (method, fault)
+        self.stopped = False
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -37,9 +40,13 @@ class FaultProxy:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.stopped:  # a kept-alive connection outliving stop(): gone, as with a dead node
+                    self.close_connection = True
+                    return
                 proxy.handle(self, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # `port`: listen where an earlier proxy listened (a node coming back after a restart).
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -58,6 +65,7 @@ class FaultProxy:
             self.always.clear()
 
     def stop(self):
+        self.stopped = True
         self.server.shutdown()
         self.server.server_close()
 
@@ -100,6 +108,10 @@ class FaultProxy:
         if fault == "hold":
             time.sleep(60)
             h.close_connection = True
+            return
+        if fault == "swallow":
+            err = {"jsonrpc": "2.0", "id": items[0].get("id"), "error": {"code": -32000, "message": "already known"}}
+            self._reply(h, 200, json.dumps(err).encode())
             return
         if fault == "null":
             answers = [{"jsonrpc": "2.0", "id": i.get("id"), "result": None} for i in items]

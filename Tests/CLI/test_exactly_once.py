@@ -19,7 +19,7 @@ from conftest import ROOT, base_env
 from faultproxy import FaultProxy
 from test_examples_devnet import devnet_env, network_client_available
 
-ACTIONS = ["publish", "batch", "retry_publish", "confirm", "deposit"]
+ACTIONS = ["publish", "batch", "retry_publish", "confirm", "deposit", "send", "transfer"]
 FAULTS = ["send_answer_dropped", "receipt_never_arrives", "send_5xx", "send_malformed",
           "nonce_too_low_lagging_index", "killed_between_sign_and_send", "two_processes_one_key"]
 
@@ -36,11 +36,14 @@ SCRIPTS = {
                       'print "task", t.address, "runs", runs'),
     "confirm": 'print "confirmed", confirm(args[0])',
     "deposit": 'print "deposited", deposit(ogpu(1))',
+    # The chain console's sends: a contract call by signature (args[0] is the Vault) and a native transfer.
+    "send": 'print "sent", send(args[0], "deposit(address)", me(), value: ogpu(1))',
+    "transfer": 'print "sent", transfer(0x000000000000000000000000000000000000dEaD, ogpu(1))',
 }
 # Mined transactions each action intends (a batch publishes two tasks).
-INTENDED = {"publish": 1, "batch": 2, "retry_publish": 1, "confirm": 1, "deposit": 1}
+INTENDED = {"publish": 1, "batch": 2, "retry_publish": 1, "confirm": 1, "deposit": 1, "send": 1, "transfer": 1}
 LABEL = {"publish": "Controller.publishTask", "batch": "Controller.publishTask", "retry_publish": "Controller.publishTask",
-         "confirm": "Controller.confirmResponse", "deposit": "Vault.deposit"}
+         "confirm": "Controller.confirmResponse", "deposit": "Vault.deposit", "send": "deposit(address)", "transfer": "transfer"}
 
 FUND = r'''
 import json, sys, time, urllib.request
@@ -154,6 +157,8 @@ def prepare(cell, action):
     """What the action needs, set up without faults: Vault money; for confirm, a response."""
     r = cell.run('deposit(ogpu(3))', via_proxy=False)
     assert r.returncode == 0, r.stderr
+    if action == "send":
+        return [rpc(cell.url, "ogpu_manifest")["contracts"]["VAULT"]]
     if action != "confirm":
         return []
     r = cell.run(f'let t = publish task(address("{cell.manual_source}"), "text2text", '

@@ -78,3 +78,15 @@ def test_interpolation_is_code_inside_a_string():
     s = scopes_at('print "total {a + 1} done"', "+")
     assert s[0] == "string.quoted.double.ogpu" and s[-1] == "keyword.operator.arithmetic.ogpu"
     assert scopes_at('print "total {a + 1} done"', "done") == ["string.quoted.double.ogpu"]
+
+
+def test_the_builtin_list_is_the_interpreters(ogpu_bin):
+    """The grammar colours exactly the built-ins the interpreter has (its own `help()` list), so
+    a new built-in cannot be left out of the editor."""
+    import re
+    import subprocess
+    out = subprocess.run([ogpu_bin, "-e", "help()"], capture_output=True, text=True, check=True).stdout
+    interpreter = set(out.split("Built-ins: ", 1)[1].split("\n", 1)[0].split(", "))
+    pattern = GRAMMAR.data["repository"]["builtin"]["match"]
+    grammar = set(re.search(r"\(\?:([a-z_|]+)\)", pattern).group(1).split("|"))
+    assert grammar == interpreter, f"missing: {sorted(interpreter - grammar)}, extra: {sorted(grammar - interpreter)}"

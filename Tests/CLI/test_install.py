@@ -1,6 +1,8 @@
 """scripts/install from a fresh clone into a temporary prefix, used as a person would afterwards:
 the binary runs and names its commit, `man -l` shows the page generated from its help, and the
-bash completion completes its flags. One release build from scratch (several minutes)."""
+bash completion completes its flags, and Jupyter starts the kernel from the installed kernelspec.
+One release build from scratch (several minutes)."""
+import json
 import os
 import pathlib
 import shutil
@@ -74,3 +76,26 @@ def test_zsh_and_fish_completions_are_installed_where_those_shells_look(installe
     assert zsh.startswith("#compdef ogpu"), zsh[:80]
     assert "'--network[" in zsh
     assert "complete -c 'ogpu'" in fish and "-l 'network'" in fish
+
+
+def test_jupyter_runs_the_installed_kernel(installed, tmp_path, monkeypatch):
+    jupyter_client = pytest.importorskip("jupyter_client")
+    share = installed["prefix"] / "share" / "jupyter"
+    spec = json.loads((share / "kernels" / "ogpu" / "kernel.json").read_text())
+    assert spec["argv"][0] == str(installed["prefix"] / "bin" / "ogpu")
+    monkeypatch.setenv("JUPYTER_PATH", str(share))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    km = jupyter_client.KernelManager(kernel_name="ogpu")
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        results = []
+        reply = kc.execute_interactive("let x = 20\nx + 22", timeout=60,
+                                       output_hook=lambda m: results.append(m) if m["msg_type"] == "execute_result" else None)
+        assert reply["content"]["status"] == "ok"
+        assert [m["content"]["data"]["text/plain"] for m in results] == ["42"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel()

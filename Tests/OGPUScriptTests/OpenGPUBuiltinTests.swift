@@ -242,7 +242,7 @@ final class OpenGPUBuiltinTests: XCTestCase {
         XCTAssertNil(e, "\(String(describing: e))")
         XCTAssertEqual(out, """
             \(Self.provider) 3 OGPU
-            {balance: 0.1 OGPU, lockup: 0 OGPU, unbonding: 0 OGPU, eligible: false}
+            {balance: 0.1 OGPU, lockup: 0 OGPU, unbonding: 0 OGPU, unbonding_until: nil, claimable: false, frozen: 0 OGPU, earnings: 0 OGPU, eligible: false}
             0xdeposit 0xclaim
             llm ["cpu", "nvidia"]
             https://ipfs.example/7 [1, 2.5] plain text

@@ -13,6 +13,18 @@ final class ScriptCorpusTests: XCTestCase {
     }
 
     func testEveryScriptProgram() throws {
+        try runEveryProgram(collectingCyclesEvery: nil)
+    }
+
+    /// The same programs with the cycle collector running at every closure that captures
+    /// (`OGPU_DEBUG_COLLECT_EVERY`, read by debug builds, which also check the collector's
+    /// invariants as it runs): a collector that freed a value still in use changes an answer or
+    /// stops the run.
+    func testEveryScriptProgramCollectingCyclesAtEveryClosure() throws {
+        try runEveryProgram(collectingCyclesEvery: 1)
+    }
+
+    private func runEveryProgram(collectingCyclesEvery every: Int?) throws {
         let programs = try Self.programs()
         XCTAssertGreaterThan(programs.count, 0, "no programs under Tests/Scripts")
         guard let binary = OgpuBinary.find() else {
@@ -21,6 +33,7 @@ final class ScriptCorpusTests: XCTestCase {
         }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment["OGPU_DEBUG_COLLECT_EVERY"] = every.map(String.init)
         var passed = 0
         var failures: [String] = []
         for p in programs {
@@ -35,7 +48,7 @@ final class ScriptCorpusTests: XCTestCase {
             }
         }
         for f in failures { print(f) }
-        print("Script corpus: \(passed) passed, \(failures.count) failed (of \(programs.count))")
+        print("Script corpus\(every.map { ", collecting every \($0) closures" } ?? ""): \(passed) passed, \(failures.count) failed (of \(programs.count))")
         XCTAssertTrue(failures.isEmpty, "\(failures.count) of \(programs.count) script programs failed (see output above)")
     }
 }

@@ -70,3 +70,27 @@ def test_services_stop_themselves_when_their_starter_dies(tmp_path):
     assert not any(os.path.exists(f"/proc/{pid}") and b"ogpu_devnet" in open(f"/proc/{pid}/cmdline", "rb").read()
                    for pid in theirs)
     subprocess.run([str(REPO / "scripts" / "devnet"), "stop"], env=env, timeout=60, capture_output=True)
+
+
+def test_provider_agent_switched_off_and_stop_ends_an_agent_whatever_the_switch_says(tmp_path):
+    """OGPU_DEVNET_PROVIDER=0 starts chain and ipfs only (a provider written in ogpu answers
+    instead); a devnet started with its agent is fully stopped even when stop runs with the switch off."""
+    import subprocess
+    from conftest import REPO, free_port_pair
+    port = free_port_pair()
+    script = str(REPO / "scripts" / "devnet")
+    env = dict(os.environ, OGPU_DEVNET_PORT=str(port), OGPU_DEVNET_IPFS_PORT=str(port + 1),
+               OGPU_DEVNET_STATE=str(tmp_path), OGPU_DEVNET_PARENT_PID=str(os.getpid()))
+    off = dict(env, OGPU_DEVNET_PROVIDER="0")
+    try:
+        subprocess.run([script, "start"], env=off, check=True, timeout=120, capture_output=True)
+        assert {p.stem for p in (tmp_path / "pids").glob("*.pid")} == {"chain", "ipfs"}
+        st = subprocess.run([script, "status"], env=off, capture_output=True, text=True)
+        assert st.returncode == 0 and "provider" not in st.stdout
+        subprocess.run([script, "stop"], env=off, check=True, timeout=60, capture_output=True)
+        subprocess.run([script, "start"], env=env, check=True, timeout=120, capture_output=True)
+        agent = int((tmp_path / "pids" / "provider.pid").read_text())
+        subprocess.run([script, "stop"], env=off, check=True, timeout=60, capture_output=True)
+        assert not os.path.exists(f"/proc/{agent}") or "ogpu_devnet" not in open(f"/proc/{agent}/cmdline").read()
+    finally:
+        subprocess.run([script, "stop"], env=env, timeout=60, capture_output=True)

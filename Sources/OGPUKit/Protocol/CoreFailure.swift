@@ -27,6 +27,9 @@ public enum CoreFailure {
     case address(AddressError)
     case abiEncoding(ABIEncodingError)
     case abiDecoding(ABIDecodingError)
+    case providerSide(ProviderSideError)
+    case events(ProtocolEventError)
+    case sendRequest(SendRequestError)
 
     /// nil for an error that is not the core's (a caller's own, or the system's).
     public init?(_ error: Error) {
@@ -53,6 +56,9 @@ public enum CoreFailure {
         case let e as AddressError: self = .address(e)
         case let e as ABIEncodingError: self = .abiEncoding(e)
         case let e as ABIDecodingError: self = .abiDecoding(e)
+        case let e as ProviderSideError: self = .providerSide(e)
+        case let e as ProtocolEventError: self = .events(e)
+        case let e as SendRequestError: self = .sendRequest(e)
         default: return nil
         }
     }

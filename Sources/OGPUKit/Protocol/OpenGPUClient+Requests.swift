@@ -46,8 +46,9 @@ extension OpenGPUClient {
     /// that is higher (consecutive dry runs in one session get consecutive nonces).
     public func signWithoutSending(_ request: TransactionRequest, nonceAtLeast: UInt64 = 0) throws -> SignedTransaction {
         let s = try sender()
-        let gas = s.fees.gasLimit(forEstimate: try s.estimateGas(request))
-        let fee = try s.fees.quote()
+        let gas = try s.overrides.gasLimit.map { try s.overriddenGasLimit(for: request, $0) }
+            ?? s.fees.gasLimit(forEstimate: try s.estimateGas(request))
+        let fee = try s.feeForThisCall()
         let nonce = max(try eth.transactionCount(of: s.address, at: .pending), nonceAtLeast)
         return try s.sign(s.build(request, nonce: nonce, gasLimit: gas, fee: fee), for: request, dryRun: true)
     }

@@ -18,22 +18,19 @@ extension OpenGPUClient {
     /// Re-pins the metadata and sends `Nexus.updateSource`.
     @discardableResult
     public func updateSource(_ source: Address, _ draft: SourceDraft) throws -> TransactionReceipt {
-        let params = try sourceParams(draft)
-        return try transact(network.contracts.nexus, OpenGPUContracts.Nexus.updateSource, [.address(source), params.abiValue],
-                            label: "Nexus.updateSource", meta: [("source", .string(source.checksummed))])
+        let s = try sender()
+        return try s.send(try updateSourceRequest(source: source, draft, metadataURL: try pinSourceMetadata(draft), owner: s.address))
     }
 
     /// `Nexus.inactivateSource`: later publishes to it revert with SourceInactive.
     @discardableResult
     public func inactivateSource(_ source: Address) throws -> TransactionReceipt {
-        try transact(network.contracts.nexus, OpenGPUContracts.Nexus.inactivateSource, [.address(source)],
-                     label: "Nexus.inactivateSource", meta: [("source", .string(source.checksummed))])
+        try sender().send(try inactivateSourceRequest(source: source))
     }
 
     private func sourceParams(_ d: SourceDraft) throws -> SourceParams {
         let s = try sender()
-        let url = try ipfs.upload(JSONWriter.bytes(d.metadataJSON, style: .python), filename: "imageMetadata.json",
-                                  cancellation: cancellation)
+        let url = try pinSourceMetadata(d)
         return SourceParams(client: s.address, imageMetadataUrl: url, imageEnvironments: d.environments, minPayment: d.minPayment,
                             minAvailableLockup: d.minAvailableLockup, maxExpiryDuration: d.maxExpiryDuration,
                             deliveryMethod: d.deliveryMethod, lastUpdateTime: Self.now())
@@ -131,8 +128,7 @@ extension OpenGPUClient {
     /// `Terminal.setAgent`: lets `agent` act for this account (or revokes it).
     @discardableResult
     public func setAgent(_ agent: Address, enabled: Bool = true) throws -> TransactionReceipt {
-        try transact(network.contracts.terminal, OpenGPUContracts.Terminal.setAgent, [.address(agent), .bool(enabled)],
-                     label: "Terminal.setAgent")
+        try sender().send(try setAgentRequest(agent: agent, enabled: enabled))
     }
 
     public func isAgent(_ agent: Address, of account: Address) throws -> Bool {

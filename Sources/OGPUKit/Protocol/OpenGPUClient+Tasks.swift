@@ -313,34 +313,43 @@ extension OpenGPUClient {
 
     // MARK: - Events
 
-    /// The task's attempts, responses and status changes between two blocks, from Nexus logs.
-    /// Nexus events have no indexed fields, so the filter is by topic and the task is matched here.
+    /// The task's attempts, responses and status changes between two blocks, from Nexus logs,
+    /// read and checked by `protocolEvents` (bounded reads, validated logs) in windows of at most
+    /// `maxBlocksPerRead` blocks.
     public func taskEvents(_ task: Address, from: BlockTag = .earliest, to: BlockTag = .latest) throws -> [TaskEvent] {
-        typealias N = OpenGPUContracts.Nexus
-        let logs = try eth.logs(address: network.contracts.nexus,
-                                topics: [[N.attempted.topic0, N.responseSubmitted.topic0, N.taskStatusChanged.topic0]],
-                                from: from, to: to)
+        func number(_ tag: BlockTag) throws -> UInt64 {
+            switch tag {
+            case .number(let n): return n
+            case .earliest: return 0
+            default: return try eth.blockNumber()
+            }
+        }
+        let first = try number(from), last = try number(to)
+        let filter = ProtocolEventFilter(emitters: [.nexus], names: ["Attempted", "ResponseSubmitted", "TaskStatusChanged"],
+                                         fields: ["task": task])
         var out = [TaskEvent]()
-        for log in logs where log.address == network.contracts.nexus {
-            guard let topic = log.topics.first else { continue }
-            let kind: TaskEvent.Kind
-            let eventTask: Address?
-            if topic == N.attempted.topic0, let d = try? N.attempted.decodeLog(topics: log.topics, data: log.data) {
-                eventTask = d["task"]?.addressValue
-                guard let p = d["provider"]?.addressValue, let pay = d["suggestedPayment"]?.uintValue else { continue }
-                kind = .attempted(provider: p, suggestedPayment: pay)
-            } else if topic == N.responseSubmitted.topic0, let d = try? N.responseSubmitted.decodeLog(topics: log.topics, data: log.data) {
-                eventTask = d["task"]?.addressValue
-                guard let r = d["response"]?.addressValue else { continue }
-                kind = .responseSubmitted(response: r)
-            } else if topic == N.taskStatusChanged.topic0, let d = try? N.taskStatusChanged.decodeLog(topics: log.topics, data: log.data) {
-                eventTask = d["task"]?.addressValue
-                guard let s = d["status"]?.uintValue, let st = TaskStatus(rawValue: UInt8(truncatingIfNeeded: s)) else { continue }
-                kind = .statusChanged(st)
-            } else { continue }
-            guard eventTask == task else { continue }
-            out.append(TaskEvent(task: task, kind: kind, blockNumber: log.blockNumber ?? 0, transactionHash: log.transactionHash,
-                                 logIndex: log.logIndex))
+        var start = first
+        while start <= last {
+            let end = min(last, start + Self.maxBlocksPerRead - 1)
+            for e in try protocolEvents(filter, from: start, to: end) {
+                let d = e.decoded
+                let kind: TaskEvent.Kind
+                switch e.name {
+                case "Attempted":
+                    guard let p = d["provider"]?.addressValue, let pay = d["suggestedPayment"]?.uintValue else { continue }
+                    kind = .attempted(provider: p, suggestedPayment: pay)
+                case "ResponseSubmitted":
+                    guard let r = d["response"]?.addressValue else { continue }
+                    kind = .responseSubmitted(response: r)
+                default:
+                    guard let s = d["status"]?.uintValue, let st = TaskStatus(rawValue: UInt8(truncatingIfNeeded: s)) else { continue }
+                    kind = .statusChanged(st)
+                }
+                out.append(TaskEvent(task: task, kind: kind, blockNumber: e.blockNumber, transactionHash: e.transactionHash,
+                                     logIndex: e.logIndex))
+            }
+            if end == UInt64.max { break }
+            start = end + 1
         }
         return out
     }

@@ -59,7 +59,10 @@ public struct ContractError: Error, Sendable, CustomStringConvertible {
         case .custom(let e, let args): return e.name + "(" + args.map(\.description).joined(separator: ", ") + ")"
         case .panic(let code): return "Panic(\(code)): \(RevertReason.panicMeaning(code))"
         case .empty: return nodeMessage ?? "reverted without a reason"
-        case .unknown(let data): return nodeMessage ?? "reverted with unrecognised data \(Hex.encode(data.prefix(36)))"
+        case .unknown(let data):
+            // The selector stays visible beside the node's words: it names the custom error to look up.
+            let shown = "unrecognised data \(Hex.encode(data.prefix(36)))"
+            return nodeMessage.map { "\($0) (\(shown))" } ?? "reverted with \(shown)"
         }
     }
 

@@ -108,6 +108,8 @@ public final class TransactionSender: @unchecked Sendable {
     /// Checked just before every signature (spending caps, endpoint, mainnet confirmation); nil
     /// signs anything.
     public var policy: SpendingPolicy?
+    /// This call's own fee and gas choices (`withOverrides`); empty: the node's quote and estimate.
+    public internal(set) var overrides = SendOverrides()
 
     public init(eth: EthClient, signer: PrivateKey, chainId: UInt64, journal: SendJournal, nonces: NonceManager = NonceManager(),
                 fees: FeeOracle? = nil, cancellation: CancellationToken? = nil) {
@@ -200,7 +202,8 @@ public final class TransactionSender: @unchecked Sendable {
     /// `gasLimit`, when given, must already be proven for this request (`gasLimit(for:)` or an
     /// `eth_call` at that limit); otherwise it is worked out here.
     public func submit(_ request: TransactionRequest, gasLimit provenLimit: UInt64? = nil) throws -> PendingTransaction {
-        let gasLimit = try provenLimit ?? self.gasLimit(for: request)
+        let gasLimit = try overrides.gasLimit.map { try overriddenGasLimit(for: request, $0) }
+            ?? provenLimit ?? self.gasLimit(for: request)
         return try withAccountLock { try submitHoldingLock(request, gasLimit: gasLimit) }
     }
 
@@ -208,7 +211,7 @@ public final class TransactionSender: @unchecked Sendable {
         var attempts = 0
         while true {
             attempts += 1
-            let fee = try fees.quote()
+            let fee = try feeForThisCall()
             let nonce = try nonces.reserve(for: address, using: eth)
             let signed: SignedTransaction
             do {
@@ -413,7 +416,7 @@ public final class TransactionSender: @unchecked Sendable {
         return results.map { $0! }
     }
 
-    private func finish(_ pending: PendingTransaction, _ receipt: TransactionReceipt) throws -> TransactionReceipt {
+    func finish(_ pending: PendingTransaction, _ receipt: TransactionReceipt) throws -> TransactionReceipt {
         if receipt.succeeded {
             try? journal.record(.mined, hash: pending.hash, [("block", .int(receipt.blockNumber))])
             return receipt

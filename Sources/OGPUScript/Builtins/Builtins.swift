@@ -5,6 +5,7 @@ public enum Builtins {
         ConversionBuiltins.all + CollectionBuiltins.all + SequenceBuiltins.all + StringBuiltins.all
         + MathBuiltins.all + DataBuiltins.all + SystemBuiltins.all + ChainBuiltins.all
         + AmountBuiltins.all + TaskBuiltins.all + NetworkBuiltins.all + ConsoleReadBuiltins.all
+        + ProviderBuiltins.all + EventBuiltins.all + ConsoleSendBuiltins.all
 
     /// `help(name)` text by name.
     static let docs: [String: String] = {

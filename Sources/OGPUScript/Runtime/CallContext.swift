@@ -7,6 +7,14 @@ public protocol ScriptHost: AnyObject {
     var isTerminal: Bool { get }
 }
 
+/// A host that shows a long call's progress itself (a notebook's live display), in place of the
+/// terminal spinner: `showStatus` with each new line of status, `endStatus` when the call ends —
+/// with the line to keep when it finished, nil when it stopped (interrupt, timeout, error).
+public protocol LiveStatusHost: ScriptHost {
+    func showStatus(_ text: String)
+    func endStatus(_ finalText: String?)
+}
+
 /// The state of one running session, handed to every built-in call.
 ///
 /// What built-ins use:
@@ -37,8 +45,8 @@ public final class CallContext {
     /// `import` reads files; sandboxed runs (fuzzing) turn it off.
     var allowImports = true
 
-    /// Closures and namespaces whose reference cycles the end of the session breaks.
-    let cycles = CycleBreaker()
+    /// Frees reference cycles while the session runs, and the namespaces' when it ends.
+    let cycles = CycleCollector()
 
     /// Where the arguments of the session's compiled calls are, for errors about one argument.
     let argumentSites = ArgumentSiteTable()

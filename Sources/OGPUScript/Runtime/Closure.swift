@@ -183,8 +183,8 @@ public struct ClosureHeader {
     /// The closure's own elements: the captured boxes, numbered as the resolver numbered the
     /// function's captures. Frames borrow them as this plain pointer.
     var captures: UnsafePointer<Box>
-    /// The session's list of closures to empty when it ends (see CycleBreaker); not owning.
-    var tracker: Unmanaged<CycleBreaker>? = nil
+    /// The session's list of closures that can close a cycle (see CycleCollector); not owning.
+    var tracker: Unmanaged<CycleCollector>? = nil
     var nextTracked: Unmanaged<Closure>? = nil
     var previousTracked: Unmanaged<Closure>? = nil
 }
@@ -201,10 +201,21 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
                                      captures: UnsafePointer(elements))
             }
         }
+        #if DEBUG
+        liveCount += 1
+        #endif
         return unsafeDowncast(buffer, to: Closure.self)
     }
 
+    #if DEBUG
+    /// Closures alive in the process (debug builds only), for tests that check what is freed.
+    nonisolated(unsafe) static var liveCount = 0
+    #endif
+
     deinit {
+        #if DEBUG
+        Closure.liveCount -= 1
+        #endif
         untrack()
         let count = header.captureCount
         withUnsafeMutablePointerToElements { elements in
@@ -216,7 +227,7 @@ public final class Closure: ManagedBuffer<ClosureHeader, Box> {
     var protoRef: Unmanaged<FunctionProto> { header.protoRef }
     var captures: UnsafePointer<Box> { header.captures }
     var captureCount: Int { header.captureCount }
-    var tracker: Unmanaged<CycleBreaker>? {
+    var tracker: Unmanaged<CycleCollector>? {
         get { header.tracker }
         set { header.tracker = newValue }
     }

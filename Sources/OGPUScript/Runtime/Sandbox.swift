@@ -7,7 +7,8 @@
 ///   `env` is left out;
 /// - `sleep`, `retry` backoff and other pauses take no time: each costs one step instead;
 /// - every run is bounded: at most `steps` safe points (loop iterations and calls), calls
-///   nested at most `depth` deep, and strings/lists no larger than `limitValueSizes` allows.
+///   nested at most `depth` deep, and strings/lists no larger than `limitValueSizes` allows;
+/// - reference cycles are collected every three closures that capture.
 public enum Sandbox {
     /// `CallContext.storage` key whose presence makes pauses virtual (see `SystemBuiltins.pause`).
     static let storageKey = "ogpu.sandbox"
@@ -45,6 +46,9 @@ public enum Sandbox {
         let session = ScriptSession(host: NullHost(), arguments: ["fuzz"], builtins: builtins)
         session.context.storage[storageKey] = NullHost()
         session.sandbox(steps: steps, depth: depth)
+        // Collect cycles every few closures (a run's own schedule waits for 10,000), so fuzzed
+        // programs exercise the collector, and debug builds its self-checks.
+        session.context.cycles.fixedBudget = 3
         let outcome = session.runFile(source: source, path: file)
         switch outcome {
         case .ok(let value?): rendered += session.render(value, color: true)

@@ -56,8 +56,13 @@ public final class ScriptSession {
 
     /// Runs one REPL input, keeping globals between inputs. `.ok` carries the value of a trailing
     /// expression statement (nil otherwise).
-    public func runREPLInput(_ source: String) -> ScriptOutcome {
-        run(source: source, file: "<repl>", directory: FileManager.default.currentDirectoryPath)
+    /// `clearingInterrupt: false` keeps an interrupt raised before the run started: a notebook's
+    /// interrupt that arrives after the cell was sent but before it began must still stop it (the
+    /// kernel lowers the flag itself when the cell is announced). The REPL clears it: a Ctrl-C at
+    /// the prompt must not stop the next line.
+    public func runREPLInput(_ source: String, clearingInterrupt: Bool = true) -> ScriptOutcome {
+        run(source: source, file: "<repl>", directory: FileManager.default.currentDirectoryPath,
+            clearingInterrupt: clearingInterrupt)
     }
 
     /// Parse and resolve only: errors and warnings (names defined nowhere).
@@ -119,12 +124,14 @@ public final class ScriptSession {
     }
     private var sandboxSteps: Int? = nil
 
-    private func run(source: String, file: String, directory: String) -> ScriptOutcome {
-        LanguageThread.entry("a run") { runEntered(source: source, file: file, directory: directory) }
+    private func run(source: String, file: String, directory: String, clearingInterrupt: Bool = true) -> ScriptOutcome {
+        LanguageThread.entry("a run") {
+            runEntered(source: source, file: file, directory: directory, clearingInterrupt: clearingInterrupt)
+        }
     }
 
-    private func runEntered(source: String, file: String, directory: String) -> ScriptOutcome {
-        context.clearInterrupt()
+    private func runEntered(source: String, file: String, directory: String, clearingInterrupt: Bool) -> ScriptOutcome {
+        if clearingInterrupt { context.clearInterrupt() }
         if let sandboxSteps { context.stepsLeft = sandboxSteps }
         return BigStack.run { () -> ScriptOutcome in
             var parser = Parser(source: source, file: file)
@@ -136,6 +143,9 @@ public final class ScriptSession {
             let frame = Frame(slotCount: compiler.topLevelSlotCount, cellCount: compiler.topLevelCellCount,
                               captures: Frame.noCaptures, context: context)
             context.depth = 0
+            // No call runs past the end of its run, so nothing borrows a rebound constant's
+            // old function any more (see `GlobalCell.value`).
+            defer { context.cycles.releaseRetiredFunctions() }
             do {
                 return .ok(try code(frame))
             } catch let e as ScriptError {

@@ -5,8 +5,13 @@ final class GlobalCell {
     var value: Value? {
         willSet {
             // A call may be running the function this constant holds (an `import` inside it can
-            // rebind the name): the old function stays alive until the session ends.
-            if isConstant, closureRef != nil, let old = value { retired.append(old) }
+            // rebind the name): the old function stays alive until the end of the run (file or
+            // REPL input), when `releaseRetired` lets it go. Binding the same function again (a
+            // repeated `import`) keeps nothing more.
+            if isConstant, let held = closureRef, let old = value {
+                if case .closure(let c)? = newValue, c === held.takeUnretainedValue() { return }
+                retired.append(old)
+            }
         }
         didSet {
             if case .closure(let c)? = value { closureRef = .passUnretained(c) } else { closureRef = nil }
@@ -15,6 +20,11 @@ final class GlobalCell {
     }
     /// Functions this constant held before its current value (see `value`).
     private var retired: [Value] = []
+
+    /// Lets go of the functions the constant held before (no call is running any of them).
+    func releaseRetired() {
+        if !retired.isEmpty { retired = [] }
+    }
 
     /// Empties the cell, and what it held before (the end of its session).
     func clear() {
@@ -30,7 +40,7 @@ final class GlobalCell {
     private var closureRef: Unmanaged<Closure>?
 
     /// The function a call of this name may borrow for the call's length: only a constant's
-    /// (`fn`, `let`). A constant's function is never freed while its session runs, even when the
+    /// (`fn`, `let`). A constant's function is never freed while its run goes on, even when the
     /// name is rebound (REPL redefinition, `import` inside a function): see `retired`. A `var`
     /// can be reassigned, and its function freed, by the very function it holds. Borrowing saves
     /// a retain, a release and two copies of the value per call.

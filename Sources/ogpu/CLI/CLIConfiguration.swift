@@ -68,6 +68,8 @@ struct CLIConfiguration: CustomStringConvertible {
     var allowInsecureRPC = false
     var json = false
     var color = false
+    /// `OGPU_PASSWORD` when no `--keystore` uses it: the password of keystores `wallet_new` writes.
+    var walletPassword: Secret? = nil
 
     var description: String {
         "network: \(network.shown), rpc: \(rpcURL.map(HTTPRedaction.redact) ?? "default"), signer: \(signer), dry-run: \(dryRun), json: \(json)"

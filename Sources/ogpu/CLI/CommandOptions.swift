@@ -39,6 +39,10 @@ struct CommandOptions {
         let environmentPassword = Secret.takeEnvironment("OGPU_PASSWORD")
         let environment = given ?? ProcessInfo.processInfo.environment
         var config = CLIConfiguration()
+        if keystore == nil {
+            // Not the signing keystore's: then it is the password of keystores `wallet_new` writes.
+            config.walletPassword = environmentPassword ?? nonEmpty(given?["OGPU_PASSWORD"]).map(Secret.init)
+        }
         if let name = network ?? nonEmpty(environment["OGPU_NETWORK"]) {
             config.network = try CLIConfiguration.parseNetwork(name)
         }

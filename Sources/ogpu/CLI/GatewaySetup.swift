@@ -17,12 +17,15 @@ enum GatewaySetup {
         // Progress lines only for a person at a terminal, as with the `wait` spinner. Notices can
         // quote what the node said (a label, an address): written inert, as everything else.
         let watched = !c.json && Terminal.stdoutIsTerminal && Terminal.stderrIsTerminal
-        return KitGatewayConfiguration(network: c.network.argument, rpcURL: c.rpcURL, key: key, dryRun: c.dryRun,
+        var configuration = KitGatewayConfiguration(network: c.network.argument, rpcURL: c.rpcURL, key: key, dryRun: c.dryRun,
                                        notice: { Terminal.writeError(TerminalText.escape($0)) },
                                        output: { Terminal.write(TerminalText.escape($0)) },
                                        progress: watched ? { Terminal.writeError(TerminalText.escape($0)) } : nil,
                                        caps: c.caps, assumeYes: c.assumeYes, allowInsecureRPC: c.allowInsecureRPC,
                                        confirm: SigningConfirmation.prompt(interrupt: interrupt, color: c.color))
+        configuration.newKeystorePassword = NewKeystorePassword.provider(fromEnvironment: c.walletPassword)
+        configuration.confirmMessage = SigningConfirmation.messagePrompt(interrupt: interrupt, color: c.color)
+        return configuration
     }
 
     /// Gives the session its network client (Ctrl-C in the session also stops its network calls).

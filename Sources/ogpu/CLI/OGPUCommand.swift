@@ -18,6 +18,7 @@ struct OGPUCommand: ParsableCommand {
             ogpu [options] -e CODE              run CODE
             ogpu [options] check FILE...        parse and resolve only
             ogpu [options] journal [--check]    the send journal; settle interrupted sends
+            ogpu kernel install [--user]        install the Jupyter kernelspec (ogpu help kernel)
             COMMAND | ogpu [options]            run the script read from stdin
             """,
         discussion: """
@@ -35,7 +36,7 @@ struct OGPUCommand: ParsableCommand {
             ENVIRONMENT
               OGPU_NETWORK, OGPU_RPC_URL    defaults for --network and --rpc-url
               CLIENT_PRIVATE_KEY            signing key without --keystore/--private-key
-              OGPU_PASSWORD                 keystore password (else asked, without echo)
+              OGPU_PASSWORD                 keystore password, else wallet_new's (else asked, without echo)
               OGPU_MAX_FEE_PER_GAS          default for --max-fee-per-gas (gwei)
               OGPU_MAX_TX_COST              default for --max-tx-cost (OGPU)
               NO_COLOR                      plain output, as --no-color
@@ -47,9 +48,9 @@ struct OGPUCommand: ParsableCommand {
               70 runtime error, 130 interrupted
             """,
         version: "ogpu \(BuildInfo.version) (commit \(BuildInfo.commit))",
-        subcommands: [CheckCommand.self, JournalCommand.self])
+        subcommands: [CheckCommand.self, JournalCommand.self, KernelCommand.self])
 
-    /// `check` and `journal` are dispatched by hand: ArgumentParser would take them for the FILE positional.
+    /// `check`, `journal` and `kernel` are dispatched by hand: ArgumentParser would take them for the FILE positional.
     /// Plain `ogpu FILE [ARGS...]` and `ogpu -e CODE [ARGS...]` skip ArgumentParser (see `PlainCommandLine`).
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
@@ -60,11 +61,18 @@ struct OGPUCommand: ParsableCommand {
         if arguments.first == "help", arguments.dropFirst().first == "journal" {
             JournalCommand.main(["--help"])
         }
+        if arguments.first == "help", arguments.dropFirst().first == "kernel" {
+            KernelCommand.main(["--help"])
+        }
         if arguments.first == "check" {
             CheckCommand.main(Array(arguments.dropFirst()))
         }
         if arguments.first == "lsp" {
             LanguageServer.main()
+        }
+        if arguments.first == "kernel" {
+            KernelCommand.main(Array(arguments.dropFirst()))
+            Glibc.exit(ExitStatus.success)   // main returns after a run that did not throw
         }
         if arguments.first == "journal" {
             JournalCommand.main(Array(arguments.dropFirst()))

@@ -24,14 +24,25 @@ enum SigningConfirmation {
         return { summary in ask(summary, interrupt: interrupt, color: color) }
     }
 
+    /// The same question for a message signed with the key on mainnet (`sign_message`).
+    static func messagePrompt(interrupt: InterruptFlag?, color: Bool) -> (([String]) -> Bool)? {
+        guard prompt(interrupt: interrupt, color: color) != nil else { return nil }
+        return { lines in ask(lines, question: "Sign this message? [y/N] ", interrupt: interrupt, color: color) }
+    }
+
     static func ask(_ summary: SigningSummary, interrupt: InterruptFlag?, color: Bool) -> Bool {
+        ask(summary.lines, question: summary.dryRun ? "Sign this transaction? [y/N] " : "Sign and send this transaction? [y/N] ",
+            interrupt: interrupt, color: color)
+    }
+
+    static func ask(_ lines: [String], question: String, interrupt: InterruptFlag?, color: Bool) -> Bool {
         let fd = open("/dev/tty", O_RDWR | O_NOCTTY)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         Terminal.flush()
         let style = Style(enabled: color)
-        var text = summary.lines.enumerated().map { $0 == 0 ? style.bold($1) : $1 }.joined(separator: "\n")
-        text += "\n" + style.yellow(summary.dryRun ? "Sign this transaction? [y/N] " : "Sign and send this transaction? [y/N] ")
+        var text = lines.enumerated().map { $0 == 0 ? style.bold($1) : $1 }.joined(separator: "\n")
+        text += "\n" + style.yellow(question)
         write(fd, text)
         guard let answer = readLine(fd, interrupt: interrupt) else {
             write(fd, "\n")

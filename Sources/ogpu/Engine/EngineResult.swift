@@ -22,3 +22,12 @@ struct CheckReport {
     var errors: Int
     var warnings: Int
 }
+
+/// A notebook cell's outcome: the rendered result, the error's kind and message when it failed,
+/// and the kernel's rich rendering of its value.
+struct CellOutcome<Display> {
+    var result: RunResult
+    var errorKind: String? = nil
+    var errorMessage: String? = nil
+    var display: Display? = nil
+}

@@ -20,17 +20,27 @@ final class TerminalHost: ScriptHost {
 final class ScriptEngine {
     private(set) var configuration: CLIConfiguration
     private let style: Style
-    private let host: TerminalHost
+    private let host: ScriptHost
     private let session: ScriptSession
     private let interruptFlag: InterruptFlag
+    /// The width values are laid out for: the terminal's, unless the engine's owner says (a notebook).
+    private let echoWidth: Int?
 
-    init(configuration: CLIConfiguration, arguments: [String], style: Style) {
+    /// `host` and `gateway` default to the terminal's (a notebook kernel passes its own, which
+    /// send output and questions to the notebook instead).
+    init(configuration: CLIConfiguration, arguments: [String], style: Style, host: ScriptHost? = nil,
+         gateway: ((InterruptFlag) -> KitGatewayConfiguration)? = nil, echoWidth: Int? = nil) {
         self.configuration = configuration
         self.style = style
-        host = TerminalHost(json: configuration.json)
-        session = ScriptSession(host: host, arguments: arguments)
+        self.echoWidth = echoWidth
+        self.host = host ?? TerminalHost(json: configuration.json)
+        session = ScriptSession(host: self.host, arguments: arguments)
         interruptFlag = session.interruptFlag
-        GatewaySetup.install(on: session, configuration)
+        if let gateway {
+            session.installKitGateway(gateway(session.interruptFlag))
+        } else {
+            GatewaySetup.install(on: session, configuration)
+        }
     }
 
     /// A whole script. With `--json` the value of its last expression statement is the result line.
@@ -47,6 +57,31 @@ final class ScriptEngine {
     func evaluate(_ input: String) -> RunResult {
         ScriptSession.onBigStack { result(of: session.runREPLInput(input), source: input, echo: true) }
     }
+
+    /// A notebook cell: as `evaluate`, with the error's kind and message apart (a notebook shows
+    /// them as the error's name and value) and `display`'s rendering of the cell's value, made on
+    /// the evaluation's thread (values live there only).
+    func evaluateCell<Display>(_ input: String, display: (Value) -> Display?) -> CellOutcome<Display> {
+        ScriptSession.onBigStack {
+            let outcome = session.runREPLInput(input, clearingInterrupt: false)
+            var cell = CellOutcome<Display>(result: result(of: outcome, source: input, echo: true))
+            switch outcome {
+            case .ok(let value?): if case .null = value {} else { cell.display = display(value) }
+            case .ok(nil): break
+            // Inert, as in the rendered report: a message can quote a provider or a node.
+            case .syntaxErrors(let diagnostics):
+                cell.errorKind = diagnostics.first.map { TerminalText.escape($0.kind, lineBreaks: false) }
+                cell.errorMessage = diagnostics.first.map { TerminalText.escape($0.message) }
+            case .runtimeError(let e):
+                cell.errorKind = TerminalText.escape(e.kind, lineBreaks: false)
+                cell.errorMessage = TerminalText.escape(e.message)
+            }
+            return cell
+        }
+    }
+
+    /// The interrupt flag itself, for a caller that raises it from a signal or another thread.
+    var interruptTarget: InterruptFlag { interruptFlag }
 
     /// Called on the signal thread: raises the session's flag without touching the session object
     /// (the language runtime counts references non-atomically, on its own thread only).
@@ -82,7 +117,10 @@ final class ScriptEngine {
         return value.propertyNames
     }
 
-    func helpText(for name: String) -> String? {
+    func helpText(for name: String) -> String? { Self.helpText(for: name) }
+
+    /// A built-in's documentation (`help(name)`, `:help name`), with no session needed.
+    static func helpText(for name: String) -> String? {
         Builtins.all.first { $0.name == name }.map { "\(name): \($0.doc)" }
     }
 
@@ -123,7 +161,7 @@ final class ScriptEngine {
             guard echo, let value else { return .success(echo: nil) }
             if case .null = value { return .success(echo: nil) }
             // Pretty form: one line when it fits the terminal, else nested lists and maps indented.
-            return .success(echo: ValueFormat.pretty(value, color: color, width: Terminal.columns))
+            return .success(echo: ValueFormat.pretty(value, color: color, width: echoWidth ?? Terminal.columns))
         case .syntaxErrors(let diagnostics):
             let shown = TerminalText.escape(source)
             return .failure(message: diagnostics.map { Self.inert($0).render(source: shown, color: color) }.joined(),

@@ -33,6 +33,36 @@ final class OpenGPUContractsTests: XCTestCase {
         }
     }
 
+    func testProviderSideMatchesABIAndCancelUnbondingIsMainnetOnly() throws {
+        for flavor in ["testnet", "mainnet"] {
+            for (contract, fn) in OpenGPUContracts.providerFunctions + (flavor == "mainnet" ? OpenGPUContracts.mainnetOnlyFunctions : []) {
+                let match = try XCTUnwrap(try load(flavor, contract).function(selector: fn.selector), "\(flavor)/\(contract): no \(fn.signature)")
+                XCTAssertEqual(match.signature, fn.signature)
+                XCTAssertEqual(match.outputs.map(\.type.canonical), fn.outputs.map(\.type.canonical), fn.signature)
+                let expected = match.stateMutability == "pure" ? "view" : match.stateMutability
+                if fn.stateMutability != nil || expected == "payable" || expected == "view" {
+                    XCTAssertEqual(fn.stateMutability ?? "nonpayable", expected, "\(contract).\(fn.signature) mutability")
+                }
+            }
+            for (emitter, event) in OpenGPUContracts.protocolEvents + (flavor == "mainnet" ? OpenGPUContracts.mainnetOnlyEvents : []) {
+                let match = try XCTUnwrap(try load(flavor, emitter.rawValue).event(topic0: event.topic0), "\(flavor): no \(event.signature)")
+                XCTAssertEqual(match.inputs.map(\.name), event.inputs.map(\.name), event.signature)
+                XCTAssertEqual(match.inputs.map(\.indexed), event.inputs.map(\.indexed), event.signature)
+            }
+        }
+        XCTAssertNil(try load("testnet", "Vault").function(selector: OpenGPUContracts.ProviderSide.cancelUnbonding.selector))
+        XCTAssertEqual(Hex.encode(OpenGPUContracts.ProviderSide.cancelUnbonding.selector), "0xa9b82819")
+        XCTAssertEqual(Hex.encode(OpenGPUContracts.ProviderSide.submitResponse.selector), "0x2cbb753b")
+        // Every event of every ABI but OwnershipTransferred is declared (so events() can decode it).
+        for flavor in ["testnet", "mainnet"] {
+            for emitter in OpenGPUContracts.Emitter.allCases {
+                let declared = Set((OpenGPUContracts.protocolEvents + OpenGPUContracts.mainnetOnlyEvents).filter { $0.emitter == emitter }.map(\.event.name))
+                let inABI = Set(try load(flavor, emitter.rawValue).events.map(\.name)).subtracting(["OwnershipTransferred"])
+                XCTAssertTrue(inABI.isSubset(of: declared), "\(flavor)/\(emitter): \(inABI.subtracting(declared))")
+            }
+        }
+    }
+
     func testDeclaredEventsMatchABI() throws {
         for flavor in ["testnet", "mainnet"] {
             for (contract, event) in OpenGPUContracts.allEvents {

@@ -45,7 +45,10 @@ final class TaskHandle: ScriptHandle {
 
     var typeName: String { "task" }
 
-    var propertyNames: [String] { ["address", "tx", "status", "source", "payment", "expiry", "attempts", "responses", "config", "explorer"] }
+    var propertyNames: [String] {
+        ["address", "tx", "status", "source", "payment", "expiry", "attempts", "responses", "config", "explorer", "delivery", "winner",
+         "owner", "attempters"]
+    }
 
     func property(_ name: String) throws -> Value {
         switch name {
@@ -53,7 +56,7 @@ final class TaskHandle: ScriptHandle {
         case "tx":
             if let t = transactionHash { return .string(t) }
             return gateway.publishTransaction(of: address).map { .string($0) } ?? .null
-        case "status", "source", "payment", "expiry", "attempts", "explorer", "config":
+        case "status", "source", "payment", "expiry", "attempts", "explorer", "config", "delivery", "winner", "owner":
             let info = try Gateway.run { try gateway.task(at: address) }
             switch name {
             case "status": return .string(GatewayValues.status(info).scriptName)
@@ -62,14 +65,20 @@ final class TaskHandle: ScriptHandle {
             case "expiry": return GatewayValues.time(info.expiryTime)
             case "attempts": return .int(info.attemptCount)
             case "explorer": return gateway.explorerURL(of: address).map { .string($0) } ?? .null
+            case "delivery": return info.deliveryMethod.map { .string($0 == .firstResponse ? "first" : "manual") } ?? .null
+            case "winner": return info.winningProvider.map { .address($0) } ?? .null
+            case "owner": return info.owner.map { .address($0) } ?? .null
             default:
                 guard !info.configURL.isEmpty else { return .null }
                 return try Gateway.run { GatewayValues.payload(try gateway.ipfsGet(info.configURL)) }
             }
         case "responses":
             return .list(try ResponseHandle.all(of: address, gateway))
+        case "attempters":
+            guard let side = gateway as? ProtocolSideGateway else { throw ScriptError(.rpc, "this network client cannot read attempters") }
+            return .list(try Gateway.run { try side.attempters(of: address) }.map { .address($0) })
         default:
-            throw ScriptError(.name, "a task has no property `\(name)` (it has address, tx, status, source, payment, expiry, attempts, responses, config, explorer)")
+            throw ScriptError(.name, "a task has no property `\(name)` (it has \(propertyNames.joined(separator: ", ")))")
         }
     }
 
@@ -99,7 +108,7 @@ final class ResponseHandle: ScriptHandle {
 
     var typeName: String { "response" }
 
-    var propertyNames: [String] { ["address", "task", "provider", "status", "confirmed", "data", "url", "time"] }
+    var propertyNames: [String] { ["address", "task", "provider", "status", "confirmed", "data", "url", "time", "payment"] }
 
     func property(_ name: String) throws -> Value {
         switch name {
@@ -111,8 +120,9 @@ final class ResponseHandle: ScriptHandle {
         case "data": return GatewayValues.payload(body)
         case "url": return .string(info.data)
         case "time": return GatewayValues.time(info.timestamp)
+        case "payment": return .amount(info.payment)
         default:
-            throw ScriptError(.name, "a response has no property `\(name)` (it has address, task, provider, status, confirmed, data, url, time)")
+            throw ScriptError(.name, "a response has no property `\(name)` (it has \(propertyNames.joined(separator: ", ")))")
         }
     }
 

@@ -13,10 +13,11 @@ enum NetworkBuiltins {
         return try AddressArgument.convert(v, parameter: parameter, callee: callee)
     }
 
-    /// The named arguments every sending built-in takes: caps for its own transactions.
-    static let capNames: Set<String> = ["max_fee_per_gas", "max_cost"]
+    /// The named arguments every sending built-in takes: caps, fees and gas for its own transactions.
+    static let capNames: Set<String> = Set(["max_fee_per_gas", "max_cost"]).union(SendOptions.names)
 
-    /// Runs `body` (which sends) under the call's `max_fee_per_gas:` / `max_cost:` caps, if given.
+    /// Runs `body` (which sends) under the call's `max_fee_per_gas:` / `max_cost:` caps and its
+    /// `max_fee:` / `max_priority_fee:` / `gas:` choices (SendOptions), if given.
     static func withCaps<T>(_ args: Arguments, _ g: OpenGPUGateway, _ body: () throws -> T) throws -> T {
         func amount(_ name: String, _ example: String) throws -> BigUInt? {
             guard let v = args.named(name) else { return nil }
@@ -24,7 +25,8 @@ enum NetworkBuiltins {
             return w
         }
         let fee = try amount("max_fee_per_gas", "gwei(2000)"), cost = try amount("max_cost", "ogpu(200)")
-        return try Gateway.run { try g.withSpendingCaps(maxFeePerGas: fee, maxCost: cost, body) }
+        let overrides = try SendOptions.overrides(args)
+        return try Gateway.run { try g.withSpendingCaps(maxFeePerGas: fee, maxCost: cost) { try SendOptions.apply(overrides, g, body) } }
     }
 
     static func networkMap(_ n: NetworkInfo) -> Value {
@@ -72,8 +74,9 @@ enum NetworkBuiltins {
         A draft the send journal shows already published (still unresolved, or its task not yet \
         expired) is not sent again: its task is returned, or a "pending" error names the earlier \
         transaction; publish(draft, again: true) publishes another task anyway. \
-        max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call \
-        (as for every built-in that sends).
+        max_fee_per_gas: gwei(…) and max_cost: ogpu(…) replace the spending caps for this call, \
+        max_fee: gwei(…), max_priority_fee: gwei(…) and gas: n the node's fee quote and gas \
+        estimate (as for every built-in that sends).
         """) { args, ctx in
         try args.allowNamed(capNames.union(["dry_run", "again"])); try args.expectCount(1, 1)
         let dryRun = args.named("dry_run")?.isTruthy ?? false
@@ -237,15 +240,16 @@ enum NetworkBuiltins {
     }
 
     static let vault = BuiltinFunction("vault", doc: """
-        vault() is your vault: {balance, lockup, unbonding, eligible}. Task payments are \
-        escrowed from the vault balance, so deposit before publishing.
+        vault(addr = me()) is a vault: {balance, lockup, unbonding, unbonding_until, claimable, \
+        frozen, earnings, eligible}. Task payments are escrowed from the balance (frozen holds the \
+        escrow of open tasks), so deposit before publishing; unbonding stake can be claim()ed once \
+        unbonding_until (a time, nil when nothing unbonds) has passed, which claimable says.
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(0, 1)
         let g = try Gateway.from(ctx, "vault")
         let who = args.count == 1 ? try addressArgument(args.positional[0], "addr", "vault") : try Gateway.run { try g.signerAddress() }
         let v = try Gateway.run { try g.vault(of: who) }
-        return GatewayValues.map([("balance", .amount(v.balance)), ("lockup", .amount(v.lockup)),
-                                  ("unbonding", .amount(v.unbonding)), ("eligible", .bool(v.eligible))])
+        return VaultState.value(v, now: try Gateway.run { try g.chainHead() }?.timestamp)
     }
 
     static func vaultAction(_ action: VaultAction) -> BuiltinFunction {

@@ -26,12 +26,14 @@ extension NetworkBuiltins {
         let spinner = Spinner(ctx)
         defer { spinner.clear() }
         var lastStatus = TaskStatus.new
+        var lastElapsed = 0.0
         let waiter = TaskWaiter(
             goal: until == "response" ? .settled : .final, timeout: seconds(timeout),
             schedule: TaskPollSchedule(slowest: seconds(poll)),
             sleep: { try SystemBuiltins.pause(Dec(small: Int($0 * 1_000_000), scale: 6), ctx); return true },
             progress: { status, elapsed in
                 lastStatus = status
+                lastElapsed = elapsed
                 try ctx.checkInterrupt()
                 spinner.show("waiting \(DurationFormat.format(Dec(Int(elapsed)))) · task \(status.scriptName)")
             })
@@ -47,6 +49,9 @@ extension NetworkBuiltins {
             // (and pays for) a second task.
             e.message = "wait for task \(GatewayValues.abbreviated(t)) interrupted; \(resumeHint(t, g))"
             throw e
+        }
+        if case .finalized = outcome {
+            spinner.finalText = "waited \(DurationFormat.format(Dec(Int(lastElapsed)))) · task finalized"
         }
         let response: ResponseInfo?
         switch outcome {
@@ -96,8 +101,14 @@ extension NetworkBuiltins {
         watch(task) { ev => … } calls the block with each protocol event of the task — a map \
         {kind: "attempted"|"response"|"status", detail, block, tx} — until the task is final \
         (finalized, canceled, expired) or the block returns false. It checks as `wait` does \
-        (poll: the slowest pause, default 300ms), reading events only when a new block arrived.
+        (poll: the slowest pause, default 300ms), reading events only when a new block arrived. \
+        watch(event: "TaskPublished", source: s, from: n, timeout: 10m) { ev => … } follows any \
+        protocol event as events() describes it (same filters), from block n (default: new blocks \
+        only) until the block returns false or the timeout ends it; returns how many events it \
+        handed over. It rides out a node restart (retrying from the same block, so no event is \
+        missed or repeated); Ctrl-C stops it and names the block to resume from.
         """) { args, ctx in
+        if args.count == 1 { return try EventBuiltins.watchEvents(args, ctx) }
         try args.allowNamed(["poll"]); try args.expectCount(2, 2)
         let t = try taskAddress(args.positional[0], "watch")
         let block = try args.function(1, "block")
@@ -152,7 +163,8 @@ final class GatewayTaskReader: TaskStateReader {
     func waitReadHead() throws -> BlockHeader? { try Gateway.run { try gateway.chainHead() } }
 }
 
-/// A one-line progress indicator on stderr, only when it is a terminal.
+/// A one-line progress indicator on stderr, only when it is a terminal (or the host's own live
+/// status display, in a notebook).
 final class Spinner {
     let ctx: CallContext
     var frame = 0
@@ -162,13 +174,22 @@ final class Spinner {
     init(_ ctx: CallContext) { self.ctx = ctx }
 
     func show(_ text: String) {
+        if let live = ctx.host as? LiveStatusHost {
+            live.showStatus(text)
+            shown = true
+            return
+        }
         guard ctx.isTerminal else { return }
         ctx.writeError("\r\u{1B}[2K" + Spinner.frames[frame % Spinner.frames.count] + " " + text)
         frame += 1
         shown = true
     }
 
+    /// What a live status display keeps showing once the wait is over (nil: it was stopped).
+    var finalText: String?
+
     func clear() {
+        if shown, let live = ctx.host as? LiveStatusHost { live.endStatus(finalText); return }
         if shown { ctx.writeError("\r\u{1B}[2K") }
     }
 }

@@ -83,6 +83,16 @@ enum KitErrorMapping {
         case .address(let e): return GatewayError(.value, "\(e)")
         case .abiEncoding(let e): return GatewayError(.value, e.description)
         case .abiDecoding(let e): return GatewayError(.rpc, "the node answered data that does not decode: \(e)")
+        case .providerSide(let e):
+            switch e {
+            case .unsupported: return GatewayError(.value, e.description)
+            case .tooMany: return GatewayError(.rpc, e.description)
+            }
+        case .events(let e):
+            switch e {
+            case .unknownEvent, .unknownField, .badRange, .rangeTooWide, .tooMany: return GatewayError(.value, e.description)
+            }
+        case .sendRequest(let e): return GatewayError(.value, e.description)
         }
     }
 
@@ -117,7 +127,7 @@ enum KitErrorMapping {
     static func pending(label: String, hash: String, why: String) -> GatewayError {
         let resume = label == "Controller.publishTask"
             ? "run the same publish again (it settles this transaction instead of signing a new one) or `ogpu journal --check`; do not publish with again: true"
-            : "settle it with `ogpu journal --check` before sending it again"
+            : "settle it with `ogpu journal --check` before sending it again, or replace it at its nonce with speed_up(e) or cancel_tx(e)"
         return GatewayError(.pending, "outcome unknown: \(why). Transaction \(hash) is in the send journal; \(resume)",
                             details: [("tx", hash), ("operation", label)])
     }

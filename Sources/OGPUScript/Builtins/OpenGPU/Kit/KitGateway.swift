@@ -110,7 +110,9 @@ public final class KitGateway: OpenGPUGateway {
         return c
     }
 
-    private func signingKey(_ net: Network) throws -> PrivateKey {
+    /// The session's key, loaded on first use; `net` is needed only to find a devnet's funded
+    /// account when no key was given.
+    func signingKey(_ net: Network?) throws -> PrivateKey {
         if let k = key { return k }
         let k: PrivateKey
         switch configuration.key {
@@ -129,8 +131,8 @@ public final class KitGateway: OpenGPUGateway {
             Self.loadedKeys.keep(k, from: password)
         case .none:
             // Only a devnet publishes its funded accounts' keys (in ogpu_manifest).
-            guard let hex = net.manifest?.account("client")?.privateKeyHex else {
-                throw GatewayError(.key, "this needs a signing key on \(net.name): give --keystore FILE or --private-key HEX, or set CLIENT_PRIVATE_KEY")
+            guard let hex = net?.manifest?.account("client")?.privateKeyHex else {
+                throw GatewayError(.key, "this needs a signing key on \(net?.name ?? "this network"): give --keystore FILE or --private-key HEX, or set CLIENT_PRIVATE_KEY")
             }
             k = try kit { try PrivateKey(hex: hex) }
             usingDevnetAccount = true

@@ -57,6 +57,12 @@ public struct KitGatewayConfiguration {
     /// Shows a mainnet transaction to a person and asks whether to sign it (true: sign). nil when
     /// there is nobody to ask (no terminal): mainnet then needs `assumeYes`.
     public var confirm: ((SigningSummary) -> Bool)?
+    /// Asks for the password of a new keystore (`wallet_new`), given the prompt: from
+    /// `OGPU_PASSWORD`, else twice without echo at the terminal. nil: there is no way to ask.
+    public var newKeystorePassword: ((String) throws -> Secret)?
+    /// Shows a message about to be signed with the key on mainnet (its lines) and asks (true:
+    /// sign), as `confirm` does for transactions. nil when there is nobody to ask.
+    public var confirmMessage: (([String]) -> Bool)?
 
     public init(network: String = "local", rpcURL: String? = nil, key: KeySource = .none, dryRun: Bool = false,
                 journalPath: String? = nil, notice: @escaping (String) -> Void = { _ in },
