@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import BigInt
 import OGPUPrimitives
 
@@ -274,7 +278,7 @@ extension OpenGPUClient {
     /// The response payload: fetched JSON when `data` is a URL, parsed inline JSON otherwise, or
     /// the raw text when it is neither.
     public func responseData(_ response: ResponseInfo) throws -> JSONValue {
-        let d = response.data.trimmingCharacters(in: .whitespacesAndNewlines)
+        let d = response.data.trimmingWhitespaceAndNewlines()
         if d.hasPrefix("http://") || d.hasPrefix("https://") || d.hasPrefix("ipfs://") {
             return try ipfs.fetchJSON(d, cancellation: cancellation)
         }
@@ -283,7 +287,7 @@ extension OpenGPUClient {
 
     /// The response payload as text: fetched when `data` is a link, else `data` itself (inline JSON).
     public func responsePayload(_ response: ResponseInfo) throws -> String {
-        let d = response.data.trimmingCharacters(in: .whitespacesAndNewlines)
+        let d = response.data.trimmingWhitespaceAndNewlines()
         guard d.hasPrefix("http://") || d.hasPrefix("https://") || d.hasPrefix("ipfs://") else { return response.data }
         return String(decoding: try ipfs.fetch(d, cancellation: cancellation), as: UTF8.self)
     }

@@ -1,6 +1,10 @@
 import OGPUPrimitives
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How a draft's expiry was asked for. A relative expiry (`expiry: 1h`) becomes a different
 /// on-chain expiry time on every run, so the identity of a draft uses what was *asked*, not the

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// One JSON-RPC 2.0 call in a batch.
@@ -21,7 +25,7 @@ public final class JSONRPCClient: @unchecked Sendable {
     public var options: HTTPOptions
     public let cancellation: CancellationToken?
 
-    private let idLock = NSLock()
+    private let idLock = Lock()
     private var nextID = 1
 
     public init(url: String, transport: HTTPTransport = CurlTransport(), retry: RetryPolicy = RetryPolicy(),

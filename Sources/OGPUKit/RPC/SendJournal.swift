@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 #if canImport(Glibc)
 import Glibc
@@ -47,14 +51,14 @@ public final class SendJournal: @unchecked Sendable {
     }
 
     public let path: String
-    private let lock = NSLock()
+    private let lock = Lock()
 
     /// `~/.ogpu/journal.jsonl`, or `$OGPU_JOURNAL` when set.
     /// Read with `getenv`: `ProcessInfo.environment` copies the whole environment into a
     /// dictionary on every use (~700,000 instructions each, twice here, on every start).
     public static var defaultPath: String {
         if let p = getenv("OGPU_JOURNAL").map({ String(cString: $0) }), !p.isEmpty { return p }
-        let home = getenv("HOME").map { String(cString: $0) } ?? NSHomeDirectory()
+        let home = getenv("HOME").map { String(cString: $0) } ?? PathName.accountHome(nil) ?? "/"
         return home + "/.ogpu/journal.jsonl"
     }
 
@@ -109,7 +113,7 @@ public final class SendJournal: @unchecked Sendable {
     }
 
     private func ensureDirectory() throws {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.directory(of: path)
         if dir.isEmpty || FileManager.default.fileExists(atPath: dir) { return }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,

@@ -1,5 +1,10 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// A contract call to turn into a transaction.
@@ -116,7 +121,7 @@ public final class TransactionSender: @unchecked Sendable {
         self.fees = fees ?? FeeOracle(eth: eth)
         self.cancellation = cancellation
         accountLock = AccountLock(journalPath: journal.path, account: signer.address)
-        accountLock.onWait = { FileHandle.standardError.write(Data($0.utf8)) }
+        accountLock.onWait = { var m = $0; m.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) } }
     }
 
     public static var defaultReceiptTimeout: Double {

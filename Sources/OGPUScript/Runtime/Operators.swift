@@ -5,7 +5,8 @@ import BigInt
 /// arithmetic is delegated to `NumberOps` (Runtime/Numbers).
 enum Operators {
     /// Largest string (UTF-8 bytes) and list `+` or interpolation will build: bad input must
-    /// fail with an error, never exhaust memory. Sandboxed tests lower them.
+    /// fail with an error, never exhaust memory. Sandboxed tests lower them. Process-wide: written
+    /// only while no session runs (`Sandbox.limitValueSizes`, a test's set-up), read by every run.
     nonisolated(unsafe) static var maxStringBytes = 1 << 30
     nonisolated(unsafe) static var maxListCount = 1 << 27
     /// Largest integer (or dec mantissa) `*` and `**` will build, in bits: big-number products

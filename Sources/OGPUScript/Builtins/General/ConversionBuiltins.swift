@@ -1,5 +1,10 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import OGPUPrimitives
 
 /// `print`, `str`, `int`, `dec`, `bool`, `type`, `len` (§5).
 enum ConversionBuiltins {
@@ -59,13 +64,13 @@ enum ConversionBuiltins {
     /// Integer text: optional sign, decimal digits with `_` between them, or `0x` hex.
     static func parseInteger(_ text: String) -> Value? {
         if let n = plainDecimal(text) { return .int(n) }
-        var s = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var s = Substring(text.trimmingWhitespaceAndNewlines())
         var negative = false
         if let f = s.first, f == "-" || f == "+" { negative = f == "-"; s = s.dropFirst() }
         var radix = 10
         if s.hasPrefix("0x") || s.hasPrefix("0X") { radix = 16; s = s.dropFirst(2) }
         guard !s.isEmpty, s.first != "_", s.last != "_", !s.contains("__") else { return nil }
-        let digits = s.replacingOccurrences(of: "_", with: "")
+        let digits = s.replacingScalar("_", with: "")
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit && (radix == 16 || $0.isNumber) }) else { return nil }
         if let n = Int(digits, radix: radix) { return .int(negative ? -n : n) }
         guard let b = BigInt(digits, radix: radix) else { return nil }
@@ -104,7 +109,7 @@ enum ConversionBuiltins {
         case .bigInt(let b): return .dec(Dec(b))
         case .dec: return v
         case .string(let s):
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmingWhitespaceAndNewlines()
             guard let d = Dec(parsing: t), t.first.map({ $0 != "." }) ?? false else {
                 throw ScriptError(.value, "dec(): `\(s)` is not a number")
             }

@@ -1,4 +1,5 @@
 import BigInt
+import OGPUPrimitives
 
 // Why the language has its own JSON codec (this parser and JSONWriter.swift) instead of converting
 // OGPUKit's `JSONValue` (Sources/OGPUKit/RPC/JSON*.swift) to and from script values, although the
@@ -51,7 +52,7 @@ public struct JSONParser {
         guard i < bytes.count else { return "end of input" }
         let b = bytes[i]
         if b >= 0x21 && b < 0x7F { return "`\(Character(UnicodeScalar(b)))`" }
-        return String(format: "byte 0x%02X", b)
+        return "byte 0x" + Hex.encode([b], prefix: false).uppercased()
     }
 
     private mutating func skipSpace() {

@@ -1,3 +1,5 @@
+import OGPUPrimitives
+
 /// How values are shown (§2, §3): `printed` is what `print` and `str` write (strings raw);
 /// `quoted` is the form used inside lists and maps and for REPL echoes (strings as literals);
 /// `pretty` is the REPL's form: `quoted`, broken over indented lines when too wide, with
