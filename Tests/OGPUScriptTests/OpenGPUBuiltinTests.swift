@@ -42,7 +42,7 @@ final class OpenGPUBuiltinTests: XCTestCase {
             }
             return PublishedTask(task: task, transactionHash: "0x" + String(repeating: "ab", count: 32), blockNumber: 7, configURL: "")
         }
-        func publishTasks(_ requests: [TaskRequest]) -> [Result<PublishedTask, Error>] {
+        func publishTasks(_ requests: [TaskRequest], progress: ((Int, Int) -> Void)?) -> [Result<PublishedTask, Error>] {
             requests.map { r in Result { try publishTask(r) } }
         }
         /// Signed for real with the devnet's well-known first account key.

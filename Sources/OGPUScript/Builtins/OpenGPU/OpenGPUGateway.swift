@@ -26,7 +26,8 @@ public protocol OpenGPUGateway: AnyObject {
     /// Pins the request's config to IPFS, sends `Controller.publishTask`, waits for the receipt.
     func publishTask(_ request: TaskRequest) throws -> PublishedTask
     /// Pipelined: every transaction first, then every receipt; one result per request, in order.
-    func publishTasks(_ requests: [TaskRequest]) -> [Result<PublishedTask, Error>]
+    /// `progress(sent, total)` is told as transactions reach the node.
+    func publishTasks(_ requests: [TaskRequest], progress: ((_ sent: Int, _ total: Int) -> Void)?) -> [Result<PublishedTask, Error>]
     /// Builds and signs the publish transaction without sending it (and without pinning:
     /// the implementation may use a placeholder config URL, which it must document).
     func signPublishTask(_ request: TaskRequest) throws -> SignedTransaction
@@ -98,8 +99,11 @@ public struct NetworkInfo: Equatable {
     public var chainID: Int
     public var rpc: String
     public var explorer: String?
-    public init(name: String, chainID: Int, rpc: String, explorer: String?) {
-        self.name = name; self.chainID = chainID; self.rpc = rpc; self.explorer = explorer
+    /// The sources the network's own configuration names (a devnet's manifest: `first_response`,
+    /// `manual_confirmation`); none on testnet or mainnet, where every source is somebody's.
+    public var sources: [String: Address]
+    public init(name: String, chainID: Int, rpc: String, explorer: String?, sources: [String: Address] = [:]) {
+        self.name = name; self.chainID = chainID; self.rpc = rpc; self.explorer = explorer; self.sources = sources
     }
 }
 
