@@ -46,6 +46,11 @@ extension OpenGPUClient {
             var sentCount = 0
             var next = 0
             while next < order.count {
+                if cancellation?.isCancelled == true {
+                    // Ctrl-C: nothing more is signed; what was sent is still awaited below.
+                    for i in order[next...] { results[i] = .failure(SendError.cancelled(label: Self.publishLabel, hash: nil)) }
+                    break
+                }
                 var chunk = [(index: Int, request: TransactionRequest, gasLimit: UInt64)]()
                 while chunk.count < 16 && next < order.count {
                     let (k, i) = (next, order[next])

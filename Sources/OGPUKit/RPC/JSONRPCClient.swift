@@ -127,7 +127,8 @@ public final class JSONRPCClient: @unchecked Sendable {
     static func matchByID(_ items: [JSONValue], first: Int, count: Int, label: String) throws -> [JSONValue] {
         var slots = [JSONValue?](repeating: nil, count: count)
         for item in items {
-            guard let id = item["id"]?.intValue else {
+            // Our ids are JSON numbers; "3" is not 3 (JSON-RPC 2.0: the answer carries the same id).
+            guard case .number(let text)? = item["id"], let id = Int(text) else {
                 throw RPCError.invalidResponse("a batch answer item has no integer id", method: label)
             }
             let k = id - first
