@@ -67,7 +67,7 @@ final class OpenGPUBuiltinTests: XCTestCase {
                                  provider: provider, data: "https://ipfs.example/r", payment: 1,
                                  status: confirmed ? .confirmed : .submitted, timestamp: 1_735_689_600, confirmed: confirmed)]
         }
-        func payload(of response: ResponseInfo) throws -> String { #"{"text": "haiku"}"# }
+        func payloads(of responses: [ResponseInfo]) throws -> [String] { responses.map { _ in #"{"text": "haiku"}"# } }
         func confirm(response: Address) throws -> TransactionReceipt {
             confirmed = true; status = .finalized; return Self.receipt("0xconf")
         }

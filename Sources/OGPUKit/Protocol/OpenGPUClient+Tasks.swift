@@ -184,6 +184,12 @@ extension OpenGPUClient {
         return String(decoding: try ipfs.fetch(d, cancellation: cancellation), as: UTF8.self)
     }
 
+    /// Many responses' payload text, in order: the links fetched at most `concurrency` at a time.
+    public func responsePayloads(_ responses: [ResponseInfo], concurrency: Int = 8) -> [Result<String, Error>] {
+        let client = self
+        return BoundedConcurrency.map(responses.count, width: concurrency) { i in Result { try client.responsePayload(responses[i]) } }
+    }
+
     /// The task's config as pinned.
     public func taskInput(_ task: TaskInfo) throws -> TaskInput {
         try TaskInput(config: ipfs.fetchJSON(task.configURL, cancellation: cancellation))

@@ -51,6 +51,21 @@ final class DevnetBatchReadTests: XCTestCase {
         XCTAssertEqual(batched.first { $0.address == Devnet.devnetSourceOrNil(network, "first_response") }?.metadata?.name.isEmpty, false)
     }
 
+    func testResponsePayloadsAreFetchedTogetherAndMatchOneByOneFetchesInOrder() throws {
+        let network = try Devnet.network()
+        let client = try Devnet.fundedClient(network)
+        let source = try Devnet.devnetSource(network, "first_response")
+        let tasks = try ["alpha", "beta"].map { try client.publish(try Devnet.draft(client, source: source, prompt: "payload \($0)")).task }
+        let answers = try tasks.map { task in
+            try XCTUnwrap(try Devnet.eventually { try client.responses(of: task).first }, "the devnet's provider answers")
+        }
+        // Two different payloads, interleaved and fetched on several threads at once: each lands in its own slot.
+        let list = (0..<6).map { answers[$0 % 2] }
+        let together = try client.responsePayloads(list).map { try $0.get() }
+        XCTAssertEqual(together, try list.map { try client.responsePayload($0) })
+        XCTAssertTrue(together[0].contains("payload alpha") && together[1].contains("payload beta"), "\(together)")
+    }
+
     func testAnUnknownAddressInTheListIsNotFound() throws {
         let network = try Devnet.network()
         let reader = OpenGPUClient(network: network)

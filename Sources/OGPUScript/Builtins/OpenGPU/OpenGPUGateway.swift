@@ -43,8 +43,9 @@ public protocol OpenGPUGateway: AnyObject {
     func chainHead() throws -> BlockHeader?
     /// The task's responses (on-chain data; payloads are fetched with `payload(of:)`).
     func responses(of task: Address) throws -> [ResponseInfo]
-    /// A response's payload text: fetched when it is a link, else the inline data.
-    func payload(of response: ResponseInfo) throws -> String
+    /// Each response's payload text, in order: fetched when it is a link (a few at a time), else
+    /// the inline data. The first that cannot be had throws.
+    func payloads(of responses: [ResponseInfo]) throws -> [String]
     /// `Controller.confirmResponse`; returns the tx hash.
     func confirm(response: Address) throws -> TransactionReceipt
     /// `Controller.cancelTask`; returns the tx hash.

@@ -129,9 +129,9 @@ extension KitGateway {
         return try kit { try c.responses(of: task) }
     }
 
-    public func payload(of response: ResponseInfo) throws -> String {
+    public func payloads(of responses: [ResponseInfo]) throws -> [String] {
         let c = try client()
-        return try kit { try c.responsePayload(response) }
+        return try kit { try c.responsePayloads(responses).map { try $0.get() } }
     }
 
     public func confirm(response: Address) throws -> TransactionReceipt {
