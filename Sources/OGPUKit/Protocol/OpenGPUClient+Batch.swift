@@ -6,7 +6,8 @@ extension OpenGPUClient {
     /// Publishes many tasks as one stream: each config is pinned on a background thread a few
     /// items ahead, each item is proven (see `BatchProver`) and checked against the Vault balance,
     /// then signed, journaled and sent in chunks of 16 (one fsync per chunk, every record durable
-    /// before its transaction is broadcast), and all receipts are awaited together at the end.
+    /// before its transaction is broadcast); after each chunk the oldest receipts still open are
+    /// looked up (one batch request), and the rest are awaited together at the end.
     /// Results are in input order; one failing draft does not stop the others.
     ///
     /// Nothing is signed for a draft until it is proven: a draft that would revert fails in its
@@ -73,10 +74,13 @@ extension OpenGPUClient {
                     }
                 }
                 progress?(sentCount, order.count)
-                // The receipts mined so far, while they are near the head (see `pollReceipts`);
-                // a failed look is not an answer, the final wait looks again.
-                if let seen = try? s.pollReceipts(pendings.map(\.1)) {
-                    for ((i, _), r) in zip(pendings, seen) {
+                // The receipts mined so far, while they are near the head (see `pollReceipts`): the
+                // oldest 100 still open, one request per chunk however slow the chain (a node that
+                // mines every 12 s must not be asked for every open receipt after every chunk). A
+                // failed look is not an answer; the final wait looks again.
+                let oldest = Array(pendings.prefix(100))
+                if let seen = try? s.pollReceipts(oldest.map(\.1)) {
+                    for ((i, _), r) in zip(oldest, seen) {
                         if let r { results[i] = Result { try published(r.get(), configURL: urls[i]!) } }
                     }
                     pendings = pendings.filter { results[$0.0] == nil }
