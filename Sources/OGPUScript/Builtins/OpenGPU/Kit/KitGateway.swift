@@ -181,7 +181,8 @@ public final class KitGateway: OpenGPUGateway {
     /// serving mainnet is "mainnet"); a devnet reached as `local` stays "local".
     private func info(_ n: Network) -> NetworkInfo {
         let name = n.isPublic || !targetIsLocal ? n.name : "local"
-        return NetworkInfo(name: name, chainID: Int(n.chainId), rpc: HTTPRedaction.redact(n.rpcURL), explorer: n.explorer)
+        return NetworkInfo(name: name, chainID: Int(n.chainId), rpc: HTTPRedaction.redact(n.rpcURL), explorer: n.explorer,
+                           sources: Dictionary((n.manifest?.sources ?? []).map { ($0.name, $0.address) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Runs `body` with other spending caps for its transactions (a sending built-in's named
