@@ -48,26 +48,42 @@ let package = Package(
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
-        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        ], swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility")]),
+        // MemberImportVisibility (here and on OGPUKit, OGPUScript, ogpu): a file sees only the
+        // members of the modules it imports itself. Without it, BigInt's `import Foundation` made
+        // the full Foundation's String methods (`contains`, `range(of:)`, `padding`,
+        // `String(format:)`) resolve in every file that imports BigInt, and linking one of them
+        // brought ICU's data in: 66.9 MB stripped instead of 22.7 (README, "Start-up and binary size").
         // The network client: JSON-RPC over libcurl, the send journal, IPFS, the OpenGPU contracts.
         .target(name: "OGPUKit", dependencies: [
             "OGPUPrimitives", "CCurl",
             .product(name: "BigInt", package: "BigInt"),
-        ], swiftSettings: [.swiftLanguageMode(.v6)]),
+        ], swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "OGPUScript", dependencies: ["OGPUKit", "OGPUPrimitives", .product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [
+                    .enableUpcomingFeature("MemberImportVisibility"),
                     // The evaluator's hot paths touch class fields (frames, cells, depth) millions of
                     // times; its accesses never overlap, so release builds skip the dynamic checks.
                     // Measured (callgrind, bench/lang, Dec 2026): with the checks fib runs 500M
                     // instructions instead of 321M, closures 887M/552M, tak 993M/744M, push 608M/540M.
                     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
                     // A script runs on one thread, so its values are counted with plain (non-atomic)
-                    // increments. Nothing of this module is shared across threads while it runs (a
-                    // session's runs go on one BigStack thread at a time, joined before the next);
+                    // increments. The contract this needs (Runtime/LanguageThread.swift, README
+                    // "Threading contract"): at any moment at most ONE thread in the process runs
+                    // this module's code — any session's start, runs, checks and end — not one per
+                    // session, because sessions share objects (the built-in table, constants) whose
+                    // counts would race too. Hand-overs go through a join (BigStack.run) or a lock;
                     // the Ctrl-C thread only raises an InterruptFlag, which has no reference count.
+                    // Debug builds trap an entry made while another thread is inside.
                     // Debug builds too, so tests run what users run. Measured (Dec 2026, user CPU,
                     // 15 runs): without it tak takes 76.5 ms instead of 64.0, closures 44.9/41.1,
                     // fib 34.7/35.0 (instruction counts barely move: the cost is the atomic ops).
+                    // Again after calls stopped counting references (hyperfine, 40 runs, user CPU,
+                    // atomic ÷ non-atomic): closures 1.11, sortkey 1.05, tak 0.99, fib 0.98, push
+                    // 1.01, strings 0.96 — it now pays on closure-heavy code only. Dropping it
+                    // would let sessions run on several threads at once (kept for now; README).
+                    // -enforce-exclusivity=unchecked, same run (15 runs, checked ÷ unchecked user
+                    // CPU): tak 1.42, closures 1.76, fib 1.47 — it still pays well.
                     .unsafeFlags(["-Xfrontend", "-assume-single-threaded"]),
                 ]),
         // `ogpu --version`: the version and the commit, written before each build (Plugins/BuildInfo).
@@ -82,14 +98,15 @@ let package = Package(
             // HMAC-SHA256 signing of the Jupyter kernel's messages.
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: [
-            // Compiled against the static Foundation too, so this module's autolink entries name
-            // the libraries static Foundation needs (CoreFoundation, ICU, ...).
+            .enableUpcomingFeature("MemberImportVisibility"),
+            // Compiled against the static libraries too, so this module's autolink entries name
+            // what static FoundationEssentials needs (_FoundationCShims, _FoundationCollections).
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
         ], plugins: ["BuildInfo"]),
         .executableTarget(name: "ogpu", dependencies: ["OGPUCommand"], swiftSettings: [
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
         ], linkerSettings: [
-            // Release binaries carry the Swift runtime and Foundation inside (as `swift build
+            // Release binaries carry the Swift runtime and FoundationEssentials inside (as `swift build
             // --static-swift-stdlib` would): start-up fell from 24 to 15 ms (hyperfine, `-e 1`), and
             // the interpreter's calls into the runtime (retain/release) skip the PLT, so
             // bench/lang/strings ran 68 -> 49 ms. The system C libraries stay shared.

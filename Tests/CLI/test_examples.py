@@ -43,3 +43,16 @@ def test_validation_example_runs_offline_and_names_each_bad_field(ogpu_bin, home
     for line, field in zip(lines, ("source", "fn", "data", "payment", "expiry")):
         assert "error[value]" in line and field in line.split("error[value]")[1], line
     assert lines[-1] == "valid draft for text2text paying 0.01 OGPU"
+
+
+@pytest.mark.parametrize("network", ["testnet", "mainnet"])
+@pytest.mark.parametrize("name", ["haiku.ogpu", "confirm_cancel.ogpu", "check_status.ogpu", "batch_publish.ogpu"])
+def test_examples_never_pick_a_strangers_source_on_a_public_network(ogpu_bin, home, network, name):
+    # Without an argument only the network's own config may name the source; testnet and mainnet
+    # name none, so the example stops before anything is signed (no node is contacted either).
+    r = subprocess.run([ogpu_bin, "--no-color", "--network", network, str(ROOT / "examples" / name)],
+                       capture_output=True, text=True, env=base_env(home), timeout=60)
+    assert r.returncode == 70, r.stderr
+    assert "error[value]: no source given" in r.stderr
+    assert f"{network} names no" in r.stderr and "as the first argument" in r.stderr
+    assert r.stdout == ""

@@ -12,6 +12,7 @@ import re
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -25,6 +26,8 @@ from faultproxy import FaultProxy
 from test_exactly_once import FUND
 
 DEVNET = ROOT / "scripts" / "devnet"
+sys.path.insert(0, str(ROOT / "devnet"))
+from ogpu_devnet.ports import free_port_pair  # noqa: E402
 
 
 def rpc(url, method, params=()):
@@ -32,22 +35,6 @@ def rpc(url, method, params=()):
                                                        "params": list(params)}).encode(),
                                  headers={"Content-Type": "application/json"})
     return json.load(urllib.request.urlopen(req, timeout=30)).get("result")
-
-
-def free_port_pair():
-    import socket
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 65000:
-            with socket.socket() as s2:
-                try:
-                    s2.bind(("127.0.0.1", port + 1))
-                    return port
-                except OSError:
-                    continue
-    raise RuntimeError("no free port pair")
 
 
 class Net:

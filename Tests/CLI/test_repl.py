@@ -406,11 +406,10 @@ def test_transaction_hash_is_shown_when_sent_before_the_receipt(repl):
     r.prompt()
     assert r.run("t.tx").strip() == '"%s"' % sent  # the hash shown is the task's publishing transaction
     r.run("cancel(t)")
-    # A batch counts itself off as it is sent.
+    # A batch counts itself off on one line as it is sent (not a line per transaction).
     r.child.sendline('let ts = publish(map([1, 2], n => task(sources()[0].address, "text2text", '
                      '{messages: [{role: "user", content: "n{n}"}]}, devnet: {respond: false})))')
-    r.child.expect(r"\[1/2\] sent Controller\.publishTask 0x[0-9a-f]{64}")
-    r.child.expect(r"\[2/2\] sent Controller\.publishTask 0x[0-9a-f]{64}")
+    r.child.expect(r"publishing · sent 2/2")
     r.prompt()
     r.run("for x in ts { cancel(x) }")
 

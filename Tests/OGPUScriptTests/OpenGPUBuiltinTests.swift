@@ -42,7 +42,7 @@ final class OpenGPUBuiltinTests: XCTestCase {
             }
             return PublishedTask(task: task, transactionHash: "0x" + String(repeating: "ab", count: 32), blockNumber: 7, configURL: "")
         }
-        func publishTasks(_ requests: [TaskRequest]) -> [Result<PublishedTask, Error>] {
+        func publishTasks(_ requests: [TaskRequest], progress: ((Int, Int) -> Void)?) -> [Result<PublishedTask, Error>] {
             requests.map { r in Result { try publishTask(r) } }
         }
         /// Signed for real with the devnet's well-known first account key.
@@ -67,7 +67,7 @@ final class OpenGPUBuiltinTests: XCTestCase {
                                  provider: provider, data: "https://ipfs.example/r", payment: 1,
                                  status: confirmed ? .confirmed : .submitted, timestamp: 1_735_689_600, confirmed: confirmed)]
         }
-        func payload(of response: ResponseInfo) throws -> String { #"{"text": "haiku"}"# }
+        func payloads(of responses: [ResponseInfo]) throws -> [String] { responses.map { _ in #"{"text": "haiku"}"# } }
         func confirm(response: Address) throws -> TransactionReceipt {
             confirmed = true; status = .finalized; return Self.receipt("0xconf")
         }

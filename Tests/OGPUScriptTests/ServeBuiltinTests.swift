@@ -26,7 +26,7 @@ final class ServeBuiltinTests: XCTestCase {
         func signerAddress() throws -> Address { ServeBuiltinTests.me }
         func balance(of address: Address) throws -> BigUInt { 0 }
         func publishTask(_ request: TaskRequest) throws -> PublishedTask { throw GatewayError(.rpc, "not here") }
-        func publishTasks(_ requests: [TaskRequest]) -> [Result<PublishedTask, Error>] { [] }
+        func publishTasks(_ requests: [TaskRequest], progress: ((Int, Int) -> Void)?) -> [Result<PublishedTask, Error>] { [] }
         func signPublishTask(_ request: TaskRequest) throws -> SignedTransaction { throw GatewayError(.rpc, "not here") }
         func task(at address: Address) throws -> TaskInfo {
             guard let source = tasks[address] else { throw GatewayError(.value, "no task at \(address)") }
@@ -37,7 +37,7 @@ final class ServeBuiltinTests: XCTestCase {
         func publishTransaction(of task: Address) -> String? { nil }
         func explorerURL(of task: Address) -> String? { nil }
         func responses(of task: Address) throws -> [ResponseInfo] { [] }
-        func payload(of response: ResponseInfo) throws -> String { "" }
+        func payloads(of responses: [ResponseInfo]) throws -> [String] { responses.map { _ in "" } }
         func confirm(response: Address) throws -> TransactionReceipt { throw GatewayError(.rpc, "not here") }
         func cancel(task: Address) throws -> TransactionReceipt { throw GatewayError(.rpc, "not here") }
         func events(of task: Address, after cursor: UInt64?) throws -> (events: [TaskEvent], cursor: UInt64) { ([], 0) }

@@ -3,7 +3,6 @@ scripts/test (or a developer) already started. Started once per session, stopped
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,25 +16,11 @@ REPO = DEVNET_DIR.parent
 sys.path.insert(0, str(DEVNET_DIR))
 
 from ogpu_devnet.ethclient import Client, RpcFailure, encode_call, topic  # noqa: E402
+from ogpu_devnet.ports import free_port_pair  # noqa: E402
 
 SHARED_ABI = REPO.parent / "shared" / "protocol" / "abi" / "testnet"
 TASK_TUPLE = "(address,string,uint256,uint256)"
 RESPONSE_TUPLE = "(address,address,string,uint256)"
-
-
-def free_port_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 65000:
-            with socket.socket() as s2:
-                try:
-                    s2.bind(("127.0.0.1", port + 1))
-                    return port
-                except OSError:
-                    continue
-    raise RuntimeError("no free port pair")
 
 
 class Devnet:

@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUScript
 import OGPUKit
 import OGPUPrimitives
 
@@ -17,7 +23,7 @@ struct CLIConfiguration: CustomStringConvertible {
             case .url(let url):
                 // host[:port] from the redacted form: no credentials, no path.
                 var shown = HTTPRedaction.redact(url)
-                if let scheme = shown.range(of: "://") { shown = String(shown[scheme.upperBound...]) }
+                if let scheme = shown.firstRange(of: "://") { shown = String(shown[scheme.upperBound...]) }
                 if shown.hasSuffix("/…") { shown.removeLast(2) }
                 return shown.isEmpty ? "custom" : shown
             }
@@ -70,7 +76,7 @@ struct CLIConfiguration: CustomStringConvertible {
     }
 
     static func parseNetwork(_ text: String) throws -> Network {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         if networkNames.contains(trimmed.lowercased()) { return .named(trimmed.lowercased()) }
         if isHTTPURL(trimmed) { return .url(trimmed) }
         throw CommandFailure(

@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUScript
 import OGPUKit
 import OGPUPrimitives
 
@@ -54,7 +60,7 @@ struct CommandOptions {
             if let fromEnvironment = environmentPassword ?? given?["OGPU_PASSWORD"].map(Secret.init) {
                 password = fromEnvironment
             } else {
-                password = try askPassword("Password for \((path as NSString).lastPathComponent): ")
+                password = try askPassword("Password for \(PathName.lastComponent(of: path)): ")
             }
             config.signer = .keystore(path: path, password: password)
         } else if let key = privateKey {
@@ -121,7 +127,7 @@ struct CommandOptions {
     /// A cap given as a plain decimal number of `unit` (`1000`, `0.5`), exactly converted to wei.
     private static func amount<Wei>(option: String, _ text: String, unit: String, _ parse: (String) throws -> Wei) throws -> Wei {
         do {
-            return try parse(text.trimmingCharacters(in: .whitespaces))
+            return try parse(text.trimmingWhitespace())
         } catch {
             throw CommandFailure(message: "\(option) takes a number of \(unit) such as 1000 or 0.5, not '\(text)'", exitCode: ExitStatus.usage)
         }
@@ -148,7 +154,13 @@ struct CommandOptions {
     }
 
     private static func readStandardInput() -> String {
-        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(STDIN_FILENO, &chunk, chunk.count)
+            if n > 0 { bytes += chunk[0..<n] } else if n == 0 || errno != EINTR { break }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func nonEmpty(_ s: String?) -> String? {

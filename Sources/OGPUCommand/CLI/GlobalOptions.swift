@@ -1,6 +1,11 @@
 import OGPUPrimitives
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 
 /// The network, key and output flags shared by the REPL, scripts and `-e` (docs/language.md §8).
 package struct GlobalOptions: ParsableArguments {

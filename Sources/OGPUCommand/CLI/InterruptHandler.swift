@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUScript
+import OGPUPrimitives
 
 /// The write end of the self-pipe; the signal handler's only state (a C function cannot capture).
 nonisolated(unsafe) private var interruptPipeWrite: Int32 = -1
@@ -13,7 +20,7 @@ nonisolated(unsafe) private var interruptPipeWrite: Int32 = -1
 final class InterruptHandler: @unchecked Sendable {
     static let shared = InterruptHandler()
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var action: (() -> Void)?
     private var pending = 0
     private var installed = false
@@ -28,12 +35,15 @@ final class InterruptHandler: @unchecked Sendable {
             guard pipe(&fds) == 0 else { return }
             interruptPipeWrite = fds[1]
             let readEnd = fds[0]
-            let reader = Thread { [weak self] in
+            // A plain detached pthread (Foundation's Thread would bring the full Foundation in).
+            var reader = pthread_t()
+            let started = pthread_create(&reader, nil, { raw in
+                let fd = Int32(Int(bitPattern: raw) - 1)
                 var byte: UInt8 = 0
-                while read(readEnd, &byte, 1) == 1 { self?.fire() }
-            }
-            reader.name = "ogpu-interrupt"
-            reader.start()
+                while read(fd, &byte, 1) == 1 { InterruptHandler.shared.fire() }
+                return nil
+            }, UnsafeMutableRawPointer(bitPattern: Int(readEnd) + 1))
+            if started == 0 { pthread_detach(reader) }
             signal(SIGINT) { _ in
                 var byte: UInt8 = 1
                 _ = write(interruptPipeWrite, &byte, 1)

@@ -1,5 +1,10 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUScript
 import OGPUKit
 import OGPUPrimitives
@@ -146,7 +151,7 @@ struct JournalCommand: ParsableCommand {
     }
 
     private func line(_ e: SendJournal.Entry, style: Style) -> String {
-        let time = Self.timeFormatter.string(from: Date(timeIntervalSince1970: e.signed.time))
+        let time = ClockText.utc(e.signed.time)
         var parts = [time, "chain \(e.chainId.map(String.init) ?? "?")", "nonce \(e.signed.nonce.map(String.init) ?? "?")",
                      Self.inert(e.label ?? "?"), Self.inert(e.hash)]
         let state: String
@@ -190,12 +195,4 @@ struct JournalCommand: ParsableCommand {
 
     /// Journal fields come from a file and node messages from the node: shown escaped (TerminalText).
     private static func inert(_ text: String) -> String { TerminalText.escape(text, lineBreaks: false) }
-
-    private static let timeFormatter: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss'Z'"
-        return f
-    }()
 }

@@ -1,5 +1,11 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUScript
 
 package struct OGPUCommand: ParsableCommand {
     package static let configuration = CommandConfiguration(
@@ -72,7 +78,7 @@ package struct OGPUCommand: ParsableCommand {
         }
         if arguments.first == "kernel" {
             KernelCommand.main(Array(arguments.dropFirst()))
-            Foundation.exit(ExitStatus.success)   // main returns after a run that did not throw
+            Glibc.exit(ExitStatus.success)   // main returns after a run that did not throw
         }
         if arguments.first == "journal" {
             JournalCommand.main(Array(arguments.dropFirst()))
@@ -85,7 +91,7 @@ package struct OGPUCommand: ParsableCommand {
                 Self.exit(withError: error)   // as ArgumentParser's `main` reports it
             }
             // ArgumentParser ends a run that throws `ExitCode` with exit() and prints nothing.
-            Foundation.exit(status)
+            Glibc.exit(status)
         }
         Self.main(arguments)
     }

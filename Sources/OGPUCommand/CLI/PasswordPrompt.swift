@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUScript
 import OGPUKit
 import OGPUPrimitives
 
@@ -63,7 +69,7 @@ enum PasswordPrompt {
         defer { buffer.withUnsafeMutableBytes { if let b = $0.baseAddress { explicit_bzero(b, $0.count) } } }
         var byte: UInt8 = 0
         reading: while true {
-            let n = Foundation.read(fd, &byte, 1)
+            let n = Glibc.read(fd, &byte, 1)
             if n < 0, errno == EINTR { continue }
             if n <= 0 { break }
             switch byte {
@@ -95,6 +101,6 @@ enum PasswordPrompt {
     }
 
     private static func write(_ fd: Int32, _ text: String) {
-        _ = text.withCString { Foundation.write(fd, $0, strlen($0)) }
+        _ = text.withCString { Glibc.write(fd, $0, strlen($0)) }
     }
 }

@@ -27,7 +27,7 @@ enum SecretDetector {
     /// A URL with a user or password in it (`https://user:key@host/…`).
     private static func hasURLCredentials(_ lower: String) -> Bool {
         var rest = lower[...]
-        while let scheme = rest.range(of: "://") {
+        while let scheme = rest.firstRange(of: "://") {
             let authority = rest[scheme.upperBound...].prefix { !"/?#\"' ".contains($0) }
             if authority.contains("@") { return true }
             rest = rest[scheme.upperBound...]

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -43,7 +48,7 @@ enum SigningConfirmation {
             write(fd, "\n")
             return false
         }
-        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        return ["y", "yes"].contains(answer.trimmingWhitespace().lowercased())
     }
 
     /// One line from the terminal; nil on end of input or when Ctrl-C raises `interrupt` (the
@@ -69,7 +74,7 @@ enum SigningConfirmation {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n <= 0 { if errno == EINTR { continue }; return }
             offset += n
         }

@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUPrimitives
 
 /// The process's standard streams, written through C stdio so that `print`-style output, errors and
 /// prompts stay in order. Everything the CLI and REPL show goes through here.
@@ -30,7 +36,7 @@ package enum Terminal {
     /// `$HOME` when set (so tests and sandboxes can move it), else the account's home directory.
     static var homeDirectory: String {
         if let home = environment("HOME"), !home.isEmpty { return home }
-        return NSHomeDirectory()
+        return PathName.accountHome(nil) ?? "/"
     }
 
     static func environment(_ name: String) -> String? {

@@ -1,3 +1,4 @@
+import OGPUScript
 /// What running some ogpu code came to, already rendered for the terminal, so the CLI and REPL need
 /// no knowledge of the language's value and error types.
 package enum RunResult {

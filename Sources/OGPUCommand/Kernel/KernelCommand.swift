@@ -1,5 +1,11 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+import Dispatch
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 import OGPUScript
 
@@ -37,10 +43,10 @@ struct KernelCommand: ParsableCommand {
             let server = try KernelServer(connection: connection, setup: setup)
             throw ExitCode(server.run())
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("ogpu kernel: \(failure.message)\n".utf8))
+            fputs("ogpu kernel: \(failure.message)\n", stderr)
             throw ExitCode(failure.exitCode)
         } catch let error as ZMQError {
-            FileHandle.standardError.write(Data("ogpu kernel: \(error)\n".utf8))
+            fputs("ogpu kernel: \(error)\n", stderr)
             throw ExitCode(ExitStatus.usage)
         }
     }
@@ -80,7 +86,7 @@ struct KernelInstallCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = (kernelsDirectory() as NSString).appendingPathComponent("ogpu")
+        let directory = PathName.join(kernelsDirectory(), "ogpu")
         let spec: JSONValue = .object([
             ("argv", .array([.string(Self.executablePath()), "kernel", "-f", "{connection_file}"])),
             ("display_name", "ogpu"),
@@ -91,27 +97,27 @@ struct KernelInstallCommand: ParsableCommand {
         ])
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let path = (directory as NSString).appendingPathComponent("kernel.json")
+            let path = PathName.join(directory, "kernel.json")
             try Data(JSONWriter.bytes(spec, style: .python)).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            var message = "ogpu kernel install: cannot write \(directory): \(error.localizedDescription)"
+            var message = "ogpu kernel install: cannot write \(directory): \(error)"
             if !user && prefix == nil { message += " (use --user to install for yourself only)" }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            fputs(message + "\n", stderr)
             throw ExitCode(ExitStatus.fileNotFound)
         }
         print("installed kernelspec ogpu in \(directory)")
     }
 
     private func kernelsDirectory() -> String {
-        if let prefix { return ((prefix as NSString).expandingTildeInPath as NSString).appendingPathComponent("share/jupyter/kernels") }
+        if let prefix { return PathName.join(PathName.expandingTilde(prefix), "share/jupyter/kernels") }
         if user {
             let environment = ProcessInfo.processInfo.environment
             if let data = environment["JUPYTER_DATA_DIR"], !data.isEmpty {
-                return (data as NSString).appendingPathComponent("kernels")
+                return PathName.join(data, "kernels")
             }
             let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? (Terminal.homeDirectory as NSString).appendingPathComponent(".local/share")
-            return (base as NSString).appendingPathComponent("jupyter/kernels")
+                ?? PathName.join(Terminal.homeDirectory, ".local/share")
+            return PathName.join(base, "jupyter/kernels")
         }
         return "/usr/local/share/jupyter/kernels"
     }
@@ -119,6 +125,6 @@ struct KernelInstallCommand: ParsableCommand {
     /// This binary's absolute path (symbolic links resolved), so the kernelspec works whatever PATH is.
     static func executablePath() -> String {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
-        return (CommandLine.arguments[0] as NSString).standardizingPath
+        return PathName.standardized(CommandLine.arguments[0])
     }
 }

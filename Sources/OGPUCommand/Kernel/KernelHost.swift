@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+import Dispatch
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 import OGPUScript
 
@@ -14,7 +20,7 @@ final class KernelHost: LiveStatusHost, @unchecked Sendable {
     /// Sends one iopub message of `type` with `content`, as a reply to the running request.
     typealias Publisher = @Sendable (_ type: String, _ content: JSONValue) -> Void
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var stdout: [UInt8] = []
     private var stderr: [UInt8] = []
     private var lastFlush = DispatchTime.now()

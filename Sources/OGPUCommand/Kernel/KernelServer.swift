@@ -1,5 +1,11 @@
 import CZMQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+import Dispatch
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 import OGPUScript
@@ -26,7 +32,7 @@ final class KernelServer: @unchecked Sendable {
     /// What the session needs to start (its configuration, made on first use: see KernelShell).
     var pending: KernelSessionSetup
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var stopping = false
     /// Between `beginCell` and `endCell`.
     private var cellRunning = false
@@ -81,7 +87,7 @@ final class KernelServer: @unchecked Sendable {
         guard first else { return }
         interrupt()
         startThread("ogpu-kernel-stop") {
-            Thread.sleep(forTimeInterval: 5)
+            sleep(5)
             exit(ExitStatus.success)
         }
     }
@@ -136,17 +142,23 @@ final class KernelServer: @unchecked Sendable {
             }
             return message
         } catch {
-            FileHandle.standardError.write(Data("ogpu kernel: ignored a message: \(error)\n".utf8))
+            fputs("ogpu kernel: ignored a message: \(error)\n", stderr)
             return nil
         }
     }
 
     // MARK: - Threads
 
+    /// A detached pthread running `body` (`name` says what it is for; Foundation's Thread, which
+    /// could name it, would bring the full Foundation and ICU into the binary).
     private func startThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.name = name
-        thread.start()
+        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
+            return nil
+        }, box)
+        if rc == 0 { pthread_detach(thread) } else { Unmanaged<ThreadBody>.fromOpaque(box).release(); body() }
     }
 
     private func heartbeatLoop() {
@@ -215,4 +227,10 @@ final class KernelServer: @unchecked Sendable {
             _ = write(kernelSignalPipe, &byte, 1)
         }
     }
+}
+
+/// What a kernel thread runs, boxed to pass through pthread_create's pointer.
+private final class ThreadBody {
+    let run: @Sendable () -> Void
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }

@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+import Dispatch
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 import OGPUScript
@@ -47,7 +53,7 @@ final class KernelShell {
         case "history_request": reply(request, "history_reply", .object([("status", "ok"), ("history", .array([]))]))
         case "comm_info_request": reply(request, "comm_info_reply", .object([("status", "ok"), ("comms", .object([]))]))
         default:
-            FileHandle.standardError.write(Data("ogpu kernel: unsupported shell request \(request.type)\n".utf8))
+            fputs("ogpu kernel: unsupported shell request \(request.type)\n", stderr)
         }
     }
 
@@ -168,7 +174,7 @@ final class KernelShell {
             return false
         }
         guard let answer = input(prompt: question, password: false) else { return false }
-        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+        return ["y", "yes"].contains(answer.trimmingWhitespace().lowercased())
     }
 
     /// Asks the client of the running cell (`input_request` on stdin) and waits for its answer;
@@ -235,11 +241,11 @@ final class KernelShell {
     /// The REPL's continuation rules: unclosed brackets or strings, a trailing operator, comma,
     /// `|>` or `=` continue; code that parses is complete; anything else is invalid.
     private func isComplete(_ code: String) -> JSONValue {
-        if code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .object([("status", "complete")]) }
+        if code.trimmingWhitespaceAndNewlines().isEmpty { return .object([("status", "complete")]) }
         if ScriptEngine.inputIsIncomplete(code) {
             let last = code.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
             var indent = String(last.prefix(while: { $0 == " " || $0 == "\t" }))
-            if let end = last.trimmingCharacters(in: .whitespaces).last, "{([".contains(end) { indent += "  " }
+            if let end = last.trimmingWhitespace().last, "{([".contains(end) { indent += "  " }
             return .object([("status", "incomplete"), ("indent", .string(indent))])
         }
         let report = ScriptEngine.check(source: code, path: "<cell>", color: false)

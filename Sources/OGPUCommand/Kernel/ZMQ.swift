@@ -1,5 +1,11 @@
 import CZMQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+import Dispatch
+#else
 import Foundation
+#endif
 
 /// A thin layer over libzmq (opened at run time, see Sources/CZMQ/shim.h): a context, sockets
 /// that bind, send and receive multipart messages, and a poll with a timeout. Nothing here knows

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// The Language Server Protocol's base protocol over stdin/stdout: each message is a
@@ -39,7 +44,7 @@ struct LSPConnection {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { throw LSPError.badHeader("malformed header line") }
             if parts[0].lowercased() == "content-length" {
-                let digits = parts[1].trimmingCharacters(in: .whitespaces)
+                let digits = parts[1].trimmingWhitespace()
                 guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n <= Self.maxMessageBytes else {
                     throw LSPError.badHeader("bad Content-Length")
                 }
@@ -65,7 +70,7 @@ struct LSPConnection {
         out.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let n = Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
+                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
                 if n <= 0 { return }
                 offset += n
             }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 import OGPUScript
 
@@ -16,7 +21,7 @@ enum LanguageServer {
         while true {
             let message: JSONValue?
             do { message = try connection.read() } catch {
-                FileHandle.standardError.write(Data("ogpu lsp: \(error)\n".utf8))
+                fputs("ogpu lsp: \(error)\n", stderr)
                 exit(1)
             }
             guard let message else { exit(shutdown ? 0 : 1) }
@@ -95,7 +100,31 @@ enum LanguageServer {
 
     static func path(_ uri: String) -> String {
         guard uri.hasPrefix("file://") else { return uri }
-        return String(uri.dropFirst(7)).removingPercentEncoding ?? String(uri.dropFirst(7))
+        return percentDecoded(uri.dropFirst(7)) ?? String(uri.dropFirst(7))
+    }
+
+    /// "%20" → " ", as Foundation's `removingPercentEncoding`: nil when a "%" is not followed by two
+    /// hex digits or the bytes are not UTF-8.
+    static func percentDecoded(_ text: Substring) -> String? {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "%") else { out.append(bytes[i]); i += 1; continue }
+            guard i + 2 < bytes.count, let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 3
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 
     // MARK: - Features
@@ -196,7 +225,7 @@ enum LanguageServer {
     }
 
     static func firstSentence(_ doc: String) -> String {
-        if let end = doc.range(of: ". ") { return String(doc[..<end.lowerBound]) + "." }
+        if let end = doc.firstRange(of: ". ") { return String(doc[..<end.lowerBound]) + "." }
         return doc
     }
 

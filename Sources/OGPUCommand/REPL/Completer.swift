@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUPrimitives
 
 /// Decides what Tab offers for the text before the cursor: meta commands after a leading `:`,
 /// file names after `:load`/`:save`, properties after `name.`, else keywords, built-ins and names
@@ -56,16 +62,16 @@ struct Completer {
     }
 
     static func files(matching word: String) -> [String] {
-        let expanded = (word as NSString).expandingTildeInPath
-        let directory = word.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
-        let prefix = word.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
+        let expanded = PathName.expandingTilde(word)
+        let directory = word.hasSuffix("/") ? expanded : PathName.directory(of: expanded)
+        let prefix = word.hasSuffix("/") ? "" : PathName.lastComponent(of: expanded)
         let shownDirectory = word.hasSuffix("/") ? word : String(word.dropLast(prefix.count))
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return [] }
         return entries.filter { $0.hasPrefix(prefix) && ($0.hasPrefix(".") == prefix.hasPrefix(".")) }.sorted().map { name in
-            var isDirectory: ObjCBool = false
-            let full = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(name)
+            var isDirectory = false
+            let full = PathName.join(directory.isEmpty ? "." : directory, name)
             FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
-            return shownDirectory + name + (isDirectory.boolValue ? "/" : "")
+            return shownDirectory + name + (isDirectory ? "/" : "")
         }
     }
 }

@@ -1,5 +1,12 @@
 import CEditLine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUPrimitives
+import OGPUScript
 
 /// A line editor on libedit: emacs keys, history with Ctrl-R search, tab completion, and Ctrl-C as
 /// "discard this line". libedit calls back through C function pointers, which cannot capture, so
@@ -151,10 +158,17 @@ final class LineEditor {
         var index = 0
         while index < words.count {
             let row = words[index..<min(index + perRow, words.count)]
-            lines.append(row.map { $0.padding(toLength: cell, withPad: " ", startingAt: 0) }.joined()
-                            .trimmingCharacters(in: .whitespaces))
+            lines.append(row.map { $0.padded(to: cell) }.joined()
+                            .trimmingWhitespace())
             index += perRow
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// Cut or padded with spaces to `width` characters (completion columns, the command list).
+    func padded(to width: Int) -> String {
+        count >= width ? String(prefix(width)) : self + String(repeating: " ", count: width - count)
     }
 }

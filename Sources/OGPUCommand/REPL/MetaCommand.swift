@@ -36,7 +36,7 @@ struct MetaCommand {
     static func helpText(style: Style) -> String {
         var lines = [style.bold("Commands")]
         let width = all.map(\.usage.count).max() ?? 0
-        for c in all { lines.append("  " + c.usage.padding(toLength: width + 2, withPad: " ", startingAt: 0) + c.summary) }
+        for c in all { lines.append("  " + c.usage.padded(to: width + 2) + c.summary) }
         lines += [
             "",
             style.bold("Keys"),

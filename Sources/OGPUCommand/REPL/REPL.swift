@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUScript
+import OGPUPrimitives
 
 /// The interactive loop: read (with continuation lines), evaluate with Ctrl-C wired to the engine,
 /// print the value or the error, remember the input.
@@ -21,7 +28,7 @@ final class REPL {
 
     static func historyPath() -> String? {
         if let path = Terminal.environment("OGPU_HISTORY") { return path.isEmpty ? nil : path }
-        return (Terminal.homeDirectory as NSString).appendingPathComponent(".ogpu_history")
+        return PathName.join(Terminal.homeDirectory, ".ogpu_history")
     }
 
     static func historySize() -> Int {
@@ -52,11 +59,11 @@ final class REPL {
             case .line(let line):
                 if pending.isEmpty, line.drop(while: { $0 == " " }).hasPrefix(":") {
                     remember(line)
-                    if !runMetaCommand(line.trimmingCharacters(in: .whitespaces)) { return ExitStatus.success }
+                    if !runMetaCommand(line.trimmingWhitespace()) { return ExitStatus.success }
                     continue
                 }
                 pending += pending.isEmpty ? line : "\n" + line
-                if pending.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { pending = ""; continue }
+                if pending.trimmingWhitespaceAndNewlines().isEmpty { pending = ""; continue }
                 if ScriptEngine.inputIsIncomplete(pending) { continue }
                 let input = pending
                 pending = ""
@@ -98,7 +105,7 @@ final class REPL {
         if let preludePath {
             path = preludePath
         } else {
-            path = (Terminal.homeDirectory as NSString).appendingPathComponent(".ogpurc")
+            path = PathName.join(Terminal.homeDirectory, ".ogpurc")
             guard FileManager.default.fileExists(atPath: path) else { return }
         }
         guard let source = SourceFile.read(path) else {
@@ -114,7 +121,7 @@ final class REPL {
     private func runMetaCommand(_ line: String) -> Bool {
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
         let word = parts[0]
-        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        let argument = parts.count > 1 ? parts[1].trimmingWhitespace() : ""
         guard let command = MetaCommand.find(word) else {
             var message = "unknown command \(word)"
             if let near = MetaCommand.closest(to: word) { message += "; did you mean \(near.name)?" }
@@ -132,7 +139,7 @@ final class REPL {
             for (name, value) in variables { Terminal.write("\(style.bold(name)) = \(value)\n") }
         case ":load":
             guard !argument.isEmpty else { Terminal.writeError("usage: :load FILE\n"); return true }
-            let path = (argument as NSString).expandingTildeInPath
+            let path = PathName.expandingTilde(argument)
             guard let source = SourceFile.read(path) else {
                 Terminal.writeError("cannot open '\(argument)': no such readable file\n")
                 return true
@@ -143,7 +150,7 @@ final class REPL {
             if show(result) { savedInputs.append(source.hasSuffix("\n") ? String(source.dropLast()) : source) }
         case ":save":
             guard !argument.isEmpty else { Terminal.writeError("usage: :save FILE\n"); return true }
-            save(to: (argument as NSString).expandingTildeInPath, shownAs: argument)
+            save(to: PathName.expandingTilde(argument), shownAs: argument)
         case ":reset":
             engine = ScriptEngine(configuration: configuration, arguments: [], style: style)
             savedInputs = []

@@ -62,16 +62,16 @@ public struct CID: Equatable, Sendable, CustomStringConvertible {
         if noQuery.hasPrefix("ipfs://") {
             return split(noQuery.dropFirst("ipfs://".count))
         }
-        guard let schemeEnd = noQuery.range(of: "://") else { return nil }
+        guard let schemeEnd = noQuery.firstRange(of: "://") else { return nil }
         let rest = noQuery[schemeEnd.upperBound...]
         let host = rest.prefix { $0 != "/" }
         let path = rest.dropFirst(host.count)
-        if let dot = host.range(of: ".ipfs.") {
+        if let dot = host.firstRange(of: ".ipfs.") {
             let cid = String(host[..<dot.lowerBound])
             let tail = path.drop { $0 == "/" }
             return (cid, tail.isEmpty ? "" : "/" + tail)
         }
-        guard let marker = path.range(of: "/ipfs/") else { return nil }
+        guard let marker = path.firstRange(of: "/ipfs/") else { return nil }
         return split(path[marker.upperBound...])
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// Pinning-service upload (multipart, exactly as the official SDK posts it) and bounded gateway
@@ -170,8 +174,8 @@ public final class IPFSClient: @unchecked Sendable {
     }
 
     static func multipartBody(_ content: [UInt8], filename: String, contentType: String, boundary: String) -> [UInt8] {
-        let safeName = filename.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "\r", with: "")
-            .replacingOccurrences(of: "\n", with: "")
+        let safeName = filename.replacingScalar("\"", with: "%22").replacingScalar("\r", with: "")
+            .replacingScalar("\n", with: "")
         var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\nContent-Type: \(contentType)\r\n\r\n".utf8)
         body.append(contentsOf: content)
         body.append(contentsOf: Array("\r\n--\(boundary)--\r\n".utf8))

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import BigInt
 import OGPUPrimitives
 
@@ -33,110 +37,6 @@ extension OpenGPUClient {
         }
     }
 
-    /// Publishes many tasks pipelined: all configs pinned, every draft proven on the latest state,
-    /// then all transactions signed, journaled and sent, then all receipts awaited together.
-    /// Results are in input order; one failing draft does not stop the others.
-    ///
-    /// Nothing is signed for a draft until it is proven (see `provenGasLimits`): a draft that would
-    /// revert fails in its slot with `ContractError(phase: .beforeSending)`, never journaled, never
-    /// sent, no gas spent. Idempotent per item, as `publish` is (identical drafts of one batch are
-    /// distinct items).
-    public func publishBatch(_ drafts: [TaskDraft], expiries: [ExpirySpec]? = nil, again: Bool = false) throws
-        -> [Result<PublishedTask, Error>] {
-        let s = try sender()
-        let ids = identities(drafts, expiries: expiries ?? drafts.map { _ in .absolute }, signer: s.address)
-        return try s.withAccountLock {
-            var results = [Result<PublishedTask, Error>?](repeating: nil, count: drafts.count)
-            var requests = [Int: (TransactionRequest, String)]()
-            for (i, d) in drafts.enumerated() {
-                do {
-                    try validate(d)
-                    if !again, let earlier = try earlierPublish(of: ids[i]), var task = try settleEarlierPublish(earlier, sender: s) {
-                        task.isEarlierPublish = true
-                        results[i] = .success(task)
-                        continue
-                    }
-                    let url = try ipfs.upload(d.configBytes, filename: "taskConfig.json", cancellation: cancellation)
-                    requests[i] = (try publishRequest(d, configURL: url, identity: ids[i]), url)
-                } catch { results[i] = .failure(error) }
-            }
-            let order = requests.keys.sorted()
-            let limits = try provenGasLimits(order.map { (draft: drafts[$0], request: requests[$0]!.0) }, sender: s)
-            var pendings = [(Int, PendingTransaction)]()
-            for (k, i) in order.enumerated() {
-                do {
-                    pendings.append((i, try s.submit(requests[i]!.0, gasLimit: try limits[k].get())))
-                } catch { results[i] = .failure(error) }
-            }
-            let receipts = try s.waitForReceipts(pendings.map(\.1))
-            for ((i, _), r) in zip(pendings, receipts) {
-                results[i] = Result { try published(r.get(), configURL: requests[i]!.1) }
-            }
-            return results.map { $0! }
-        }
-    }
-
-    /// For each publish of a batch, the gas limit it will be sent with — or why it would revert —
-    /// decided before any of them is signed.
-    ///
-    /// 1. Each item runs once on the latest state with exactly the gas limit it will carry
-    ///    (`eth_call` from the sender, in JSON-RPC batches of 16). The limit comes from one
-    ///    `eth_estimateGas` per call shape (the first item's; publishes of one batch differ only in
-    ///    the config URL). An item whose call fails at that limit gets its own estimate, which
-    ///    either reports its revert or gives it a proven limit. So every item is executed, not
-    ///    inferred from another item: a config-dependent revert is still caught.
-    /// 2. Every item was checked against the state *before* the batch, but the transactions land
-    ///    one after another and each escrows its payment from the sender's Vault balance
-    ///    (PROTOCOL.md §8.4), so items that pass alone can still revert together. The batch's
-    ///    running total of payments is held against `Vault.balanceOf(sender)`; the items past it
-    ///    fail with `InsufficientBalance` before sending, as they would on chain.
-    /// A transport failure here throws for the whole batch: nothing has been signed yet.
-    func provenGasLimits(_ items: [(draft: TaskDraft, request: TransactionRequest)], sender s: TransactionSender) throws
-        -> [Result<UInt64, Error>] {
-        var out = [Result<UInt64, Error>?](repeating: nil, count: items.count)
-        var toCall = [(Int, UInt64)]()
-        for (k, item) in items.enumerated() {
-            if let limit = s.gasPlan.limit(for: item.request, fees: s.fees) {
-                toCall.append((k, limit))
-            } else {
-                out[k] = Result { s.fees.gasLimit(forEstimate: try s.estimateGas(item.request)) }
-            }
-        }
-        for chunk in stride(from: 0, to: toCall.count, by: 16) {
-            let part = toCall[chunk..<min(chunk + 16, toCall.count)]
-            let answers = try eth.rpc.batch(part.map { k, limit in
-                RPCCall("eth_call", [s.callAtLimit(items[k].request, limit).json, BlockTag.latest.json])
-            })
-            for ((k, limit), answer) in zip(part, answers) {
-                if case .success = answer {
-                    out[k] = .success(limit)
-                } else {
-                    out[k] = Result { s.fees.gasLimit(forEstimate: try s.estimateGas(items[k].request)) }
-                }
-            }
-        }
-        let passing = out.indices.filter { (try? out[$0]?.get()) != nil }
-        if !passing.isEmpty {
-            let vault = network.contracts.vault
-            let balance = try read(ViewCall(vault, OpenGPUContracts.Vault.balanceOf, [.address(s.address)],
-                                            label: "Vault.balanceOf")).first?.uintValue ?? 0
-            var committed = BigUInt(0)
-            for k in passing {
-                let payment = items[k].draft.payment
-                if committed + payment <= balance {
-                    committed += payment
-                    continue
-                }
-                out[k] = .failure(ContractError(
-                    operation: items[k].request.label,
-                    reason: .message("InsufficientBalance: the Vault balance of \(balance) wei covers this batch's earlier tasks "
-                                     + "(\(committed) wei) but not this one's payment of \(payment) wei"),
-                    phase: .beforeSending))
-            }
-        }
-        return out.map { $0! }
-    }
-
     /// Signs the publish transaction for `draft` with `configURL` without pinning or sending it
     /// (nothing is journaled: these bytes are never broadcast by this client). Uses the next
     /// nonce the node reports and a fresh gas estimate.
@@ -152,7 +52,7 @@ extension OpenGPUClient {
         max(Self.now(), (try? eth.block(.latest))??.timestamp ?? 0)
     }
 
-    private func validate(_ d: TaskDraft) throws {
+    func validate(_ d: TaskDraft) throws {
         let now = Self.now()
         guard d.expiryTime > now else { throw TaskDraftError.expiryInPast(expiryTime: d.expiryTime, now: now) }
         guard d.payment > 0 else { throw TaskDraftError.zeroPayment }
@@ -274,7 +174,7 @@ extension OpenGPUClient {
     /// The response payload: fetched JSON when `data` is a URL, parsed inline JSON otherwise, or
     /// the raw text when it is neither.
     public func responseData(_ response: ResponseInfo) throws -> JSONValue {
-        let d = response.data.trimmingCharacters(in: .whitespacesAndNewlines)
+        let d = response.data.trimmingWhitespaceAndNewlines()
         if d.hasPrefix("http://") || d.hasPrefix("https://") || d.hasPrefix("ipfs://") {
             return try ipfs.fetchJSON(d, cancellation: cancellation)
         }
@@ -283,9 +183,15 @@ extension OpenGPUClient {
 
     /// The response payload as text: fetched when `data` is a link, else `data` itself (inline JSON).
     public func responsePayload(_ response: ResponseInfo) throws -> String {
-        let d = response.data.trimmingCharacters(in: .whitespacesAndNewlines)
+        let d = response.data.trimmingWhitespaceAndNewlines()
         guard d.hasPrefix("http://") || d.hasPrefix("https://") || d.hasPrefix("ipfs://") else { return response.data }
         return String(decoding: try ipfs.fetch(d, cancellation: cancellation), as: UTF8.self)
+    }
+
+    /// Many responses' payload text, in order: the links fetched at most `concurrency` at a time.
+    public func responsePayloads(_ responses: [ResponseInfo], concurrency: Int = 8) -> [Result<String, Error>] {
+        let client = self
+        return BoundedConcurrency.map(responses.count, width: concurrency) { i in Result { try client.responsePayload(responses[i]) } }
     }
 
     /// The task's config as pinned.

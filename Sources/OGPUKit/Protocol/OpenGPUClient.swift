@@ -1,5 +1,9 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// The client side of OpenGPU on one network: reads through batched `eth_call`s, writes through
@@ -13,7 +17,7 @@ public final class OpenGPUClient: @unchecked Sendable {
     public let signer: PrivateKey?
     public let cancellation: CancellationToken?
     private let nonces: NonceManager
-    private let lock = NSLock()
+    private let lock = Lock()
     private var verifiedSender: TransactionSender?
     /// Passed on to the sender: called as each transaction reaches a node, before its receipt.
     public var onBroadcast: ((_ label: String, _ hash: String) -> Void)?

@@ -1,6 +1,10 @@
 import OGPUPrimitives
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How a draft's expiry was asked for. A relative expiry (`expiry: 1h`) becomes a different
 /// on-chain expiry time on every run, so the identity of a draft uses what was *asked*, not the
@@ -55,11 +59,12 @@ extension OpenGPUClient {
     /// rejected or reverted publish created no task, and a canceled or expired task will give no
     /// answer, so none of those stops a new publish.
     func earlierPublish(of identity: PublishIdentity) throws -> SendJournal.Entry? {
+        try earlierPublishes(of: [identity])[identity]
+    }
+
+    /// The latest of one draft's journaled publishes (in journal order) that still stands.
+    func standing(_ matching: [SendJournal.Entry]) -> SendJournal.Entry? {
         let now = Self.now()
-        let matching = try journal.entries().filter { e in
-            e.label == Self.publishLabel && e.chainId == network.chainId
-                && e.signed.fields["meta"]?["draft"]?.stringValue == identity.hex
-        }
         for e in matching.reversed() {
             if e.latest.isUnresolved { return e }
             guard e.latest == .mined else { continue }

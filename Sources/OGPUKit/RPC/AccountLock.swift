@@ -1,5 +1,9 @@
 import OGPUPrimitives
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +36,7 @@ public final class AccountLock: @unchecked Sendable {
     /// Told once per wait, when another process holds the account (a line for a person).
     public var onWait: ((String) -> Void)?
 
-    private let mutex = NSLock()
+    private let mutex = Lock()
     private var fd: Int32 = -1
     private var depth = 0
     /// What this process last wrote into the lock file: if the file still says so on the next
@@ -59,7 +63,7 @@ public final class AccountLock: @unchecked Sendable {
         mutex.lock()
         if depth > 0 { depth += 1; mutex.unlock(); return }
         defer { mutex.unlock() }
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.directory(of: path)
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                      attributes: [.posixPermissions: 0o700])
@@ -75,7 +79,7 @@ public final class AccountLock: @unchecked Sendable {
             }
             if !told {
                 told = true
-                let holder = Self.read(f).trimmingCharacters(in: .whitespacesAndNewlines)
+                let holder = Self.read(f).trimmingWhitespaceAndNewlines()
                 let who = holder.hasPrefix("pid \(getpid()) ") ? "another client in this process" : "another ogpu process"
                 onWait?("ogpu: account \(account) is in use by \(who)"
                         + (holder.isEmpty ? "" : " (\(holder))") + "; waiting for it to finish its transactions…\n")
@@ -111,8 +115,6 @@ public final class AccountLock: @unchecked Sendable {
     }
 
     private static func clock() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "HH:mm:ss"
-        return f.string(from: Date())
+        ClockText.localNow()
     }
 }

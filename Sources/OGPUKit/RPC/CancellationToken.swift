@@ -1,11 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// A flag a caller (a REPL's Ctrl-C handler, a script's deadline) sets to stop in-flight work.
 /// Transfers poll it from libcurl's progress callback; waits poll it between sleeps.
 /// Sendable: `cancelled` is read and written under `lock`; the linked `InterruptFlag` is itself thread-safe.
 public final class CancellationToken: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var cancelled = false
     /// Also cancelled while this flag is raised (a session's Ctrl-C flag): the signal thread raises
     /// it and in-flight work stops at its next poll, with no watcher thread in between.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// A contract refused an operation. Carries the decoded revert (custom error with arguments,
@@ -38,8 +42,8 @@ public struct ContractError: Error, Sendable, CustomStringConvertible {
             return head.isEmpty ? "Error" : head
         case .panic: return "Panic"
         case .empty, .unknown:
-            if let m = nodeMessage, let r = m.range(of: "reverted:") {
-                let tail = m[r.upperBound...].trimmingCharacters(in: .whitespaces)
+            if let m = nodeMessage, let r = m.firstRange(of: "reverted:") {
+                let tail = m[r.upperBound...].trimmingWhitespace()
                 if let word = tail.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }).first { return String(word) }
             }
             return "Revert"

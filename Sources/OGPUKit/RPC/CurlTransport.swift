@@ -1,12 +1,16 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// HTTP over libcurl. Easy handles are pooled and reused, so consecutive requests to a node share a
 /// kept-alive connection; each handle is used by one thread at a time (the pool lock hands them out).
 /// Sendable: the idle handle pool is touched only under `lock`, and a handle taken from it belongs to one request (one thread) until it is checked back in.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var idle: [UnsafeMutableRawPointer] = []
     private let maxIdle: Int
     public let userAgent: String
@@ -218,9 +222,9 @@ private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, 
     let n = size * count
     let line = ptr.withMemoryRebound(to: UInt8.self, capacity: n) { String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self) }
     if line.lowercased().hasPrefix("content-type:") {
-        sink.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+        sink.contentType = line.dropFirst("content-type:".count).trimmingWhitespaceAndNewlines()
     } else if line.lowercased().hasPrefix("location:") {
-        sink.location = line.dropFirst("location:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+        sink.location = line.dropFirst("location:".count).trimmingWhitespaceAndNewlines()
     }
     return n
 }

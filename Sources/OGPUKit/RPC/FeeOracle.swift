@@ -1,5 +1,9 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// What a transaction will pay per gas.
@@ -26,7 +30,7 @@ public final class FeeOracle: @unchecked Sendable {
     /// Gas limit = estimate × (1 + margin), so state changes between estimate and inclusion don't run out of gas.
     public var gasMargin: Double
     public var cacheSeconds: Double
-    private let lock = NSLock()
+    private let lock = Lock()
     private var cached: (quote: FeeQuote, at: Date)?
 
     public static let oneGwei = BigUInt(1_000_000_000)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// Remembers the last gas estimate per call *shape* — target, 4-byte selector, calldata length,
@@ -21,7 +25,7 @@ public final class GasPlan: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var estimates: [Shape: UInt64] = [:]
     /// Shapes are few (one per contract function and calldata size); the cap only guards memory.
     private let capacity = 256

@@ -89,7 +89,7 @@ public protocol HTTPTransport: AnyObject, Sendable {
 /// RPC URLs often embed API keys in the path or query (`…/v2/<key>`): errors show only scheme+host.
 public enum HTTPRedaction {
     public static func redact(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return "<url>" }
+        guard let schemeEnd = url.firstRange(of: "://") else { return "<url>" }
         let rest = url[schemeEnd.upperBound...]
         var host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
@@ -102,7 +102,7 @@ public enum HTTPRedaction {
 public enum HTTPEndpoint {
     /// The host, without userinfo, port or brackets (lowercased); nil when there is none.
     public static func host(of url: String) -> String? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
         var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {

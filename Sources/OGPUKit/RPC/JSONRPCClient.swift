@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// One JSON-RPC 2.0 call in a batch.
@@ -20,8 +24,10 @@ public final class JSONRPCClient: @unchecked Sendable {
     public var retry: RetryPolicy
     public var options: HTTPOptions
     public let cancellation: CancellationToken?
+    /// The most calls `batch` puts in one HTTP request (100: what public endpoints commonly accept).
+    public var maxBatchSize = 100
 
-    private let idLock = NSLock()
+    private let idLock = Lock()
     private var nextID = 1
 
     public init(url: String, transport: HTTPTransport = CurlTransport(), retry: RetryPolicy = RetryPolicy(),
@@ -54,9 +60,23 @@ public final class JSONRPCClient: @unchecked Sendable {
         }
     }
 
-    /// Sends the calls in one HTTP request and returns one result per call, in order. A transport
-    /// or envelope failure throws; a per-call node error is returned in its slot.
+    /// Sends the calls as JSON-RPC batches — one HTTP request per `maxBatchSize` calls, one after
+    /// another (public nodes cap batch sizes, and a huge answer would be held in memory at once) —
+    /// and returns one result per call, in order. A transport or envelope failure throws, as does
+    /// an answer whose ids are not exactly the request's (missing, duplicated, unknown or not
+    /// integers: a node that confuses them could put one call's result in another's slot); a
+    /// per-call node error is returned in its slot.
     public func batch(_ calls: [RPCCall]) throws -> [Result<JSONValue, RPCError>] {
+        if calls.count <= maxBatchSize { return try batchRequest(calls) }
+        var out = [Result<JSONValue, RPCError>]()
+        out.reserveCapacity(calls.count)
+        for start in stride(from: 0, to: calls.count, by: maxBatchSize) {
+            out += try batchRequest(Array(calls[start..<min(start + maxBatchSize, calls.count)]))
+        }
+        return out
+    }
+
+    private func batchRequest(_ calls: [RPCCall]) throws -> [Result<JSONValue, RPCError>] {
         if calls.isEmpty { return [] }
         let label = "batch(\(calls.count))"
         let retryable = calls.allSatisfy { RetryPolicy.isIdempotent($0.method) }
@@ -102,17 +122,33 @@ public final class JSONRPCClient: @unchecked Sendable {
             if case .object = parsed, case .failure(let e) = Self.unwrap(parsed, expectedID: nil, method: label) { throw e }
             throw RPCError.invalidResponse("expected a JSON array for a batch", method: label)
         }
-        var byID = [Int: JSONValue]()
+        let ordered = try Self.matchByID(items, first: first, count: calls.count, label: label)
+        return calls.enumerated().map { i, c in Self.unwrap(ordered[i], expectedID: first + i, method: c.method) }
+    }
+
+    /// The batch answer's items in request order (ids `first ..< first + count`): exactly one item
+    /// per request id, nothing else, or the whole answer is refused.
+    static func matchByID(_ items: [JSONValue], first: Int, count: Int, label: String) throws -> [JSONValue] {
+        var slots = [JSONValue?](repeating: nil, count: count)
         for item in items {
-            guard let id = item["id"]?.intValue else { continue }
-            byID[id] = item
-        }
-        return calls.enumerated().map { i, c in
-            guard let item = byID[first + i] else {
-                return .failure(.invalidResponse("no response for request id \(first + i)", method: c.method))
+            // Our ids are JSON numbers; "3" is not 3 (JSON-RPC 2.0: the answer carries the same id).
+            guard case .number(let text)? = item["id"], let id = Int(text) else {
+                throw RPCError.invalidResponse("a batch answer item has no integer id", method: label)
             }
-            return Self.unwrap(item, expectedID: first + i, method: c.method)
+            let k = id - first
+            guard k >= 0 && k < count else {
+                throw RPCError.invalidResponse("the batch answer has id \(id), which was not requested", method: label)
+            }
+            guard slots[k] == nil else {
+                throw RPCError.invalidResponse("the batch answer has id \(id) twice", method: label)
+            }
+            slots[k] = item
         }
+        if let k = slots.firstIndex(where: { $0 == nil }) {
+            throw RPCError.invalidResponse("the batch answer has no item for request id \(first + k) "
+                                           + "(\(items.count) items for \(count) requests)", method: label)
+        }
+        return slots.map { $0! }
     }
 
     private func post(_ body: [UInt8], method: String) throws -> [UInt8] {

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// Settles what an interrupted session left in the send journal: every transaction that was
@@ -65,7 +70,7 @@ public struct JournalReconciler {
                 return .superseded
             }
             for _ in 0..<absenceLookups {
-                Thread.sleep(forTimeInterval: absencePause)
+                usleep(useconds_t(absencePause * 1_000_000))
                 if let receipt = try eth.receipt(record.hash) {
                     try journal.record(receipt.succeeded ? .mined : .reverted, hash: record.hash,
                                        [("block", .int(receipt.blockNumber)), ("via", "reconcile")])

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// Hands out nonces per sender locally, so many transactions can be in flight without a round
@@ -14,7 +18,7 @@ import OGPUPrimitives
 /// known to be taken.
 /// Sendable: `next` and `lastUse` are read and written under `lock` only.
 public final class NonceManager: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var next: [Address: UInt64] = [:]
     private var lastUse: [Address: Double] = [:]
     public let idleSeconds: Double

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 #if canImport(Glibc)
 import Glibc
@@ -47,12 +51,14 @@ public final class SendJournal: @unchecked Sendable {
     }
 
     public let path: String
-    private let lock = NSLock()
+    private let lock = Lock()
 
     /// `~/.ogpu/journal.jsonl`, or `$OGPU_JOURNAL` when set.
+    /// Read with `getenv`: `ProcessInfo.environment` copies the whole environment into a
+    /// dictionary on every use (~700,000 instructions each, twice here, on every start).
     public static var defaultPath: String {
-        if let p = ProcessInfo.processInfo.environment["OGPU_JOURNAL"], !p.isEmpty { return p }
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        if let p = getenv("OGPU_JOURNAL").map({ String(cString: $0) }), !p.isEmpty { return p }
+        let home = getenv("HOME").map { String(cString: $0) } ?? PathName.accountHome(nil) ?? "/"
         return home + "/.ogpu/journal.jsonl"
     }
 
@@ -64,12 +70,35 @@ public final class SendJournal: @unchecked Sendable {
     /// then not broadcast.
     public func recordSigned(hash: String, raw: [UInt8], from: Address, nonce: UInt64, chainId: UInt64,
                              to: Address?, label: String, meta: [(String, JSONValue)] = []) throws {
-        var f: [(String, JSONValue)] = [
-            ("chainId", .string(String(chainId))), ("from", .string(from.checksummed)), ("nonce", .string(String(nonce))),
-            ("to", to.map { .string($0.checksummed) } ?? .null), ("label", .string(label)), ("raw", .string(Hex.encode(raw))),
-        ]
-        if !meta.isEmpty { f.append(("meta", .object(meta))) }
-        try append(state: .signed, hash: hash, fields: f, sync: true)
+        try recordSigned([Signed(hash: hash, raw: raw, from: from, nonce: nonce, chainId: chainId, to: to, label: label, meta: meta)])
+    }
+
+    /// A freshly signed transaction, as `recordSigned` writes it.
+    public struct Signed: Sendable {
+        public let hash: String, raw: [UInt8], from: Address, nonce: UInt64, chainId: UInt64, to: Address?, label: String
+        public let meta: [(String, JSONValue)]
+
+        public init(hash: String, raw: [UInt8], from: Address, nonce: UInt64, chainId: UInt64, to: Address?, label: String,
+                    meta: [(String, JSONValue)] = []) {
+            (self.hash, self.raw, self.from, self.nonce, self.chainId, self.to, self.label, self.meta) =
+                (hash, raw, from, nonce, chainId, to, label, meta)
+        }
+    }
+
+    /// Records several freshly signed transactions with one write and ONE fsync (a batch's chunk:
+    /// an fsync costs milliseconds, a record's encoding microseconds). Throws if they cannot be made
+    /// durable — then none of them may be broadcast. Each is durable before any is broadcast.
+    public func recordSigned(_ transactions: [Signed]) throws {
+        if transactions.isEmpty { return }
+        let lines = transactions.map { t -> [UInt8] in
+            var f: [(String, JSONValue)] = [
+                ("chainId", .string(String(t.chainId))), ("from", .string(t.from.checksummed)), ("nonce", .string(String(t.nonce))),
+                ("to", t.to.map { .string($0.checksummed) } ?? .null), ("label", .string(t.label)), ("raw", .string(Hex.encode(t.raw))),
+            ]
+            if !t.meta.isEmpty { f.append(("meta", .object(t.meta))) }
+            return line(state: .signed, hash: t.hash, fields: f)
+        }
+        try append(lines.flatMap { $0 }, sync: true)
     }
 
     /// Records progress. Not fsync'd: losing one of these to a power cut only means the next
@@ -79,10 +108,21 @@ public final class SendJournal: @unchecked Sendable {
     }
 
     private func append(state: State, hash: String, fields: [(String, JSONValue)], sync: Bool) throws {
+        try append(line(state: state, hash: hash, fields: fields), sync: sync)
+    }
+
+    /// One record as a journal line, newline included.
+    private func line(state: State, hash: String, fields: [(String, JSONValue)]) -> [UInt8] {
         let time = (Date().timeIntervalSince1970 * 1000).rounded() / 1000
         let line = JSONValue.object([("v", 1), ("t", .double(time)), ("state", .string(state.rawValue)), ("hash", .string(hash))] + fields)
         var bytes = JSONWriter.bytes(line)
         bytes.append(0x0a)
+        return bytes
+    }
+
+    /// Appends whole lines (one write under the locks, fsync'd when `sync`).
+    private func append(_ lines: [UInt8], sync: Bool) throws {
+        var bytes = lines
         lock.lock(); defer { lock.unlock() }
         try ensureDirectory()
         let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
@@ -107,7 +147,7 @@ public final class SendJournal: @unchecked Sendable {
     }
 
     private func ensureDirectory() throws {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.directory(of: path)
         if dir.isEmpty || FileManager.default.fileExists(atPath: dir) { return }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,

@@ -1,5 +1,9 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// Replacing a stuck transaction by its nonce, as wallets' "speed up" and "cancel" do: a second

@@ -1,5 +1,10 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUPrimitives
 
 /// A contract call to turn into a transaction.
@@ -116,7 +121,7 @@ public final class TransactionSender: @unchecked Sendable {
         self.fees = fees ?? FeeOracle(eth: eth)
         self.cancellation = cancellation
         accountLock = AccountLock(journalPath: journal.path, account: signer.address)
-        accountLock.onWait = { FileHandle.standardError.write(Data($0.utf8)) }
+        accountLock.onWait = { var m = $0; m.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) } }
     }
 
     public static var defaultReceiptTimeout: Double {
@@ -372,9 +377,9 @@ public final class TransactionSender: @unchecked Sendable {
             let open = results.indices.filter { results[$0] == nil }
             if open.isEmpty { break }
             rounds += 1
-            let answers: [Result<JSONValue, RPCError>]
+            let answers: [Result<TransactionReceipt, Error>?]
             do {
-                answers = try eth.rpc.batch(open.map { RPCCall("eth_getTransactionReceipt", [.string(pendings[$0].hash)]) })
+                answers = try pollReceipts(open.map { pendings[$0] })
             } catch let e as RPCError where e.isCancelled {
                 for i in open { results[i] = .failure(SendError.cancelled(label: pendings[i].request.label, hash: pendings[i].hash)) }
                 break
@@ -382,9 +387,7 @@ public final class TransactionSender: @unchecked Sendable {
                 answers = []  // transient: keep polling until the deadline
             }
             for (k, i) in open.enumerated() where k < answers.count {
-                guard case .success(let v) = answers[k], !v.isNull, let receipt = try? TransactionReceipt(json: v),
-                      receipt.transactionHash == pendings[i].hash else { continue }
-                results[i] = Result { try finish(pendings[i], receipt) }
+                if let r = answers[k] { results[i] = r }
             }
             let stillOpen = results.indices.filter { results[$0] == nil }
             if stillOpen.isEmpty { break }
@@ -409,6 +412,20 @@ public final class TransactionSender: @unchecked Sendable {
             delay = min(delay * 1.5, 1.0)
         }
         return results.map { $0! }
+    }
+
+    /// One look for the receipts of `pendings` (JSON-RPC batches): each slot holds the outcome of
+    /// a mined transaction (journaled, a revert replayed for its reason), or nil while it is not
+    /// mined. A batch that streams its sends asks after each chunk, while the receipts are near the
+    /// chain's head: some nodes (the devnet's eth-tester) find a receipt by walking back from the
+    /// head, ~0.7 ms per block, so asking for 1,000 at the end would cost minutes.
+    public func pollReceipts(_ pendings: [PendingTransaction]) throws -> [Result<TransactionReceipt, Error>?] {
+        let answers = try eth.rpc.batch(pendings.map { RPCCall("eth_getTransactionReceipt", [.string($0.hash)]) })
+        return zip(pendings, answers).map { pending, answer in
+            guard case .success(let v) = answer, !v.isNull, let receipt = try? TransactionReceipt(json: v),
+                  receipt.transactionHash == pending.hash else { return nil }
+            return Result { try finish(pending, receipt) }
+        }
     }
 
     func finish(_ pending: PendingTransaction, _ receipt: TransactionReceipt) throws -> TransactionReceipt {

@@ -1,5 +1,9 @@
 import OGPUPrimitives
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Deciding what became of a transaction that was signed and may be on chain, without ever
 /// signing a second one on a guess.

@@ -1,6 +1,10 @@
 import Crypto
 import CryptoExtras
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Web3 Secret Storage v3 keystores (the JSON files geth, eth-account, ethers and MetaMask export).
 /// Decrypts scrypt and pbkdf2-hmac-sha256 keystores with aes-128-ctr; encrypts with scrypt.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Why a transaction could not be encoded, decoded or accepted.
 public enum TransactionError: Error, Equatable, CustomStringConvertible {
@@ -23,7 +27,7 @@ public enum TransactionError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .empty: return "raw transaction is empty"
         case .unsupportedType(let t):
-            return String(format: "transaction type 0x%02x is not supported (legacy, 0x01 EIP-2930 and 0x02 EIP-1559 are)", t)
+            return "transaction type \(Hex.encode([t])) is not supported (legacy, 0x01 EIP-2930 and 0x02 EIP-1559 are)"
         case .rlp(let why): return "raw transaction is not valid RLP: \(why)"
         case .notAList: return "raw transaction must be an RLP list"
         case .fieldCount(let type, let expected, let got):

@@ -5,7 +5,8 @@ import BigInt
 /// arithmetic is delegated to `NumberOps` (Runtime/Numbers).
 enum Operators {
     /// Largest string (UTF-8 bytes) and list `+` or interpolation will build: bad input must
-    /// fail with an error, never exhaust memory. Sandboxed tests lower them.
+    /// fail with an error, never exhaust memory. Sandboxed tests lower them. Process-wide: written
+    /// only while no session runs (`Sandbox.limitValueSizes`, a test's set-up), read by every run.
     nonisolated(unsafe) static var maxStringBytes = 1 << 30
     nonisolated(unsafe) static var maxListCount = 1 << 27
     /// Largest integer (or dec mantissa) `*` and `**` will build, in bits: big-number products
@@ -27,6 +28,7 @@ enum Operators {
     // MARK: Arithmetic
 
     static func add(_ a: Value, _ b: Value) throws -> Value {
+        if let r = NumberOps.quickAdd(a, b) { return r }
         switch (a, b) {
         case (.int(let x), .int(let y)):
             let (r, o) = x.addingReportingOverflow(y)
@@ -54,6 +56,7 @@ enum Operators {
             let (r, o) = x.subtractingReportingOverflow(y)
             return o ? .bigInt(BigInt(x) - BigInt(y)) : .int(r)
         }
+        if let r = NumberOps.quickSubtract(a, b) { return r }
         if let x = a.bigIntValue, let y = b.bigIntValue { return Value.integer(x - y) }
         return try NumberOps.binary(.sub, a, b)
     }
@@ -63,9 +66,10 @@ enum Operators {
             let (r, o) = x.multipliedReportingOverflow(by: y)
             return o ? .bigInt(BigInt(x) * BigInt(y)) : .int(r)
         }
+        if let r = NumberOps.quickMultiply(a, b) { return r }
         if let x = a.bigIntValue, let y = b.bigIntValue {
             try checkProduct(bits: x.magnitude.bitWidth, y.magnitude.bitWidth)
-            return Value.integer(x * y)
+            return Value.integer(x.times(y))
         }
         return try NumberOps.binary(.mul, a, b)
     }
@@ -89,7 +93,7 @@ enum Operators {
         }
         if let x = a.bigIntValue, let y = b.bigIntValue {
             if y == 0 { throw ScriptError(.value, "division by zero") }
-            let (q, r) = x.quotientAndRemainder(dividingBy: y)
+            let (q, r) = x.dividedTruncating(by: y)
             return Value.integer((r != 0 && (x.sign == .minus) != (y.sign == .minus)) ? q - 1 : q)
         }
         return try NumberOps.binary(.floorDiv, a, b)
@@ -104,7 +108,7 @@ enum Operators {
         }
         if let x = a.bigIntValue, let y = b.bigIntValue {
             if y == 0 { throw ScriptError(.value, "division by zero") }
-            let r = x % y
+            let r = x.dividedTruncating(by: y).remainder
             return Value.integer((r != 0 && (r.sign == .minus) != (y.sign == .minus)) ? r + y : r)
         }
         return try NumberOps.binary(.mod, a, b)
@@ -270,8 +274,8 @@ enum Operators {
             }
         case .amount(let w):
             switch name {
-            case "wei": return Value.integer(BigInt(w))
-            case "ogpu": return .dec(Dec.divide(Dec(BigInt(w)), Dec(BigInt(10).power(18)))!)
+            case "wei": return Value.integer(BigInt(w.big))
+            case "ogpu": return .dec(Dec.divide(Dec(BigInt(w.big)), Dec(BigInt(10).power(18)))!)
             default: break
             }
         case .duration(let d):

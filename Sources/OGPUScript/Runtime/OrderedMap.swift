@@ -34,6 +34,17 @@ public struct OrderedMap {
 
     public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
+    public mutating func reserveCapacity(_ n: Int) {
+        keys.reserveCapacity(n)
+        values.reserveCapacity(n)
+    }
+
+    /// Appends `key`, which the caller knows is not in the map (a map literal's keys are checked
+    /// distinct when it is compiled), without looking for it first.
+    public mutating func appendAbsent(_ key: String, _ v: Value) {
+        appendNew(key, v, hash: nil)
+    }
+
     /// Pairs in insertion order.
     public var pairs: Zip2Sequence<[String], [Value]> { zip(keys, values) }
 

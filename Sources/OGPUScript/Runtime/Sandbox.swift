@@ -20,10 +20,13 @@ public enum Sandbox {
     /// `maxListCount`, `maxIntegerBits`) so that doubling and squaring loops fail fast instead
     /// of exhausting memory or time. Affects every session in the process: call once at the
     /// start of a fuzzing process.
+    /// An entry into the language like a run (`LanguageThread`): no session may be running then.
     public static func limitValueSizes(stringBytes: Int, listCount: Int, integerBits: Int) {
-        Operators.maxStringBytes = stringBytes
-        Operators.maxListCount = listCount
-        Operators.maxIntegerBits = integerBits
+        LanguageThread.entry("Sandbox.limitValueSizes") {
+            Operators.maxStringBytes = stringBytes
+            Operators.maxListCount = listCount
+            Operators.maxIntegerBits = integerBits
+        }
     }
 
     /// Runs `body` on a thread with a 1 GiB stack, as sessions run scripts. Sessions used inside

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -21,6 +26,10 @@ public final class ScriptSession {
 
     /// A session with a chosen set of built-ins (sandboxed runs use a safe subset).
     init(host: ScriptHost, arguments: [String], builtins: [BuiltinFunction]) {
+        #if DEBUG
+        precondition(LanguageThread.tryEnter(), LanguageThread.violation("a session started"))
+        defer { LanguageThread.leave() }
+        #endif
         context = CallContext(host: host, arguments: arguments, baseDirectory: FileManager.default.currentDirectoryPath)
         globals = Globals(builtins: builtins, argumentSites: context.argumentSites)
         let args = globals.cell("args")
@@ -32,15 +41,15 @@ public final class ScriptSession {
     /// A finished session frees everything its runs made, reference cycles included.
     deinit {
         let context = self.context
-        BigStack.run { // freeing deeply nested values recurses
+        LanguageThread.entry("a session ended") { BigStack.run { // freeing deeply nested values recurses
             context.cycles.breakCycles()
             context.imported = [:]
-        }
+        } }
     }
 
     /// Parses and resolves all of `source` (reporting every syntax and resolve error), then runs it.
     public func runFile(source: String, path: String) -> ScriptOutcome {
-        context.baseDirectory = (path as NSString).deletingLastPathComponent
+        context.baseDirectory = PathName.directory(of: path)
         if context.baseDirectory.isEmpty { context.baseDirectory = FileManager.default.currentDirectoryPath }
         return run(source: source, file: path, directory: context.baseDirectory)
     }
@@ -73,16 +82,16 @@ public final class ScriptSession {
 
     /// Parse and resolve only: errors and warnings (names defined nowhere).
     public static func check(source: String, path: String) -> [Diagnostic] {
-        BigStack.run {
+        LanguageThread.entry("a check") { BigStack.run {
             var parser = Parser(source: source, file: path)
             let program = parser.parseProgram()
             let compiler = Compiler(globals: Globals(builtins: Builtins.all), file: path,
-                                    directory: (path as NSString).deletingLastPathComponent)
+                                    directory: PathName.directory(of: path))
             _ = compiler.globals.cell("args").isDeclared = true
             _ = compiler.compileProgram(program)
             let errors = (parser.diagnostics + compiler.diagnostics).sorted(by: Self.byPosition)
             return errors + compiler.undefinedNameWarnings()
-        }
+        } }
     }
 
     /// True when a REPL input is unfinished: unclosed brackets or strings, or a trailing
@@ -131,6 +140,12 @@ public final class ScriptSession {
     private var sandboxSteps: Int? = nil
 
     private func run(source: String, file: String, directory: String, clearingInterrupt: Bool = true) -> ScriptOutcome {
+        LanguageThread.entry("a run") {
+            runEntered(source: source, file: file, directory: directory, clearingInterrupt: clearingInterrupt)
+        }
+    }
+
+    private func runEntered(source: String, file: String, directory: String, clearingInterrupt: Bool) -> ScriptOutcome {
         if clearingInterrupt { context.clearInterrupt() }
         if let sandboxSteps { context.stepsLeft = sandboxSteps }
         return BigStack.run { () -> ScriptOutcome in
@@ -161,8 +176,8 @@ extension CallContext {
     /// `import "path.ogpu"`: runs the file once per session (in its own top-level namespace)
     /// and binds its top-level `let`/`fn` names into the importer.
     func importFile(_ path: String, from directory: String, into target: Globals, at loc: SourceLocation) throws {
-        let full = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
-        let key = (full as NSString).standardizingPath
+        let full = path.hasPrefix("/") ? path : PathName.join(directory, path)
+        let key = PathName.standardized(full)
         guard allowImports else { throw ScriptError(.io, "import is disabled in this session", at: loc) }
         let exports: [String: Value]
         if let done = imported[key] {
@@ -176,7 +191,7 @@ extension CallContext {
             let program = parser.parseProgram()
             let moduleGlobals = Globals(builtins: Builtins.all, argumentSites: argumentSites)
             cycles.track(moduleGlobals)
-            let compiler = Compiler(globals: moduleGlobals, file: path, directory: (key as NSString).deletingLastPathComponent)
+            let compiler = Compiler(globals: moduleGlobals, file: path, directory: PathName.directory(of: key))
             let code = compiler.compileProgram(program)
             let errors = (parser.diagnostics + compiler.diagnostics).filter { $0.severity == .error }
             if let first = errors.first {
@@ -207,36 +222,45 @@ extension CallContext {
 /// scripts hits the `overflow` limit long before the native stack runs out.
 private final class BigStackJob {
     var work: (() -> Void)?
-    init(_ w: @escaping () -> Void) { work = w }
+    let starter: UInt
+    init(starter: UInt, _ w: @escaping () -> Void) { self.starter = starter; work = w }
 }
 
 enum BigStack {
     static let size = 1 << 30
 
-    /// Set (non-nil) on the threads `run` makes, so a nested `run` goes on in place.
+    /// On the threads `run` makes: the logical thread that started it (never 0), so a nested
+    /// `run` goes on in place and `LanguageThread` counts the thread as its starter.
     private static let onBigStack: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
     }()
 
+    /// The thread this one runs for: its starter's when `run` made it, else itself.
+    static var logicalThread: UInt {
+        if let starter = pthread_getspecific(onBigStack) { return UInt(bitPattern: starter) }
+        return UInt(pthread_self())
+    }
+
     static func run<T>(_ body: () -> T) -> T {
         if pthread_getspecific(onBigStack) != nil { return body() }
         return withoutActuallyEscaping(body) { body in
             var result: T? = nil
-            let job = BigStackJob { result = body() }
-            var attr = pthread_attr_t()
-            pthread_attr_init(&attr)
-            pthread_attr_setstacksize(&attr, size)
+            let job = BigStackJob(starter: logicalThread) { result = body() }
+            let attr = UnsafeMutablePointer<pthread_attr_t>.allocate(capacity: 1)
+            defer { attr.deallocate() }
+            pthread_attr_init(attr)
+            pthread_attr_setstacksize(attr, size)
             var thread = pthread_t()
             let box = Unmanaged.passRetained(job).toOpaque()
-            let rc = pthread_create(&thread, &attr, { raw in
+            let rc = pthread_create(&thread, attr, { raw in
                 let job = Unmanaged<BigStackJob>.fromOpaque(raw!).takeRetainedValue()
-                pthread_setspecific(BigStack.onBigStack, UnsafeRawPointer(bitPattern: 1))
+                pthread_setspecific(BigStack.onBigStack, UnsafeRawPointer(bitPattern: job.starter))
                 job.work?()
                 return nil
             }, box)
-            pthread_attr_destroy(&attr)
+            pthread_attr_destroy(attr)
             if rc != 0 {
                 Unmanaged<BigStackJob>.fromOpaque(box).release()
                 return body() // could not make a thread: run here (smaller limit applies)

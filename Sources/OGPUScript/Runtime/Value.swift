@@ -6,7 +6,8 @@ import OGPUPrimitives
 ///
 /// Representation notes (why it looks like this):
 /// - The enum is kept small (a String's 16 bytes + tag): rarely-hot payloads are `indirect`
-///   so copying a `Value` is a memcpy plus at most one retain.
+///   so copying a `Value` is a memcpy plus at most one retain. Decs, durations, times (a 16-byte
+///   `Dec`) and amounts (a 9-byte `Wei`) are inline, so arithmetic on them allocates nothing.
 /// - `int` is the 64-bit fast path. Arithmetic that overflows promotes to `bigInt`; any
 ///   producer of a `bigInt` must call `Value.integer(_:)` so that a big integer that fits in
 ///   64 bits is always stored as `int` (one canonical form → `==`/hashing stay simple).
@@ -20,15 +21,15 @@ public enum Value {
     case bool(Bool)
     case int(Int)
     indirect case bigInt(BigInt)
-    indirect case dec(Dec)
+    case dec(Dec)
     case string(String)
     indirect case address(Address)
     /// Exact seconds.
-    indirect case duration(Dec)
+    case duration(Dec)
     /// Exact unix seconds (UTC).
-    indirect case time(Dec)
-    /// Wei.
-    indirect case amount(BigUInt)
+    case time(Dec)
+    /// Wei (a machine word when it fits: see `Wei`).
+    case amount(Wei)
     case list([Value])
     case map(OrderedMap)
     /// `lower..upper` (exclusive) or `lower..=upper` (inclusive).

@@ -56,7 +56,8 @@ extension Compiler {
             let evs = entries.map { ($0.key, compileExpr($0.value)) }
             return { f in
                 var m = OrderedMap()
-                for (k, ev) in evs { m[k] = try ev(f) }
+                m.reserveCapacity(evs.count)
+                for (k, ev) in evs { m.appendAbsent(k, try ev(f)) }
                 return .map(m)
             }
 

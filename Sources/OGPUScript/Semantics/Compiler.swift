@@ -96,8 +96,8 @@ final class Compiler {
         case 1:
             let s = steps[0].run, l = steps[0].location
             return { f in
-                do { return try s(f) } catch var e as ScriptError {
-                    if e.location == nil { e.location = l }
+                do { return try s(f) } catch var e as ScriptError where e.location == nil {
+                    e.location = l
                     throw e
                 }
             }
@@ -111,8 +111,8 @@ final class Compiler {
                     if r != .normal { return r }
                     at = l1
                     return try s1(f)
-                } catch var e as ScriptError {
-                    if e.location == nil { e.location = at }
+                } catch var e as ScriptError where e.location == nil {
+                    e.location = at
                     throw e
                 }
             }
@@ -129,8 +129,8 @@ final class Compiler {
                     if r != .normal { return r }
                     at = l2
                     return try s2(f)
-                } catch var e as ScriptError {
-                    if e.location == nil { e.location = at }
+                } catch var e as ScriptError where e.location == nil {
+                    e.location = at
                     throw e
                 }
             }
@@ -445,8 +445,9 @@ final class Compiler {
     /// Runs `body`, giving a location to an error raised without one.
     @inline(__always)
     static func locate<T>(_ loc: SourceLocation?, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch var e as ScriptError {
-            if e.location == nil { e.location = loc }
+        // An error that already has a location goes on as it came (not caught, re-boxed, rethrown).
+        do { return try body() } catch var e as ScriptError where e.location == nil {
+            e.location = loc
             throw e
         }
     }

@@ -1,3 +1,5 @@
+import OGPUPrimitives
+
 /// A problem found in source text (or a runtime error, rendered the same way), shown in the §7
 /// format:
 /// ```
@@ -46,7 +48,7 @@ public struct Diagnostic: Equatable, CustomStringConvertible {
         out += "\(pad)\(blue)-->\(reset) \(location)\n"
         if let text = Diagnostic.line(location.line, of: source) {
             // Tabs become one space so the caret stays aligned.
-            let shown = text.replacingOccurrences(of: "\t", with: " ")
+            let shown = text.replacingScalar("\t", with: " ")
             let scalars = Array(shown.unicodeScalars)
             let col = max(1, min(location.column, scalars.count + 1))
             let length = max(1, min(location.length, scalars.count + 1 - col + 1))

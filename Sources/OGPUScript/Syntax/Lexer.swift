@@ -1,3 +1,5 @@
+import OGPUPrimitives
+
 /// Turns source text into tokens (§1, §2 literals). Works on UTF-8 bytes; columns count
 /// Unicode scalars so carets line up under non-ASCII text. Errors are collected, not thrown:
 /// the lexer always reaches the end so that every problem in a file is reported.
@@ -83,7 +85,7 @@ struct Lexer {
             }
             if digits.isEmpty { error("`0x` must be followed by hex digits", start, pos); return .invalid }
             if !digits.contains("_") && digits.count == 40 { return .address("0x" + digits) }
-            return .int("0x" + digits.replacingOccurrences(of: "_", with: ""))
+            return .int("0x" + digits.replacingScalar("_", with: ""))
         }
         digitsRun()
         var isDec = false
@@ -101,7 +103,7 @@ struct Lexer {
                 isDec = true
             }
         }
-        let text = String(decoding: bytes[start..<pos], as: UTF8.self).replacingOccurrences(of: "_", with: "")
+        let text = String(decoding: bytes[start..<pos], as: UTF8.self).replacingScalar("_", with: "")
         // Unit suffix: a duration.
         if pos < bytes.count && isIdentStart(bytes[pos]) {
             let unitStart = pos

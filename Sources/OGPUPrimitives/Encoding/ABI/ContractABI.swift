@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A contract's interface, parsed from its JSON ABI (the array solc emits, or an artifact object with an
 /// `abi` key): functions, events and custom errors, with lookups by name, selector and topic.

@@ -110,7 +110,7 @@ enum ChainBuiltins {
         to_wei(ogpu(1)) is 10^18. Finer than 1 wei, or negative, is a "value" error.
         """) { args, _ in
         try args.noNamed(); try args.expectCount(1, 2)
-        if case .amount(let w) = args.positional[0] { return .integer(BigInt(w)) }
+        if case .amount(let w) = args.positional[0] { return .integer(BigInt(w.big)) }
         return .integer(BigInt(try AmountBuiltins.wei(args.positional[0], decimals: try decimals(args, 1), args)))
     }
 
@@ -121,7 +121,7 @@ enum ChainBuiltins {
         try args.noNamed(); try args.expectCount(1, 2)
         let wei: BigInt
         switch args.positional[0] {
-        case .amount(let w): wei = BigInt(w)
+        case .amount(let w): wei = BigInt(w.big)
         case let v:
             guard let n = v.bigIntValue, !(v.decValue.map { !$0.isInteger } ?? false) else {
                 throw args.typeError("n", expected: "an int of wei or an amount", got: v)
@@ -167,7 +167,7 @@ enum ChainBuiltins {
         switch type {
         case .uint, .int:
             switch v {
-            case .amount(let w): return .uint(w)
+            case .amount(let w): return .uint(w.big)
             case .bool: throw mismatch()
             default:
                 guard let n = v.bigIntValue, v.decValue?.isInteger ?? true else { throw mismatch() }

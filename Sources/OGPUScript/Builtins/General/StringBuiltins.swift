@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
+import OGPUPrimitives
 
 /// `split`, `upper`, `lower`, `trim`, `starts_with`, `ends_with`, `replace` (§5).
 enum StringBuiltins {
@@ -70,9 +76,9 @@ enum StringBuiltins {
     }
 
     static let trim = BuiltinFunction("trim", doc: "trim(s) is s without whitespace (spaces, tabs, newlines) at either end.",
-                                      quickUnary: quick { $0.trimmingCharacters(in: .whitespacesAndNewlines) }) { args, _ in
+                                      quickUnary: quick { $0.trimmingWhitespaceAndNewlines() }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
-        return .string(try args.string(0, "s").trimmingCharacters(in: .whitespacesAndNewlines))
+        return .string(try args.string(0, "s").trimmingWhitespaceAndNewlines())
     }
 
     static let startsWith = BuiltinFunction("starts_with", doc: "starts_with(s, prefix) is true when s begins with prefix.") { args, _ in

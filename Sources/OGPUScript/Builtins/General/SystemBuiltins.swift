@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+import Dispatch
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -173,7 +179,7 @@ enum AddressArgument {
     }
 
     static func parse(_ text: String, what: String) throws -> Address {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        let s = text.trimmingWhitespace()
         guard s.hasPrefix("0x") || s.hasPrefix("0X") else {
             throw ScriptError(.value, "\(what) is not an address: it must start with 0x")
         }

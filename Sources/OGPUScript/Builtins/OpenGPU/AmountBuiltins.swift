@@ -38,7 +38,7 @@ enum AmountBuiltins {
         }
         guard m >= 0, scale <= decimals else { return nil }
         let (w, o) = UInt(m).multipliedReportingOverflow(by: UInt(Dec.smallPowers[decimals - scale]))
-        return o ? nil : .amount(BigUInt(w))
+        return o ? nil : .amount(Wei(w))
     }
 
     static let ogpu = BuiltinFunction("ogpu", doc: """

@@ -1,5 +1,9 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -87,7 +91,7 @@ enum ConsoleReadBuiltins {
     /// cast's short form `name(inputs)(outputs)` as the core's `function name(inputs) returns (outputs)`;
     /// any other text as it is.
     static func castStyle(_ signature: String) -> String {
-        let text = signature.trimmingCharacters(in: .whitespaces)
+        let text = signature.trimmingWhitespace()
         guard !text.hasPrefix("function"), let open = text.firstIndex(of: "(") else { return text }
         var depth = 0
         var i = open
@@ -96,7 +100,7 @@ enum ConsoleReadBuiltins {
             i = text.index(after: i)
         }
         guard i < text.endIndex else { return text }
-        let rest = text[text.index(after: i)...].trimmingCharacters(in: .whitespaces)
+        let rest = text[text.index(after: i)...].trimmingWhitespace()
         guard rest.hasPrefix("(") else { return text }
         return "function " + text[...i] + " returns " + rest
     }

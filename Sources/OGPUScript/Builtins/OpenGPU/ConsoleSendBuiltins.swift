@@ -1,5 +1,9 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -122,7 +126,7 @@ enum ConsoleSendBuiltins {
         file with --keystore.
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(1, 1)
-        let path = (try args.string(0, "path") as NSString).expandingTildeInPath
+        let path = PathName.expandingTilde(try args.string(0, "path"))
         guard !path.isEmpty else { throw ScriptError(.value, "wallet_new(): `path` is empty") }
         let g = try Gateway.console(ctx, "wallet_new")
         return .address(try Gateway.run { try g.createWallet(at: path) })
@@ -133,7 +137,7 @@ enum ConsoleSendBuiltins {
     static func amount(_ v: Value?, _ parameter: String, _ args: Arguments) throws -> BigUInt? {
         guard let v, !v.isNilValue else { return nil }
         guard case .amount(let w) = v else { throw args.typeError(parameter, expected: "an amount like ogpu(1)", got: v) }
-        return w
+        return w.big
     }
 
     /// A transaction hash: "0x" + 64 hex digits, or the `"pending"` error a send raised (its `data.tx`).

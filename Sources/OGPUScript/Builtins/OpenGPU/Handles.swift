@@ -1,5 +1,9 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -91,15 +95,22 @@ final class ResponseHandle: ScriptHandle {
     let body: String
     let gateway: OpenGPUGateway
 
-    init(_ info: ResponseInfo, gateway: OpenGPUGateway) throws {
+    convenience init(_ info: ResponseInfo, gateway: OpenGPUGateway) throws {
+        self.init(info, body: try Gateway.run { try gateway.payloads(of: [info])[0] }, gateway: gateway)
+    }
+
+    init(_ info: ResponseInfo, body: String, gateway: OpenGPUGateway) {
         self.info = info
-        self.body = try Gateway.run { try gateway.payload(of: info) }
+        self.body = body
         self.gateway = gateway
     }
 
-    /// Handles for every response of `task`, payloads fetched.
+    /// Handles for every response of `task`: the responses read in one batch, their payloads
+    /// fetched a few at a time.
     static func all(of task: Address, _ gateway: OpenGPUGateway) throws -> [Value] {
-        try Gateway.run { try gateway.responses(of: task) }.map { .handle(try ResponseHandle($0, gateway: gateway)) }
+        let infos = try Gateway.run { try gateway.responses(of: task) }
+        let bodies = try Gateway.run { try gateway.payloads(of: infos) }
+        return zip(infos, bodies).map { .handle(ResponseHandle($0, body: $1, gateway: gateway)) }
     }
 
     var typeName: String { "response" }

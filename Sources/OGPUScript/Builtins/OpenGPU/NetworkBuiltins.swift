@@ -22,7 +22,7 @@ enum NetworkBuiltins {
         func amount(_ name: String, _ example: String) throws -> BigUInt? {
             guard let v = args.named(name) else { return nil }
             guard case .amount(let w) = v else { throw args.typeError(name, expected: "an amount like \(example)", got: v) }
-            return w
+            return w.big
         }
         let fee = try amount("max_fee_per_gas", "gwei(2000)"), cost = try amount("max_cost", "ogpu(200)")
         let overrides = try SendOptions.overrides(args)
@@ -31,12 +31,16 @@ enum NetworkBuiltins {
 
     static func networkMap(_ n: NetworkInfo) -> Value {
         GatewayValues.map([("name", .string(n.name)), ("chain_id", .int(n.chainID)), ("rpc", .string(n.rpc)),
-                           ("explorer", n.explorer.map { .string($0) } ?? .null)])
+                           ("explorer", n.explorer.map { .string($0) } ?? .null),
+                           ("sources", GatewayValues.map(n.sources.sorted { $0.key < $1.key }.map { ($0.key, .address($0.value)) }))])
     }
 
     static let network = BuiltinFunction("network", doc: """
         network(n) selects the network: "mainnet", "testnet", "local" (the devnet) or an RPC URL. \
-        network() is a map {name, chain_id, rpc, explorer}. Command form: `network "testnet"`.
+        network() is a map {name, chain_id, rpc, explorer, sources}; sources maps the names of the \
+        sources the network's own configuration provides (the devnet's first_response and \
+        manual_confirmation) to their addresses, and is empty on testnet and mainnet. Command \
+        form: `network "testnet"`.
         """) { args, ctx in
         try args.noNamed(); try args.expectCount(0, 1)
         let g = try Gateway.from(ctx, "network")
@@ -88,16 +92,20 @@ enum NetworkBuiltins {
             _ = try TaskBuiltins.request(from: args.positional[0])
         }
         let g = try Gateway.from(ctx, "publish")
-        return try withCaps(args, g) { try publishDrafts(args.positional[0], dryRun: dryRun, again: again, g) }
+        return try withCaps(args, g) { try publishDrafts(args.positional[0], dryRun: dryRun, again: again, g, ctx) }
     }
 
     /// `publish`'s work once its arguments are checked: one draft or a list, sent or dry-run signed.
-    static func publishDrafts(_ drafts: Value, dryRun: Bool, again: Bool, _ g: OpenGPUGateway) throws -> Value {
+    static func publishDrafts(_ drafts: Value, dryRun: Bool, again: Bool, _ g: OpenGPUGateway, _ ctx: CallContext) throws -> Value {
         switch drafts {
         case .list(let drafts):
             let requests = try drafts.map { var r = try TaskBuiltins.request(from: $0); r.again = again; return r }
             if dryRun { return .list(try requests.map { r in try signed(try Gateway.run { try g.signPublishTask(r) }) }) }
-            return .list(g.publishTasks(requests).map { result in
+            // At a terminal, one line on stderr counts the batch off (stdout stays the script's).
+            let spinner = Spinner(ctx)
+            defer { spinner.clear() }
+            let results = g.publishTasks(requests, progress: { sent, total in spinner.show("publishing · sent \(sent)/\(total)") })
+            return .list(results.map { result in
                 switch result {
                 case .success(let t): return .handle(TaskHandle(address: t.task, transactionHash: t.transactionHash, gateway: g))
                 case .failure(let e):
@@ -212,7 +220,7 @@ enum NetworkBuiltins {
         func amount(_ n: String) throws -> BigUInt {
             guard let v = args.named(n) else { return 0 }
             guard case .amount(let w) = v else { throw ScriptError(.value, "publish_source(): `\(n)` must be an amount like ogpu(0.01)") }
-            return w
+            return w.big
         }
         let name = try text("name", required: true)
         let cpu = try text("cpu"), nvidia = try text("nvidia"), amd = try text("amd")
@@ -271,7 +279,7 @@ enum NetworkBuiltins {
                     throw args.typeError("amount", expected: "an amount like ogpu(1)", got: args.positional[0])
                 }
                 if w.isZero { throw ScriptError(.value, "\(action.rawValue)(): amount must be greater than 0") }
-                amount = w
+                amount = w.big
             }
             let g = try Gateway.from(ctx, action.rawValue)
             return .string(try withCaps(args, g) { try g.vaultAction(action, amount: amount) }.transactionHash)

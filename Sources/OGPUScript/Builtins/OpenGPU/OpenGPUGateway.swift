@@ -26,7 +26,8 @@ public protocol OpenGPUGateway: AnyObject {
     /// Pins the request's config to IPFS, sends `Controller.publishTask`, waits for the receipt.
     func publishTask(_ request: TaskRequest) throws -> PublishedTask
     /// Pipelined: every transaction first, then every receipt; one result per request, in order.
-    func publishTasks(_ requests: [TaskRequest]) -> [Result<PublishedTask, Error>]
+    /// `progress(sent, total)` is told as transactions reach the node.
+    func publishTasks(_ requests: [TaskRequest], progress: ((_ sent: Int, _ total: Int) -> Void)?) -> [Result<PublishedTask, Error>]
     /// Builds and signs the publish transaction without sending it (and without pinning:
     /// the implementation may use a placeholder config URL, which it must document).
     func signPublishTask(_ request: TaskRequest) throws -> SignedTransaction
@@ -40,10 +41,11 @@ public protocol OpenGPUGateway: AnyObject {
     /// The latest block (number and time) in one small request: waiting reads a task again only
     /// when this moved. nil when the gateway cannot tell (then every check reads the task).
     func chainHead() throws -> BlockHeader?
-    /// The task's responses (on-chain data; payloads are fetched with `payload(of:)`).
+    /// The task's responses (on-chain data; payloads are fetched with `payloads(of:)`).
     func responses(of task: Address) throws -> [ResponseInfo]
-    /// A response's payload text: fetched when it is a link, else the inline data.
-    func payload(of response: ResponseInfo) throws -> String
+    /// Each response's payload text, in order: fetched when it is a link (a few at a time), else
+    /// the inline data. The first that cannot be had throws.
+    func payloads(of responses: [ResponseInfo]) throws -> [String]
     /// `Controller.confirmResponse`; returns the tx hash.
     func confirm(response: Address) throws -> TransactionReceipt
     /// `Controller.cancelTask`; returns the tx hash.
@@ -98,8 +100,11 @@ public struct NetworkInfo: Equatable {
     public var chainID: Int
     public var rpc: String
     public var explorer: String?
-    public init(name: String, chainID: Int, rpc: String, explorer: String?) {
-        self.name = name; self.chainID = chainID; self.rpc = rpc; self.explorer = explorer
+    /// The sources the network's own configuration names (a devnet's manifest: `first_response`,
+    /// `manual_confirmation`); none on testnet or mainnet, where every source is somebody's.
+    public var sources: [String: Address]
+    public init(name: String, chainID: Int, rpc: String, explorer: String?, sources: [String: Address] = [:]) {
+        self.name = name; self.chainID = chainID; self.rpc = rpc; self.explorer = explorer; self.sources = sources
     }
 }
 

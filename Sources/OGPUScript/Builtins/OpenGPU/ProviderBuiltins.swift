@@ -26,7 +26,7 @@ enum ProviderBuiltins {
     static func amount(_ args: Arguments, _ name: String) throws -> BigUInt? {
         guard let v = args.named(name) else { return nil }
         guard case .amount(let w) = v else { throw args.typeError(name, expected: "an amount like ogpu(1)", got: v) }
-        return w
+        return w.big
     }
 
     /// Sends `action` under the call's caps; the transaction hash.
@@ -142,7 +142,7 @@ enum ProviderBuiltins {
             guard case .amount(let w) = args.positional[1] else {
                 throw args.typeError("amount", expected: "an amount like ogpu(1)", got: args.positional[1])
             }
-            value = w
+            value = w.big
         }
         return try send(.announceProvider(provider: who, amount: value), args, ctx)
     }

@@ -11,7 +11,7 @@ enum SendOptions {
         func perGas(_ name: String) throws -> BigUInt? {
             guard let v = args.named(name) else { return nil }
             guard case .amount(let w) = v else { throw args.typeError(name, expected: "an amount per gas like gwei(30)", got: v) }
-            return w
+            return w.big
         }
         var o = SendOverrides(maxFeePerGas: try perGas("max_fee"), maxPriorityFeePerGas: try perGas("max_priority_fee"))
         if let v = args.named("gas") {

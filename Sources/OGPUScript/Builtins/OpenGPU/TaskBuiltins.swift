@@ -115,7 +115,7 @@ enum TaskBuiltins {
         default: throw ScriptError(.value, "invalid expiry")
         }
         return TaskRequest(source: source, input: try TaskConfig.input(function: fn, data: data, extras: extras),
-                           payment: wei, expiry: expiry)
+                           payment: wei.big, expiry: expiry)
     }
 
     static func wholeSeconds(_ d: Dec) throws -> Int {

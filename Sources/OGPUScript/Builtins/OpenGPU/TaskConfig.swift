@@ -33,7 +33,7 @@ enum TaskConfig {
         case .address(let a): return .string(a.description)
         case .duration(let d): return .number(d.description)
         case .time(let t): return .string(TimeFormat.iso(t))
-        case .amount(let w): return .string(String(w))
+        case .amount(let w): return .string(String(w.big))
         case .list(let xs): return .array(try xs.map { try json($0, depth: depth + 1) })
         case .map(let m): return .object(try m.pairs.map { ($0.0, try json($0.1, depth: depth + 1)) })
         case .range(let l, let u, let inclusive):

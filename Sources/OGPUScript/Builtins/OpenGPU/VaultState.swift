@@ -1,4 +1,9 @@
+import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUKit
 
 /// `vault()`'s map: every figure of the core's `VaultAccount`, and whether `claim()` would work now.

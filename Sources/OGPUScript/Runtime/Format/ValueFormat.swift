@@ -1,3 +1,5 @@
+import OGPUPrimitives
+
 /// How values are shown (§2, §3): `printed` is what `print` and `str` write (strings raw);
 /// `quoted` is the form used inside lists and maps and for REPL echoes (strings as literals);
 /// `pretty` is the REPL's form: `quoted`, broken over indented lines when too wide, with
@@ -75,7 +77,7 @@ public enum ValueFormat {
         case .null: out += "nil"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
-        case .bigInt(let b): out += b.description
+        case .bigInt(let b): out += b.decimalString
         case .dec(let d): out += d.description
         case .string(let s): writeQuoted(s, into: &out)
         case .address(let a):
@@ -83,7 +85,7 @@ public enum ValueFormat {
         case .duration(let d): out += DurationFormat.format(d)
         case .time(let t): out += TimeFormat.iso(t)
         case .amount(let w):
-            if color { out += Color.amount.rawValue + AmountFormat.format(w) + Color.reset } else { out += AmountFormat.format(w) }
+            if color { out += Color.amount.rawValue + AmountFormat.format(w.big) + Color.reset } else { out += AmountFormat.format(w.big) }
         case .list, .map: write(v, into: &out, color: color)
         case .range(let l, let u, let inclusive): out += "\(l)\(inclusive ? "..=" : "..")\(u)"
         case .closure(let c): out += c.name.isEmpty ? "<fn>" : "<fn \(c.name)>"

@@ -39,6 +39,65 @@ public enum NumberOps {
         }
     }
 
+    /// `a + b` for the inline shapes that cannot fail (word amounts, durations, decs), read
+    /// without copying the operands into tuples as `binary` does; nil for anything else. Same
+    /// results as `binary`. Callgrind: bench/lang/amounts 305 M -> 247 M instructions with these
+    /// three, bench/lang/decimals 495 M -> 400 M.
+    @inline(__always)
+    static func quickAdd(_ a: Value, _ b: Value) -> Value? {
+        switch a {
+        case .amount(.small(let p)):
+            if case .amount(.small(let q)) = b {
+                let (s, o) = p.addingReportingOverflow(q)
+                if !o { return .amount(.small(s)) }
+            }
+        case .duration(let x):
+            if case .duration(let y) = b { return .duration(x + y) }
+        case .dec(let x):
+            if case .dec(let y) = b { return .dec(x + y) }
+        default: break
+        }
+        return nil
+    }
+
+    /// `a - b` for decs, durations and word amounts (not below zero), as `quickAdd`.
+    @inline(__always)
+    static func quickSubtract(_ a: Value, _ b: Value) -> Value? {
+        switch a {
+        case .dec(let x):
+            if case .dec(let y) = b { return .dec(x - y) }
+        case .duration(let x):
+            if case .duration(let y) = b { return .duration(x - y) }
+        case .amount(.small(let p)):
+            if case .amount(.small(let q)) = b, p >= q { return .amount(.small(p - q)) }
+        default: break
+        }
+        return nil
+    }
+
+    /// `a * b` for two decs with word mantissas, or a word amount or a duration times a
+    /// non-negative int (either side), as `quickAdd`; nil for anything else (and on overflow or
+    /// past `Dec.maxScale`), which `binary` then does or reports.
+    @inline(__always)
+    static func quickMultiply(_ a: Value, _ b: Value) -> Value? {
+        if case .dec(let x) = a, case .dec(let y) = b, case .small = x.mantissa, case .small = y.mantissa,
+           x.scale + y.scale <= Dec.maxScale {
+            return .dec(x * y)
+        }
+        let k: Int, other: Value
+        if case .int(let i) = b { (k, other) = (i, a) } else if case .int(let i) = a { (k, other) = (i, b) } else { return nil }
+        guard k >= 0 else { return nil }
+        switch other {
+        case .amount(.small(let p)):
+            let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
+            return o ? nil : .amount(.small(s))
+        case .duration(let x):
+            return .duration(x * Dec(k))
+        default:
+            return nil
+        }
+    }
+
     static func mismatch(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> ScriptError {
         if op == .pow { return ScriptError(.type, "cannot raise a \(a.typeName) to a \(b.typeName)") }
         return ScriptError(.type, "cannot \(op.verb) \(a.typeName) and \(b.typeName)",
@@ -55,7 +114,7 @@ public enum NumberOps {
                 if case .small = x.mantissa, case .small = y.mantissa {} else {
                     try Operators.checkProduct(bits: x.bigMantissa.magnitude.bitWidth, y.bigMantissa.magnitude.bitWidth)
                 }
-                return wrap(x * y)
+                return wrap(try product(x, y))
             case .div: return .dec(try Dec.quotient(x, y))
             case .floorDiv: return wrap(try Dec.floorDivide(x, y))
             case .mod: return wrap(try Dec.remainder(x, y))
@@ -68,6 +127,15 @@ public enum NumberOps {
         } catch let e as DecError {
             throw ScriptError(.value, e.description)
         }
+    }
+
+    /// `x * y`, or a `"value"` error when the product would have more than `Dec.maxScale`
+    /// fractional digits (squaring 0.1 forty times does not take long).
+    static func product(_ x: Dec, _ y: Dec) throws -> Dec {
+        if x.scale + y.scale > Dec.maxScale {
+            throw ScriptError(.value, "number too precise (more than \(Dec.maxScale) decimal places)")
+        }
+        return x * y
     }
 
     // MARK: Amounts (wei)
@@ -86,22 +154,22 @@ public enum NumberOps {
         if let r = wordAmountArithmetic(op, a, b) { return r }
         switch (op, a, b) {
         case (.add, .amount(let x), .amount(let y)):
-            return .amount(x + y)
+            return .amount(x.big + y.big)
         case (.sub, .amount(let x), .amount(let y)):
-            return try amount(BigInt(x) - BigInt(y), "subtracting \(AmountFormat.format(y)) from \(AmountFormat.format(x))")
+            return try amount(BigInt(x.big) - BigInt(y.big), "subtracting \(AmountFormat.format(y.big)) from \(AmountFormat.format(x.big))")
         case (.mul, .amount(let x), _) where b.isNumber:
-            return try scale(x, by: b.decValue!)
+            return try scale(x.big, by: b.decValue!)
         case (.mul, _, .amount(let y)) where a.isNumber:
-            return try scale(y, by: a.decValue!)
+            return try scale(y.big, by: a.decValue!)
         case (.div, .amount(let x), _) where b.isNumber:
             let d = b.decValue!
             if d.isZero { throw ScriptError(.value, "division by zero") }
             // Whole wei, rounded down: (x·10^s) // m for d = m/10^s.
-            let q = Dec.floorDivRem(BigInt(x) * Dec.bigPowerOfTen(d.scale), d.bigMantissa).0
+            let q = Dec.floorDivRem(BigInt(x.big) * Dec.bigPowerOfTen(d.scale), d.bigMantissa).0
             return try amount(q, "dividing by a negative number")
         case (.div, .amount(let x), .amount(let y)):
             if y.isZero { throw ScriptError(.value, "division by zero") }
-            return .dec(try Dec.quotient(Dec(BigInt(x)), Dec(BigInt(y))))
+            return .dec(try Dec.quotient(Dec(BigInt(x.big)), Dec(BigInt(y.big))))
         default:
             if case .amount = a, b.isNumber {
                 throw ScriptError(.type, "cannot \(op.verb) amount and \(b.typeName)", help: ScriptError.amountHelp(a, b))
@@ -110,29 +178,13 @@ public enum NumberOps {
         }
     }
 
-    /// The common cases in machine words: amounts below 2^64 wei (18.4 OGPU: fees, payments,
-    /// balances of a test wallet) added, subtracted, and multiplied or divided by a non-negative
-    /// int. Nil when a value or the result does not fit, or the general path owes an error.
+    /// A word amount (below 2^64 wei) divided by a positive int, in machine words; nil otherwise.
+    /// (Word amounts added, subtracted and multiplied by an int never get here: `Operators`
+    /// does them first, through `quickAdd`, `quickSubtract` and `quickMultiply`.)
     @inline(__always)
     static func wordAmountArithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> Value? {
-        switch (op, a, b) {
-        case (.add, .amount(let x), .amount(let y)):
-            guard let p = x.singleWord, let q = y.singleWord else { return nil }
-            let (s, o) = p.addingReportingOverflow(q)
-            return o ? nil : .amount(BigUInt(s))
-        case (.sub, .amount(let x), .amount(let y)):
-            guard let p = x.singleWord, let q = y.singleWord, p >= q else { return nil }
-            return .amount(BigUInt(p - q))
-        case (.mul, .amount(let x), .int(let k)), (.mul, .int(let k), .amount(let x)):
-            guard k >= 0, let p = x.singleWord else { return nil }
-            let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
-            return o ? nil : .amount(BigUInt(s))
-        case (.div, .amount(let x), .int(let k)):
-            guard k > 0, let p = x.singleWord else { return nil }
-            return .amount(BigUInt(p / UInt(k)))
-        default:
-            return nil
-        }
+        guard op == .div, case .amount(.small(let p)) = a, case .int(let k) = b, k > 0 else { return nil }
+        return .amount(Wei(p / UInt(k)))
     }
 
     /// wei × factor, rounded down to whole wei.
@@ -149,8 +201,8 @@ public enum NumberOps {
             switch (op, a, b) {
             case (.add, .duration(let x), .duration(let y)): return .duration(x + y)
             case (.sub, .duration(let x), .duration(let y)): return .duration(x - y)
-            case (.mul, .duration(let x), _) where b.isNumber: return .duration(x * b.decValue!)
-            case (.mul, _, .duration(let y)) where a.isNumber: return .duration(a.decValue! * y)
+            case (.mul, .duration(let x), _) where b.isNumber: return .duration(try product(x, b.decValue!))
+            case (.mul, _, .duration(let y)) where a.isNumber: return .duration(try product(a.decValue!, y))
             case (.div, .duration(let x), _) where b.isNumber: return .duration(try Dec.quotient(x, b.decValue!))
             case (.div, .duration(let x), .duration(let y)): return .dec(try Dec.quotient(x, y))
             case (.floorDiv, .duration(let x), .duration(let y)): return Value.integer(try Dec.floorDivide(x, y).truncatedInteger)

@@ -1,5 +1,9 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 #if canImport(Glibc)
@@ -83,7 +87,7 @@ extension KitGateway: ConsoleGateway {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw GatewayError(.io, "wallet_new(): \(path) already exists; a keystore is never overwritten (choose another path)")
         }
-        let password = try ask("Password for the new keystore \((path as NSString).lastPathComponent): ")
+        let password = try ask("Password for the new keystore \(PathName.lastComponent(of: path)): ")
         defer { password.wipe() }
         guard password.count > 0 else { throw GatewayError(.key, "wallet_new(): an empty password protects nothing; nothing was written") }
         let key = PrivateKey.random()

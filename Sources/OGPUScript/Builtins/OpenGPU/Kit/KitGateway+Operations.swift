@@ -1,5 +1,9 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -8,11 +12,12 @@ import OGPUPrimitives
 extension KitGateway {
     // MARK: - Tasks
 
-    func draft(_ r: TaskRequest) throws -> TaskDraft {
+    /// `now`: the expiry clock already read for a batch (one reading for all its drafts).
+    func draft(_ r: TaskRequest, now: UInt64? = nil) throws -> TaskDraft {
         try kit {
             let expiry: UInt64
             switch r.expiry {
-            case .after(let seconds): expiry = try client().expiryClock() + UInt64(max(0, seconds))
+            case .after(let seconds): expiry = try (now ?? client().expiryClock()) + UInt64(max(0, seconds))
             case .at(let unix): expiry = UInt64(max(0, unix))
             }
             return TaskDraft(source: r.source, input: r.input, payment: r.payment, expiryTime: expiry)
@@ -50,11 +55,16 @@ extension KitGateway {
         return t
     }
 
-    public func publishTasks(_ requests: [TaskRequest]) -> [Result<PublishedTask, Error>] {
+    public func publishTasks(_ requests: [TaskRequest], progress: ((_ sent: Int, _ total: Int) -> Void)?)
+        -> [Result<PublishedTask, Error>] {
         var results = [Result<PublishedTask, Error>?](repeating: nil, count: requests.count)
         var drafts = [(Int, TaskDraft)]()
+        // Relative expiries count from one reading of the clock for the whole batch (not one
+        // chain read per draft); if it cannot be read, each draft tries and fails on its own.
+        let relative = requests.contains { if case .after = $0.expiry { return true } else { return false } }
+        let now = relative ? try? kit { try client().expiryClock() } : nil
         for (i, r) in requests.enumerated() {
-            do { drafts.append((i, try draft(r))) } catch { results[i] = .failure(error) }
+            do { drafts.append((i, try draft(r, now: now))) } catch { results[i] = .failure(error) }
         }
         do {
             let c = try signingClient()
@@ -67,21 +77,14 @@ extension KitGateway {
                 }
             } else if !drafts.isEmpty {
                 announce(c)
-                // In a terminal, count the batch off as each transaction is sent: `[k/N] sent …`.
+                // The batch is counted off by `progress`, not by a line per transaction.
                 let sender = try kit { try c.sender() }
                 let single = sender.onBroadcast
-                if let progress = configuration.progress {
-                    var sent = 0
-                    let total = drafts.count
-                    sender.onBroadcast = { label, hash in
-                        sent += 1
-                        progress("[\(sent)/\(total)] sent \(label) \(hash)\n")
-                    }
-                }
+                sender.onBroadcast = nil
                 defer { sender.onBroadcast = single }
                 let batch = try kit {
                     try c.publishBatch(drafts.map(\.1), expiries: drafts.map { Self.expirySpec(requests[$0.0]) },
-                                       again: requests.contains { $0.again })
+                                       again: requests.contains { $0.again }, progress: progress)
                 }
                 for ((i, _), r) in zip(drafts, batch) {
                     switch r {
@@ -130,9 +133,9 @@ extension KitGateway {
         return try kit { try c.responses(of: task) }
     }
 
-    public func payload(of response: ResponseInfo) throws -> String {
+    public func payloads(of responses: [ResponseInfo]) throws -> [String] {
         let c = try client()
-        return try kit { try c.responsePayload(response) }
+        return try kit { try c.responsePayloads(responses).map { try $0.get() } }
     }
 
     public func confirm(response: Address) throws -> TransactionReceipt {
@@ -168,7 +171,7 @@ extension KitGateway {
 
     public func sources() throws -> [SourceInfo] {
         let c = try client()
-        return try kit { try c.sources() }.map { try source(at: $0) }
+        return try kit { try c.describeSources(try c.sources()) }
     }
 
     public func publishSource(_ draft: SourceDraft) throws -> Address {

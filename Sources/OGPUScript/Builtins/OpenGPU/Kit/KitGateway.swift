@@ -1,5 +1,10 @@
 import BigInt
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 import OGPUKit
 import OGPUPrimitives
 
@@ -145,7 +150,7 @@ public final class KitGateway: OpenGPUGateway {
     }
 
     public func selectNetwork(_ nameOrURL: String) throws -> NetworkInfo {
-        let wanted = nameOrURL.trimmingCharacters(in: .whitespaces)
+        let wanted = nameOrURL.trimmingWhitespace()
         let lower = wanted.lowercased()
         guard ["mainnet", "testnet", "local"].contains(lower) || lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
             throw GatewayError(.value, "unknown network '\(wanted)': use \"mainnet\", \"testnet\", \"local\" or an http(s):// RPC URL")
@@ -176,7 +181,8 @@ public final class KitGateway: OpenGPUGateway {
     /// serving mainnet is "mainnet"); a devnet reached as `local` stays "local".
     private func info(_ n: Network) -> NetworkInfo {
         let name = n.isPublic || !targetIsLocal ? n.name : "local"
-        return NetworkInfo(name: name, chainID: Int(n.chainId), rpc: HTTPRedaction.redact(n.rpcURL), explorer: n.explorer)
+        return NetworkInfo(name: name, chainID: Int(n.chainId), rpc: HTTPRedaction.redact(n.rpcURL), explorer: n.explorer,
+                           sources: Dictionary((n.manifest?.sources ?? []).map { ($0.name, $0.address) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Runs `body` with other spending caps for its transactions (a sending built-in's named
@@ -277,7 +283,7 @@ public final class KitGateway: OpenGPUGateway {
 /// keystore password) is wiped; a later gateway made from the same configuration (the REPL's
 /// `:reset`) finds the key here instead of in the wiped secret.
 final class LoadedKeys: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var keys: [(source: Secret, key: PrivateKey)] = []
 
     func key(from source: Secret) -> PrivateKey? {
