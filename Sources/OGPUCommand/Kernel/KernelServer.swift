@@ -152,13 +152,7 @@ final class KernelServer: @unchecked Sendable {
     /// A detached pthread running `body` (`name` says what it is for; Foundation's Thread, which
     /// could name it, would bring the full Foundation and ICU into the binary).
     private func startThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { raw in
-            Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, box)
-        if rc == 0 { pthread_detach(thread) } else { Unmanaged<ThreadBody>.fromOpaque(box).release(); body() }
+        if !DetachedThread.start(body) { body() }
     }
 
     private func heartbeatLoop() {
@@ -227,10 +221,4 @@ final class KernelServer: @unchecked Sendable {
             _ = write(kernelSignalPipe, &byte, 1)
         }
     }
-}
-
-/// What a kernel thread runs, boxed to pass through pthread_create's pointer.
-private final class ThreadBody {
-    let run: @Sendable () -> Void
-    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import OGPUPrimitives
 
 /// Runs independent blocking reads (HTTP fetches) on a few threads at once.
 enum BoundedConcurrency {
@@ -11,10 +12,12 @@ enum BoundedConcurrency {
         let group = DispatchGroup()
         for _ in 0..<min(width, count) {
             group.enter()
-            Thread {
+            let work: @Sendable () -> Void = {
                 while let i = box.claim() { box.set(i, body(i)) }
                 group.leave()
-            }.start()
+            }
+            // Without a thread the caller does the share itself (the results are the same).
+            if !DetachedThread.start(work) { work() }
         }
         group.wait()
         return box.values()
@@ -22,7 +25,7 @@ enum BoundedConcurrency {
 
     /// Sendable: every field is touched under `lock` only.
     private final class Results<T>: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = Lock()
         private var next = 0
         private var slots: [T?]
 
