@@ -7,26 +7,11 @@ import XCTest
 /// The sender pays for one `eth_estimateGas` per call shape, then proves each later call of that
 /// shape with one `eth_call` at the exact gas limit it signs — and falls back to a full estimate
 /// whenever that call fails, so a revert is still reported before anything is signed.
-final class GasPlanTests: XCTestCase {
-    let key = try! PrivateKey(hex: "0x" + String(repeating: "11", count: 32))
-    let target = try! Address(hex: "0x" + String(repeating: "22", count: 20))
-    var node: FakeNode!
-    var journal: SendJournal!
+final class GasPlanTests: FakeNodeTestCase {
 
     override func setUpWithError() throws {
-        node = try FakeNode()
-        journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-gasplan-\(UUID().uuidString)/j.jsonl")
-        node.answerAsAnIdleLondonNode()                   // estimate 21000 → limit 25200
+        try super.setUpWithError()
         node.on("eth_call", #""0x""#)
-    }
-
-    override func tearDown() { node.server.stop() }
-
-    private func sender() -> TransactionSender {
-        let rpc = JSONRPCClient(url: node.server.url, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02))
-        let s = TransactionSender(eth: EthClient(rpc: rpc), signer: key, chainId: 1337, journal: journal)
-        s.receiptTimeout = 5
-        return s
     }
 
     private func request(_ data: [UInt8] = [0xde, 0xad, 0xbe, 0xef, 0x01]) -> TransactionRequest {

@@ -7,27 +7,12 @@ import XCTest
 /// Replacing a stuck transaction at its nonce (`speed_up`, `cancel_tx`) against a fake node that
 /// answers as geth's pool would: the fee bump, the node refusing an underpriced replacement, and
 /// the original winning the race — each settled in the journal. Plus the fee overrides' rules.
-final class TransactionReplacementTests: XCTestCase {
-    let key = try! PrivateKey(hex: "0x" + String(repeating: "11", count: 32))
-    let target = try! Address(hex: "0x" + String(repeating: "22", count: 20))
+final class TransactionReplacementTests: FakeNodeTestCase {
     let gwei = BigUInt(1_000_000_000)
-    var node: FakeNode!
-    var journal: SendJournal!
 
     override func setUpWithError() throws {
-        node = try FakeNode()
-        journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-replace-\(UUID().uuidString)/j.jsonl")
-        node.answerAsAnIdleLondonNode()
+        try super.setUpWithError()
         node.on("eth_call", #""0x""#)
-    }
-
-    override func tearDown() { node.server.stop() }
-
-    private func sender(timeout: Double = 5) -> TransactionSender {
-        let rpc = JSONRPCClient(url: node.server.url, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02))
-        let s = TransactionSender(eth: EthClient(rpc: rpc), signer: key, chainId: 1337, journal: journal)
-        s.receiptTimeout = timeout
-        return s
     }
 
     private func signed(nonce: UInt64 = 7, tip: BigUInt, maxFee: BigUInt, gas: UInt64 = 25200, to: Address? = nil,

@@ -7,24 +7,7 @@ import XCTest
 /// `TransactionSender.submitChunk`, the batch publish's send path: a chunk is journaled (one fsync)
 /// before any of it is broadcast, and a refusal mid-chunk never broadcasts the transactions signed
 /// after it — they are recorded as not broadcast and signed again from the node's nonce.
-final class TransactionSenderChunkTests: XCTestCase {
-    let key = try! PrivateKey(hex: "0x" + String(repeating: "11", count: 32))
-    let target = try! Address(hex: "0x" + String(repeating: "22", count: 20))
-    var node: FakeNode!
-    var journal: SendJournal!
-
-    override func setUpWithError() throws {
-        node = try FakeNode()
-        journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-chunk-\(UUID().uuidString)/j.jsonl")
-        node.answerAsAnIdleLondonNode()
-    }
-
-    override func tearDown() { node.server.stop() }
-
-    private func sender() -> TransactionSender {
-        let rpc = JSONRPCClient(url: node.server.url, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02))
-        return TransactionSender(eth: EthClient(rpc: rpc), signer: key, chainId: 1337, journal: journal)
-    }
+final class TransactionSenderChunkTests: FakeNodeTestCase {
 
     /// Item `i` of a chunk: its own calldata, so each (item, nonce) has its own hash.
     private func item(_ i: UInt8) -> (request: TransactionRequest, gasLimit: UInt64) {
@@ -41,7 +24,7 @@ final class TransactionSenderChunkTests: XCTestCase {
     func testTheChunkIsJournaledBeforeAnyOfItIsBroadcastInNonceOrder() throws {
         let hashes = try (0..<3).map { try hash(UInt8($0), nonce: 7 + UInt64($0)) }
         for h in hashes { node.next("eth_sendRawTransaction", "\"\(h)\"") }
-        let results = try sender().submitChunk((0..<3).map { item(UInt8($0)) })
+        let results = try sender(timeout: nil).submitChunk((0..<3).map { item(UInt8($0)) })
         XCTAssertEqual(try results.map { try $0.get().hash }, hashes)
         XCTAssertEqual(try results.map { try $0.get().nonce }, [7, 8, 9])
         let records = try journal.records().records
@@ -60,7 +43,7 @@ final class TransactionSenderChunkTests: XCTestCase {
         node.next("eth_sendRawTransaction", error: -32000, "invalid transaction: intrinsic gas too low")
         node.next("eth_sendRawTransaction", "\"\(try hash(2, nonce: 8))\"")
         node.next("eth_sendRawTransaction", "\"\(try hash(3, nonce: 9))\"")
-        let results = try sender().submitChunk((0..<4).map { item(UInt8($0)) })
+        let results = try sender(timeout: nil).submitChunk((0..<4).map { item(UInt8($0)) })
 
         XCTAssertEqual(try results[0].get().hash, try hash(0, nonce: 7))
         XCTAssertThrowsError(try results[1].get()) { guard case .rejected? = $0 as? SendError else { return XCTFail("\($0)") } }

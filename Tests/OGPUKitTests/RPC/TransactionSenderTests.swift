@@ -77,7 +77,9 @@ extension FakeNode {
     }
 }
 
-final class TransactionSenderTests: XCTestCase {
+/// What the sender's tests share: a key, a target, a fake node answering as an idle London node,
+/// and a fresh journal per test.
+class FakeNodeTestCase: XCTestCase {
     let key = try! PrivateKey(hex: "0x" + String(repeating: "11", count: 32))
     let target = try! Address(hex: "0x" + String(repeating: "22", count: 20))
     var node: FakeNode!
@@ -85,18 +87,23 @@ final class TransactionSenderTests: XCTestCase {
 
     override func setUpWithError() throws {
         node = try FakeNode()
-        journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-sender-\(UUID().uuidString)/j.jsonl")
+        journal = SendJournal(path: NSTemporaryDirectory() + "ogpu-\(type(of: self))-\(UUID().uuidString)/j.jsonl")
         node.answerAsAnIdleLondonNode()
     }
 
     override func tearDown() { node.server.stop() }
 
-    private func sender(timeout: Double = 5) -> TransactionSender {
+    /// A sender signing with `key` through the fake node; `timeout` bounds each receipt wait (nil:
+    /// the sender's own default).
+    func sender(timeout: Double? = 5) -> TransactionSender {
         let rpc = JSONRPCClient(url: node.server.url, retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02))
         let s = TransactionSender(eth: EthClient(rpc: rpc), signer: key, chainId: 1337, journal: journal)
-        s.receiptTimeout = timeout
+        if let timeout { s.receiptTimeout = timeout }
         return s
     }
+}
+
+final class TransactionSenderTests: FakeNodeTestCase {
 
     private func request() -> TransactionRequest {
         TransactionRequest(to: target, data: [0xde, 0xad], label: "Test.op",
