@@ -9,7 +9,8 @@ import Darwin
 /// (README, "Start-up and binary size"); Synchronization's `Mutex` cannot be locked and unlocked
 /// in separate statements, which several callers need.
 public final class Lock: @unchecked Sendable {  // Sendable: the mutex serializes every access
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    /// Internal: `Condition` waits on this mutex.
+    let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init() {
         mutex = .allocate(capacity: 1)

@@ -35,14 +35,11 @@ private final class ThreadBody {
 
 /// A lock with a condition to wait on (NSCondition's shape: `lock`, `unlock`, `wait`,
 /// `broadcast`), on a pthread mutex and condition variable.
-public final class Condition: @unchecked Sendable {  // Sendable: the mutex serializes every access
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+public final class Condition: @unchecked Sendable {  // Sendable: the lock serializes every access
+    private let mutex = Lock()
     private let cond: UnsafeMutablePointer<pthread_cond_t>
 
     public init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
         cond = .allocate(capacity: 1)
         cond.initialize(to: pthread_cond_t())
         pthread_cond_init(cond, nil)
@@ -51,13 +48,11 @@ public final class Condition: @unchecked Sendable {  // Sendable: the mutex seri
     deinit {
         pthread_cond_destroy(cond)
         cond.deallocate()
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
-    public func lock() { pthread_mutex_lock(mutex) }
-    public func unlock() { pthread_mutex_unlock(mutex) }
+    public func lock() { mutex.lock() }
+    public func unlock() { mutex.unlock() }
     /// Releases the lock until `broadcast` (or a spurious wake-up: callers wait in a loop).
-    public func wait() { pthread_cond_wait(cond, mutex) }
+    public func wait() { pthread_cond_wait(cond, mutex.mutex) }
     public func broadcast() { pthread_cond_broadcast(cond) }
 }
