@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pexpect
@@ -23,18 +22,11 @@ import pytest
 
 from conftest import ROOT, base_env
 from faultproxy import FaultProxy
-from test_exactly_once import FUND
+from test_exactly_once import FUND, rpc
 
 DEVNET = ROOT / "scripts" / "devnet"
 sys.path.insert(0, str(ROOT / "devnet"))
 from ogpu_devnet.ports import free_port_pair  # noqa: E402
-
-
-def rpc(url, method, params=()):
-    req = urllib.request.Request(url, data=json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
-                                                       "params": list(params)}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req, timeout=30)).get("result")
 
 
 class Net:
