@@ -190,23 +190,33 @@ extension Compiler {
             // `push(xs, x)`: append straight into the place, with no argument arrays. Anything
             // but a list goes through `push` itself for its exact error.
             let item = compileExpr(rest[0].value)
+            @inline(__always)
+            func push(_ x: Value, into v: inout Value, _ f: Frame) throws {
+                if case .list = v {
+                    var xs = v.takeList()!
+                    // A first push makes room for four, as CPython does: small lists (rows,
+                    // pairs) then grow once instead of at 1, 2 and 4 elements.
+                    if xs.capacity == 0 { xs.reserveCapacity(4) }
+                    xs.append(x)
+                    v = .list(xs)
+                    return
+                }
+                var args = Arguments(callee: b.name, positional: [v, x], location: loc)
+                v = .null
+                defer { v = args.positional[0] }
+                _ = try Compiler.locate(loc) { try b.call(&args, f.context) }
+            }
+            // `push(xs, x)` on a plain local: straight into its slot, without the place's closures.
+            if case .name(let n) = target.kind, case (.slot(let i), false)? = scope.resolve(n) {
+                return { f in
+                    let x = try item(f)
+                    try push(x, into: &f.slots[i], f)
+                    return .null
+                }
+            }
             return { f in
                 let x = try item(f)
-                try place(f) { v in
-                    if case .list = v {
-                        var xs = v.takeList()!
-                        // A first push makes room for four, as CPython does: small lists (rows,
-                        // pairs) then grow once instead of at 1, 2 and 4 elements.
-                        if xs.capacity == 0 { xs.reserveCapacity(4) }
-                        xs.append(x)
-                        v = .list(xs)
-                        return
-                    }
-                    var args = Arguments(callee: b.name, positional: [v, x], location: loc)
-                    v = .null
-                    defer { v = args.positional[0] }
-                    _ = try Compiler.locate(loc) { try b.call(&args, f.context) }
-                }
+                try place(f) { v in try push(x, into: &v, f) }
                 return .null
             }
         }

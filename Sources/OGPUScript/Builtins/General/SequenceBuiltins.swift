@@ -11,7 +11,10 @@ enum SequenceBuiltins {
         let f = try args.function(1, "f")
         var out = [Value]()
         out.reserveCapacity(items.count)
-        for x in items { out.append(try ctx.call(f, with: x)) }
+        // Elements are lent to the call in place (`for x in items` copies each one first).
+        try items.withUnsafeBufferPointer { xs in
+            for i in xs.indices { out.append(try ctx.call(f, with: xs[i])) }
+        }
         return .list(out)
     }
 
@@ -23,7 +26,9 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(1, "f")
         var out = [Value]()
-        for x in items where try ctx.call(f, with: x).isTruthy { out.append(x) }
+        try items.withUnsafeBufferPointer { xs in
+            for i in xs.indices where try ctx.call(f, with: xs[i]).isTruthy { out.append(xs[i]) }
+        }
         return .list(out)
     }
 
@@ -35,7 +40,9 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(2, "f")
         var acc = args.positional[1]
-        for x in items { acc = try ctx.call(f, with: acc, x) }
+        try items.withUnsafeBufferPointer { xs in
+            for i in xs.indices { acc = try ctx.call(f, with: acc, xs[i]) }
+        }
         return acc
     }
 
