@@ -189,7 +189,7 @@ extension Compiler {
         if b === CollectionBuiltins.push, rest.count == 1, rest[0].label == nil {
             // `push(xs, x)`: append straight into the place, with no argument arrays. Anything
             // but a list goes through `push` itself for its exact error.
-            let item = compileExpr(rest[0].value)
+            let item = operand(rest[0].value)
             @inline(__always)
             func push(_ x: Value, into v: inout Value, _ f: Frame) throws {
                 if case .list = v {
@@ -209,13 +209,13 @@ extension Compiler {
             // `push(xs, x)` on a plain local: straight into its slot, without the place's closures.
             if case .name(let n) = target.kind, case (.slot(let i), false)? = scope.resolve(n) {
                 return { f in
-                    let x = try item(f)
+                    let x = try item.get(f)
                     try push(x, into: &f.slots[i], f)
                     return .null
                 }
             }
             return { f in
-                let x = try item(f)
+                let x = try item.get(f)
                 try place(f) { v in try push(x, into: &v, f) }
                 return .null
             }

@@ -40,6 +40,8 @@ extension Compiler {
             return compileRead(n, loc)
 
         case .list(let items):
+            // `[]`: the shared empty list (a first `push` gives it room for four).
+            if items.isEmpty { return { _ in .list([]) } }
             let evs = items.map(compileExpr)
             return { f in
                 var out: [Value] = []

@@ -26,9 +26,7 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(1, "f")
         var out = [Value]()
-        try items.withUnsafeBufferPointer { xs in
-            for i in xs.indices where try ctx.call(f, with: xs[i]).isTruthy { out.append(xs[i]) }
-        }
+        for x in items where try ctx.call(f, with: x).isTruthy { out.append(x) }
         return .list(out)
     }
 
@@ -40,9 +38,7 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(2, "f")
         var acc = args.positional[1]
-        try items.withUnsafeBufferPointer { xs in
-            for i in xs.indices { acc = try ctx.call(f, with: acc, xs[i]) }
-        }
+        for x in items { acc = try ctx.call(f, with: acc, x) }
         return acc
     }
 
