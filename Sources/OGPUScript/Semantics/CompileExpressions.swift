@@ -132,12 +132,9 @@ extension Compiler {
                 default: break
                 }
             }
+            // (A local or a literal compiles again with no effect; other code only once.)
             let b: Eval
-            switch bo {
-            case .slot(let s): b = { f in f.slots[s] }
-            case .constant(let v): b = { _ in v }
-            case .eval(let e): b = e
-            }
+            if case .eval(let e) = bo { b = e } else { b = compileExpr(base) }
             return { f in
                 let v = try b(f), k = try ix.get(f)
                 if case .list(let xs) = v, case .int(let n) = k, n >= 0, n < xs.count { return xs[n] }
@@ -146,16 +143,15 @@ extension Compiler {
 
         case .member(let base, let name):
             // A local's field (`e.message`, `task.payment`) is read in its slot (see `.index`).
-            let b: Eval
-            switch operand(base) {
-            case .slot(let s):
+            let bo = operand(base)
+            if case .slot(let s) = bo {
                 return { f in
                     if case .map(let m) = f.slots[s] { return m[name] ?? .null }
                     return try Compiler.locate(loc) { try Operators.member(f.slots[s], name) }
                 }
-            case .constant(let v): b = { _ in v }
-            case .eval(let e): b = e
             }
+            let b: Eval
+            if case .eval(let e) = bo { b = e } else { b = compileExpr(base) }
             return { f in
                 let v = try b(f)
                 if case .map(let m) = v { return m[name] ?? .null }
