@@ -105,13 +105,20 @@ public final class CallContext {
             }
         case .builtin(let b):
             var args = Arguments(callee: b.name, positional: arguments, named: named, location: location)
-            do { return try b.call(&args, self) } catch var e as ScriptError {
-                argumentSites.place(&e, call: location)
-                throw e
-            }
+            return try callBuiltin(b, &args, at: location)
         default:
             throw ScriptError(.type, "cannot call \(function.isNilValue ? "nil" : function.typeWithArticle)", at: location,
                               help: function.isNilValue ? "a missing map key reads as nil (`m.f`): check the key's spelling" : nil)
+        }
+    }
+
+    /// Calls built-in `b` with `args` gathered for the call at `location` (a call site may reuse
+    /// them: see `compileBuiltinCall`).
+    @inline(__always)
+    func callBuiltin(_ b: BuiltinFunction, _ args: inout Arguments, at location: SourceLocation?) throws -> Value {
+        do { return try b.call(&args, self) } catch var e as ScriptError {
+            argumentSites.place(&e, call: location)
+            throw e
         }
     }
 

@@ -69,6 +69,9 @@ extension Compiler {
         if case .name(let fname) = calleeExpr.kind, case .slot(let i)? = scope.resolve(fname)?.0 { calleeSlot = i }
         let globals = self.globals
         let calleeLoc = calleeExpr.location
+        if named.isEmpty, let calleeCell, let builtinCall = compileBuiltinCall(calleeCell, positional, at: loc) {
+            return builtinCall
+        }
         if named.isEmpty {
             // Arguments are evaluated straight into the callee's frame. The common arities get
             // their argument code as separate constants: loading a closure out of an array costs
