@@ -167,6 +167,8 @@ extension ScriptError {
 
     /// True when `error` is a `ScriptError` with no location. (Opened explicitly: `any Error`
     /// conforms to `Error` itself, so a plain generic call would not open it.)
+    /// The contract of these reads: the boxed value is read as a `ScriptError` only after its
+    /// type was found to be exactly `ScriptError`; debug builds check each answer against a cast.
     static func lacksLocation(_ error: any Error) -> Bool {
         func inBox<E: Error>(_ e: E) -> Bool {
             guard E.self == ScriptError.self else { return false }
@@ -174,7 +176,9 @@ extension ScriptError {
                 UnsafeRawPointer(p).assumingMemoryBound(to: ScriptError.self).pointee.location == nil
             }
         }
-        return _openExistential(error, do: inBox)
+        let lacks = _openExistential(error, do: inBox)
+        assert(lacks == ((error as? ScriptError).map { $0.location == nil } ?? false))
+        return lacks
     }
 
     /// `error` as a `ScriptError`, or nil when it is another error: `error as? ScriptError`
@@ -184,7 +188,9 @@ extension ScriptError {
             guard E.self == ScriptError.self else { return nil }
             return withUnsafePointer(to: e) { p in UnsafeRawPointer(p).assumingMemoryBound(to: ScriptError.self).pointee }
         }
-        return _openExistential(error, do: inBox)
+        let e = _openExistential(error, do: inBox)
+        assert((e == nil) == !(error is ScriptError) && e?.message == (error as? ScriptError)?.message)
+        return e
     }
 
     /// What `catch e` binds (`.error`) for `error`, or nil when a script cannot catch it: an error
@@ -197,7 +203,9 @@ extension ScriptError {
                 return e.pointee.isInterruption ? nil : .error(e.pointee)
             }
         }
-        return _openExistential(error, do: inBox)
+        let caught = _openExistential(error, do: inBox)
+        assert((caught != nil) == ((error as? ScriptError).map { !$0.isInterruption } ?? false))
+        return caught
     }
 
     /// `kind == "interrupted"`, testing the length first: comparing two different short strings
