@@ -153,4 +153,20 @@ final class TextFastPathTests: XCTestCase {
         }
         XCTAssertEqual(many, samples.map { "\($0),\u{E9}\r\n" }.joined())
     }
+
+    /// The inline copy for short pieces, at every length around its word sizes and offsets.
+    func testCopyMatchesTheSource() {
+        let src = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) }
+        for n in 0...40 {
+            for offset in 0..<3 {
+                var dst = [UInt8](repeating: 0, count: 48)
+                src.withUnsafeBufferPointer { s in
+                    dst.withUnsafeMutableBufferPointer { d in UTF8Buffer.copy(s.baseAddress! + offset, to: d.baseAddress! + 1, count: n) }
+                }
+                XCTAssertEqual(Array(dst[1..<(1 + n)]), Array(src[offset..<(offset + n)]), "n \(n)")
+                XCTAssertEqual(dst[0], 0)
+                XCTAssertTrue(dst[(1 + n)...].allSatisfy { $0 == 0 }, "n \(n) wrote past the end")
+            }
+        }
+    }
 }
