@@ -131,14 +131,14 @@ enum StringBuiltins {
     }
 
     static let upper = BuiltinFunction("upper", doc: "upper(s) is s in upper case (`upper(\"straße\")` is \"STRASSE\").",
-                                       quickUnary: quick(TextFastPaths.uppercased)) { args, _ in
+                                       quickUnary: quick { $0.uppercased() }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
-        return .string(TextFastPaths.uppercased(try args.string(0, "s")))
+        return .string(try args.string(0, "s").uppercased())
     }
 
-    static let lower = BuiltinFunction("lower", doc: "lower(s) is s in lower case.", quickUnary: quick(TextFastPaths.lowercased)) { args, _ in
+    static let lower = BuiltinFunction("lower", doc: "lower(s) is s in lower case.", quickUnary: quick { $0.lowercased() }) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
-        return .string(TextFastPaths.lowercased(try args.string(0, "s")))
+        return .string(try args.string(0, "s").lowercased())
     }
 
     static let trim = BuiltinFunction("trim", doc: "trim(s) is s without whitespace (spaces, tabs, newlines) at either end.",
@@ -149,12 +149,12 @@ enum StringBuiltins {
 
     static let startsWith = BuiltinFunction("starts_with", doc: "starts_with(s, prefix) is true when s begins with prefix.") { args, _ in
         try args.noNamed(); try args.expectCount(2, 2)
-        return .bool(TextFastPaths.hasPrefix(try args.string(0, "s"), try args.string(1, "prefix")))
+        return .bool(try args.string(0, "s").hasPrefix(try args.string(1, "prefix")))
     }
 
     static let endsWith = BuiltinFunction("ends_with", doc: "ends_with(s, suffix) is true when s ends with suffix.") { args, _ in
         try args.noNamed(); try args.expectCount(2, 2)
-        return .bool(TextFastPaths.hasSuffix(try args.string(0, "s"), try args.string(1, "suffix")))
+        return .bool(try args.string(0, "s").hasSuffix(try args.string(1, "suffix")))
     }
 
     static let replace = BuiltinFunction("replace", doc: """
