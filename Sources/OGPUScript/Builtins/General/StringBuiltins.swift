@@ -30,9 +30,8 @@ enum StringBuiltins {
     /// counted first so that the list is made at its size (growing it from empty cost ~600
     /// instructions per two-part split, callgrind on bench/lang `interp`).
     static func parts(of s: String, between sep: String) -> [Value] {
-        var s = s, sep = sep
-        return s.withUTF8 { text in
-            sep.withUTF8 { pattern in
+        s.withUTF8Bytes { text in
+            sep.withUTF8Bytes { pattern in
                 var count = 1
                 forEachMatch(of: pattern, in: text) { _ in count += 1 }
                 var out: [Value] = []
@@ -51,9 +50,8 @@ enum StringBuiltins {
     /// Calls `body` with the UTF-8 bytes of each part of `s` between occurrences of `sep` (not
     /// empty), in order; the bytes are valid only during the call.
     static func forEachPart(of s: String, between sep: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var s = s, sep = sep
-        s.withUTF8 { text in
-            sep.withUTF8 { pattern in
+        s.withUTF8Bytes { text in
+            sep.withUTF8Bytes { pattern in
                 var start = 0
                 forEachMatch(of: pattern, in: text) { i in
                     body(UnsafeBufferPointer(rebasing: text[start..<i]))
@@ -87,8 +85,7 @@ enum StringBuiltins {
     /// `split(s)`: the runs of non-whitespace `Character`s. ASCII text is split on its bytes:
     /// there the whitespace `Character`s are tab, LF, VT, FF, CR, space and CR LF.
     static func words(of s: String) -> [Value] {
-        var s = s
-        let ascii: [Value]? = s.withUTF8 { text in
+        let ascii: [Value]? = s.withUTF8Bytes { text in
             guard TextFastPaths.isASCII(text) else { return nil }
             var out: [Value] = []
             var i = 0
@@ -109,8 +106,7 @@ enum StringBuiltins {
 
     /// `split(s, "")`: the `Character`s. In ASCII text each byte is one, except CR LF.
     static func characters(of s: String) -> [Value] {
-        var s = s
-        let ascii: [Value]? = s.withUTF8 { text in
+        let ascii: [Value]? = s.withUTF8Bytes { text in
             guard TextFastPaths.isASCII(text) else { return nil }
             var out: [Value] = []
             out.reserveCapacity(text.count)
@@ -172,10 +168,9 @@ enum StringBuiltins {
     /// the result is checked against the size cap (60,000 one-byte matches replaced by 60 KB is
     /// 3.6 GB) and then written once at its exact size.
     static func replacing(_ old: String, with new: String, in s: String) throws -> String {
-        var text = s, pattern = old, replacement = new
-        return try text.withUTF8 { t in
-            try pattern.withUTF8 { p in
-                try replacement.withUTF8 { r in
+        try s.withUTF8Bytes { t in
+            try old.withUTF8Bytes { p in
+                try new.withUTF8Bytes { r in
                     var matches = 0
                     forEachMatch(of: p, in: t) { _ in matches += 1 }
                     if matches == 0 { return s }
@@ -227,8 +222,7 @@ enum StringBuiltins {
             }
         }
         try Operators.checkSize(count: total)
-        var sep = sep
-        return sep.withUTF8 { sepBytes in
+        return sep.withUTF8Bytes { sepBytes in
             String(unsafeUninitializedCapacity: total) { out in
                 var at = 0
                 func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -238,9 +232,9 @@ enum StringBuiltins {
                 }
                 for i in 0..<items.count {
                     if i > 0 { copy(sepBytes) }
-                    var piece: String
+                    let piece: String
                     if let printed { piece = printed[i] } else if case .string(let s) = items[i] { piece = s } else { piece = "" }
-                    piece.withUTF8 { copy($0) }
+                    piece.withUTF8Bytes { copy($0) }
                 }
                 return at
             }

@@ -36,8 +36,7 @@ enum TextFastPaths {
     /// first non-ASCII byte met from either end hands the whole string to the general form
     /// (which knows the non-ASCII spaces). Nothing to trim: `s` itself, no copy.
     static func trimmed(_ s: String) -> String {
-        var text = s
-        let kept: Range<Int>? = text.withUTF8 { bytes in
+        let kept: Range<Int>? = s.withUTF8Bytes { bytes in
             var lo = 0, hi = bytes.count
             while lo < hi {
                 let b = bytes[lo]
@@ -55,7 +54,7 @@ enum TextFastPaths {
         }
         guard let kept else { return s.trimmingWhitespaceAndNewlines() }
         if kept.count == s.utf8.count { return s }
-        return text.withUTF8 { UTF8Buffer.string(UnsafeBufferPointer(rebasing: $0[kept])) }
+        return s.withUTF8Bytes { UTF8Buffer.string(UnsafeBufferPointer(rebasing: $0[kept])) }
     }
 
     /// The ASCII bytes `isFoundationWhitespaceOrNewline` accepts: tab, LF, VT, FF, CR, space.
@@ -92,10 +91,9 @@ enum TextFastPaths {
     @inline(__always)
     private static func bothASCII<T>(_ a: String, _ b: String,
                                      _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> T) -> T? {
-        var a = a, b = b
-        return a.withUTF8 { x in
+        a.withUTF8Bytes { x in
             guard isASCII(x) else { return nil }
-            return b.withUTF8 { y in isASCII(y) ? body(x, y) : nil }
+            return b.withUTF8Bytes { y in isASCII(y) ? body(x, y) : nil }
         }
     }
 

@@ -50,8 +50,7 @@ struct UTF8Buffer {
 
     @inline(__always)
     mutating func append(_ s: String) {
-        var s = s
-        s.withUTF8 { append($0) }
+        s.withUTF8Bytes { append($0) }
     }
 
     /// The decimal digits of `i`, as `String(i)` writes them: two digits per division, from a
