@@ -47,21 +47,6 @@ enum StringBuiltins {
         }
     }
 
-    /// Calls `body` with the UTF-8 bytes of each part of `s` between occurrences of `sep` (not
-    /// empty), in order; the bytes are valid only during the call.
-    static func forEachPart(of s: String, between sep: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        s.withUTF8Bytes { text in
-            sep.withUTF8Bytes { pattern in
-                var start = 0
-                forEachMatch(of: pattern, in: text) { i in
-                    body(UnsafeBufferPointer(rebasing: text[start..<i]))
-                    start = i + pattern.count
-                }
-                body(UnsafeBufferPointer(rebasing: text[start...]))
-            }
-        }
-    }
-
     /// Calls `body` with the offset of each occurrence of `pattern` (not empty) in `text`, left
     /// to right, occurrences not overlapping.
     @inline(__always)
