@@ -18,8 +18,7 @@ enum KeyHash {
 
     @inline(__always)
     static func hash(_ key: String) -> UInt32 {
-        var key = key
-        let h: UInt64? = key.withUTF8 { bytes in
+        let h: UInt64? = key.withUTF8Bytes { bytes in
             var or: UInt64 = 0
             let h = mix(bytes, &or)
             return or & 0x8080_8080_8080_8080 == 0 ? h : nil

@@ -69,7 +69,7 @@ enum CollectionBuiltins {
             return .bool(m.contains(k))
         case .string(let s):
             guard case .string(let t) = y else { throw args.typeError("y", expected: "a string", got: y) }
-            return .bool(t.isEmpty || s.contains(t))
+            return .bool(TextFastPaths.contains(s, t)) // t.isEmpty || s.contains(t), bytes for ASCII
         case .range(let l, let u, let inclusive):
             guard let n = y.decValue else { return .bool(false) }
             return .bool(n.isInteger && Dec.compare(n, Dec(l)) >= 0 && Dec.compare(n, Dec(u)) < (inclusive ? 1 : 0))
@@ -84,13 +84,7 @@ enum CollectionBuiltins {
         try args.noNamed(); try args.expectCount(1, 2)
         let items = try Sequences.elements(args.positional[0], args, "list")
         let sep = args.count > 1 ? try args.string(1, "sep") : ""
-        var out = ""
-        for (i, x) in items.enumerated() {
-            if i > 0 { out += sep }
-            out += ValueFormat.printed(x)
-            try Operators.checkSize(out) // 4,096 copies of a long string are not a short one
-        }
-        return .string(out)
+        return .string(try StringBuiltins.joined(items, separator: sep)) // size-capped, one buffer
     }
 
     static let reverse = BuiltinFunction("reverse", doc: """

@@ -165,8 +165,7 @@ enum ConversionBuiltins {
     /// `s.count` (extended grapheme clusters), without Swift's cluster walk for ASCII text: there
     /// every byte is one character except that `"\r\n"` is one (the only ASCII cluster rule).
     static func characterCount(_ s: String) -> Int {
-        var s = s
-        let ascii: Int? = s.withUTF8 { bytes in
+        let ascii: Int? = s.withUTF8Bytes { bytes in
             // Eight bytes at a time: any byte ≥ 0x80 means non-ASCII; CRs are rare, so look
             // for CRLF pairs only when some word holds a 0x0D byte.
             let n = bytes.count

@@ -17,46 +17,93 @@ enum StringBuiltins {
         """) { args, _ in
         try args.noNamed(); try args.expectCount(1, 2)
         let s = try args.string(0, "s")
-        if args.count == 1 || args.positional[1].isNilValue {
-            return .list(s.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
-        }
+        if args.count == 1 || args.positional[1].isNilValue { return .list(words(of: s)) }
         let sep = try args.string(1, "sep")
-        if sep.isEmpty { return .list(s.map { .string(String($0)) }) }
+        if sep.isEmpty { return .list(characters(of: s)) }
         return .list(parts(of: s, between: sep))
     }
 
     /// The parts of `s` between occurrences of `sep` (not empty), found by comparing UTF-8 bytes,
     /// as Python's `str.split(sep)` does: UTF-8 is self-synchronising, so a match always starts and
     /// ends on a code point. (Matching `Character`s instead, through Foundation, cost ~20
-    /// instructions per byte; a 1-byte separator is now one compare per byte.)
+    /// instructions per byte; a 1-byte separator is now one compare per byte.) The matches are
+    /// counted first so that the list is made at its size (growing it from empty cost ~600
+    /// instructions per two-part split, callgrind on bench/lang `interp`).
     static func parts(of s: String, between sep: String) -> [Value] {
-        var out: [Value] = []
-        forEachPart(of: s, between: sep) { out.append(.string(String(decoding: $0, as: UTF8.self))) }
-        return out
-    }
-
-    /// Calls `body` with the UTF-8 bytes of each part of `s` between occurrences of `sep` (not
-    /// empty), in order; the bytes are valid only during the call.
-    static func forEachPart(of s: String, between sep: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var s = s, sep = sep
-        s.withUTF8 { text in
-            sep.withUTF8 { pattern in
-                let n = text.count, m = pattern.count, first = Int32(pattern[0])
-                var start = 0, i = 0
-                // memchr finds each candidate first byte (vectorised in libc); memcmp checks the rest.
-                while i + m <= n, let hit = memchr(text.baseAddress! + i, first, n - m + 1 - i) {
-                    i = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - text.baseAddress!
-                    if m == 1 || memcmp(text.baseAddress! + i, pattern.baseAddress!, m) == 0 {
-                        body(UnsafeBufferPointer(rebasing: text[start..<i]))
-                        i += m
-                        start = i
-                    } else {
-                        i += 1
-                    }
+        s.withUTF8Bytes { text in
+            sep.withUTF8Bytes { pattern in
+                var count = 1
+                forEachMatch(of: pattern, in: text) { _ in count += 1 }
+                var out: [Value] = []
+                out.reserveCapacity(count)
+                var start = 0
+                forEachMatch(of: pattern, in: text) { i in
+                    out.append(.string(UTF8Buffer.string(UnsafeBufferPointer(rebasing: text[start..<i]))))
+                    start = i + pattern.count
                 }
-                body(UnsafeBufferPointer(rebasing: text[start..<n]))
+                out.append(.string(UTF8Buffer.string(UnsafeBufferPointer(rebasing: text[start...]))))
+                return out
             }
         }
+    }
+
+    /// Calls `body` with the offset of each occurrence of `pattern` (not empty) in `text`, left
+    /// to right, occurrences not overlapping.
+    @inline(__always)
+    static func forEachMatch(of pattern: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+        let n = text.count, m = pattern.count
+        guard m <= n, let base = text.baseAddress else { return }
+        let first = Int32(pattern[0])
+        var i = 0
+        // memchr finds each candidate first byte (vectorised in libc); memcmp checks the rest.
+        while i + m <= n, let hit = memchr(base + i, first, n - m + 1 - i) {
+            i = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if m == 1 || memcmp(base + i, pattern.baseAddress!, m) == 0 {
+                body(i)
+                i += m
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    /// `split(s)`: the runs of non-whitespace `Character`s. ASCII text is split on its bytes:
+    /// there the whitespace `Character`s are tab, LF, VT, FF, CR, space and CR LF.
+    static func words(of s: String) -> [Value] {
+        let ascii: [Value]? = s.withUTF8Bytes { text in
+            guard TextFastPaths.isASCII(text) else { return nil }
+            var out: [Value] = []
+            var i = 0
+            let n = text.count
+            while i < n {
+                while i < n && isSpace(text[i]) { i &+= 1 }
+                let start = i
+                while i < n && !isSpace(text[i]) { i &+= 1 }
+                if i > start { out.append(.string(UTF8Buffer.string(UnsafeBufferPointer(rebasing: text[start..<i])))) }
+            }
+            return out
+        }
+        return ascii ?? s.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) }
+    }
+
+    @inline(__always)
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+
+    /// `split(s, "")`: the `Character`s. In ASCII text each byte is one, except CR LF.
+    static func characters(of s: String) -> [Value] {
+        let ascii: [Value]? = s.withUTF8Bytes { text in
+            guard TextFastPaths.isASCII(text) else { return nil }
+            var out: [Value] = []
+            out.reserveCapacity(text.count)
+            var i = 0
+            while i < text.count {
+                let k = text[i] == 0x0D && i + 1 < text.count && text[i + 1] == 0x0A ? 2 : 1
+                out.append(.string(UTF8Buffer.string(UnsafeBufferPointer(rebasing: text[i..<(i + k)]))))
+                i += k
+            }
+            return out
+        }
+        return ascii ?? s.map { .string(String($0)) }
     }
 
     /// The quick form of a string-to-string built-in (see `BuiltinFunction.quickUnary`).
@@ -76,9 +123,9 @@ enum StringBuiltins {
     }
 
     static let trim = BuiltinFunction("trim", doc: "trim(s) is s without whitespace (spaces, tabs, newlines) at either end.",
-                                      quickUnary: quick { $0.trimmingWhitespaceAndNewlines() }) { args, _ in
+                                      quickUnary: quick(TextFastPaths.trimmed)) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
-        return .string(try args.string(0, "s").trimmingWhitespaceAndNewlines())
+        return .string(TextFastPaths.trimmed(try args.string(0, "s")))
     }
 
     static let startsWith = BuiltinFunction("starts_with", doc: "starts_with(s, prefix) is true when s begins with prefix.") { args, _ in
@@ -98,22 +145,84 @@ enum StringBuiltins {
         try args.noNamed(); try args.expectCount(3, 3)
         let s = try args.string(0, "s"), old = try args.string(1, "old"), new = try args.string(2, "new")
         if old.isEmpty { throw ScriptError(.value, "replace(): `old` must not be empty") }
-        // Each occurrence may grow the text: 60,000 one-byte matches replaced by 60 KB is 3.6 GB.
-        // Matched on UTF-8 bytes, as `split` matches.
-        let growth = new.utf8.count - old.utf8.count
-        if growth > 0 && s.utf8.count / old.utf8.count * growth > Operators.maxStringBytes - s.utf8.count {
-            var matches = -1
-            forEachPart(of: s, between: old) { _ in matches += 1 }
-            try Operators.checkSize(count: s.utf8.count + matches * growth)
+        return .string(try replacing(old, with: new, in: s))
+    }
+
+    /// `s` with every occurrence of `old` (not empty) replaced by `new`, matched on UTF-8 bytes as
+    /// `split` matches. The matches are counted first: no match returns `s` itself, and otherwise
+    /// the result is checked against the size cap (60,000 one-byte matches replaced by 60 KB is
+    /// 3.6 GB) and then written once at its exact size.
+    static func replacing(_ old: String, with new: String, in s: String) throws -> String {
+        try s.withUTF8Bytes { t in
+            try old.withUTF8Bytes { p in
+                try new.withUTF8Bytes { r in
+                    var matches = 0
+                    forEachMatch(of: p, in: t) { _ in matches += 1 }
+                    if matches == 0 { return s }
+                    // At most count/|old| matches, each under 2^31 bytes longer: no overflow.
+                    let size = t.count + matches * (r.count - p.count)
+                    try Operators.checkSize(count: size)
+                    return String(unsafeUninitializedCapacity: size) { out in
+                        var at = 0, start = 0
+                        func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+                            guard let src = bytes.baseAddress, bytes.count > 0 else { return }
+                            (out.baseAddress! + at).update(from: src, count: bytes.count)
+                            at += bytes.count
+                        }
+                        forEachMatch(of: p, in: t) { i in
+                            copy(UnsafeBufferPointer(rebasing: t[start..<i]))
+                            copy(r)
+                            start = i + p.count
+                        }
+                        copy(UnsafeBufferPointer(rebasing: t[start...]))
+                        return at
+                    }
+                }
+            }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(max(0, s.utf8.count + growth))
-        var first = true
-        forEachPart(of: s, between: old) { part in
-            if !first { out.append(contentsOf: new.utf8) }
-            first = false
-            out.append(contentsOf: part)
+    }
+
+    /// `join(items, sep)`: the printed forms of `items` with `sep` between them, written once into
+    /// a string of the exact size (appending to a `String` piece by piece cost ~900 instructions
+    /// per element on bench/lang `interp`'s 60,000 lines). The size cap is checked before that
+    /// string is made, and while printing non-strings, so no over-long text is ever built.
+    static func joined(_ items: [Value], separator sep: String) throws -> String {
+        if items.isEmpty { return "" }
+        let sepCount = sep.utf8.count
+        var total = sepCount * (items.count - 1)  // under 2^30 * 2^31: no overflow
+        var printed: [String]? = nil
+        for x in items {
+            guard case .string(let s) = x else { printed = []; break }
+            total += s.utf8.count
+            if total > Operators.maxStringBytes { break }
         }
-        return .string(String(decoding: out, as: UTF8.self))
+        if printed != nil {
+            total = sepCount * (items.count - 1)
+            printed!.reserveCapacity(items.count)
+            for x in items {
+                let p = ValueFormat.printed(x)
+                total += p.utf8.count
+                try Operators.checkSize(count: total)
+                printed!.append(p)
+            }
+        }
+        try Operators.checkSize(count: total)
+        return sep.withUTF8Bytes { sepBytes in
+            String(unsafeUninitializedCapacity: total) { out in
+                var at = 0
+                func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+                    guard let src = bytes.baseAddress, bytes.count > 0 else { return }
+                    (out.baseAddress! + at).update(from: src, count: bytes.count)
+                    at += bytes.count
+                }
+                for i in 0..<items.count {
+                    if i > 0 { copy(sepBytes) }
+                    let piece: String
+                    if let printed { piece = printed[i] } else if case .string(let s) = items[i] { piece = s } else { piece = "" }
+                    piece.withUTF8Bytes { copy($0) }
+                }
+                return at
+            }
+        }
     }
 }

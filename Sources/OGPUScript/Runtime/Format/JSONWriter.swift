@@ -151,6 +151,5 @@ private func += (out: inout [UInt8], s: StaticString) {
 
 @inline(__always)
 private func += (out: inout [UInt8], s: String) {
-    var s = s
-    s.withUTF8 { out.append(contentsOf: $0) }
+    s.withUTF8Bytes { out.append(contentsOf: $0) }
 }

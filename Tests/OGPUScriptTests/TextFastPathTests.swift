@@ -1,0 +1,159 @@
+import XCTest
+@testable import OGPUScript
+
+/// The byte-level string paths (`TextFastPaths`, `split`, `join`, `replace`, interpolation's
+/// digits) against the general forms they stand in for, on random text built from pieces where
+/// bytes and `Character`s disagree: CR LF (one `Character`), combining marks, precomposed and
+/// decomposed accents, emoji with modifiers, flags, non-ASCII spaces, and plain ASCII (which
+/// takes the fast paths, so both sides of every branch are exercised).
+final class TextFastPathTests: XCTestCase {
+    static let asciiPieces = ["a", "b", "z", "A", "Z", "@", "[", "`", "{", "0", " ", "\t", "\r", "\n", "\r\n",
+                              "\u{0B}", "\u{0C}", "\u{1F}", "\u{7F}", "\u{0}", "ab", "x\r", "\ny"]
+    static let otherPieces = ["\u{E9}", "e\u{301}", "\u{301}", "\u{308}", "\u{1F44D}", "\u{1F3FD}", "\u{1F1FA}\u{1F1F8}",
+                              "\u{A0}", "\u{85}", "\u{2028}", "\u{3000}", "\u{DF}", "\u{1C6}", "\u{130}", "\u{212A}",
+                              "\u{200D}", "\u{FB01}", "\u{3A3}"]
+
+    /// A random string of up to `maxPieces` pieces; non-ASCII pieces with probability `mixed`.
+    static func text(_ rng: inout some RandomNumberGenerator, maxPieces: Int = 14, mixed: Double) -> String {
+        var s = ""
+        for _ in 0..<Int.random(in: 0...maxPieces, using: &rng) {
+            let pool = Double.random(in: 0..<1, using: &rng) < mixed ? otherPieces : asciiPieces
+            s += pool.randomElement(using: &rng)!
+        }
+        return s
+    }
+
+    /// Pairs (s, t) where t is often a piece of s, so that matches (and near misses at CR LF) occur.
+    static func pairs(_ count: Int) -> [(String, String)] {
+        var rng = SystemRandomNumberGenerator()
+        var out: [(String, String)] = []
+        for k in 0..<count {
+            let mixed = k % 3 == 0 ? 0.3 : 0.0
+            let s = text(&rng, maxPieces: k % 5 == 0 ? 40 : 14, mixed: mixed)
+            var t = text(&rng, maxPieces: 3, mixed: mixed)
+            let bytes = Array(s.utf8)
+            if !bytes.isEmpty && Bool.random(using: &rng) {
+                // A byte range of s that is valid UTF-8 (it may still split a CR LF or a cluster).
+                let a = Int.random(in: 0..<bytes.count, using: &rng), b = Int.random(in: a...min(bytes.count, a + 6), using: &rng)
+                if let sub = String(validating: bytes[a..<b], as: UTF8.self) { t = sub }
+            }
+            out.append((s, t))
+        }
+        out += [("a\r\nb", "a\r"), ("a\r\nb", "\nb"), ("a\r\nb", "\r"), ("a\r\nb", "\n"), ("\r\r\n", "\r"), ("x\r", "x\r"),
+                ("\r\n", "\r\n"), ("\u{E9}x", "e\u{301}"), ("e\u{301}", "e"), ("", ""), ("a", ""), ("", "a")]
+        return out
+    }
+
+    func testTrimMatchesTheScalarTrim() {
+        for (s, t) in Self.pairs(3000) {
+            for x in [s, " \(s)\r\n", "\u{A0}\(t)\t", "\(t) \u{2028}", "\r\n"] {
+                XCTAssertEqual(TextFastPaths.trimmed(x), x.trimmingWhitespaceAndNewlines(), x.debugDescription)
+            }
+        }
+    }
+
+    func testContainsMatchesTheGeneralFormAndACharacterModel() {
+        for (s, t) in Self.pairs(5000) {
+            let d = "\(s.debugDescription) \(t.debugDescription)"
+            XCTAssertEqual(TextFastPaths.contains(s, t), TextFastPaths.General.contains(s, t), d)
+            // And the plainest model: `Character` sequences, compared with `Character.==`.
+            let cs = Array(s), ct = Array(t)
+            let found = ct.isEmpty || (0...max(0, cs.count - ct.count)).contains { i in
+                i + ct.count <= cs.count && Array(cs[i..<(i + ct.count)]) == ct
+            }
+            XCTAssertEqual(TextFastPaths.contains(s, t), found, d)
+        }
+    }
+
+    /// Non-overlapping byte matches, left to right: Python's `str.split(sep)` on code points.
+    static func modelSplit(_ s: String, _ sep: String) -> [String] {
+        let b = Array(s.utf8), p = Array(sep.utf8)
+        var parts: [String] = [], start = 0, i = 0
+        while i + p.count <= b.count {
+            if Array(b[i..<(i + p.count)]) == p {
+                parts.append(String(decoding: b[start..<i], as: UTF8.self))
+                i += p.count
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        parts.append(String(decoding: b[start...], as: UTF8.self))
+        return parts
+    }
+
+    static func strings(_ v: [Value]) -> [String] {
+        v.map { if case .string(let s) = $0 { return s } else { return "<\($0)>" } }
+    }
+
+    func testSplitJoinReplaceMatchModels() throws {
+        for (s, t) in Self.pairs(3000) {
+            let d = "\(s.debugDescription) \(t.debugDescription)"
+            XCTAssertEqual(Self.strings(StringBuiltins.words(of: s)), s.split(whereSeparator: { $0.isWhitespace }).map(String.init), d)
+            XCTAssertEqual(Self.strings(StringBuiltins.characters(of: s)), s.map(String.init), d)
+            guard !t.isEmpty else { continue }
+            let parts = Self.modelSplit(s, t)
+            XCTAssertEqual(Self.strings(StringBuiltins.parts(of: s, between: t)), parts, d)
+            XCTAssertEqual(try StringBuiltins.replacing(t, with: "<\(t)>", in: s), parts.joined(separator: "<\(t)>"), d)
+            XCTAssertEqual(try StringBuiltins.replacing(t, with: "", in: s), parts.joined(), d)
+            XCTAssertEqual(try StringBuiltins.joined(parts.map { .string($0) }, separator: t), s, d)
+        }
+        let mixed: [Value] = [.int(1), .string("a\r\n"), .null, .list([.string("x")]), .string("\u{E9}")]
+        XCTAssertEqual(try StringBuiltins.joined(mixed, separator: ", "), mixed.map(ValueFormat.printed).joined(separator: ", "))
+        XCTAssertEqual(try StringBuiltins.joined([], separator: ","), "")
+    }
+
+    func testSizeCapsHoldBeforeBuilding() {
+        let saved = Operators.maxStringBytes
+        defer { Operators.maxStringBytes = saved }
+        Operators.maxStringBytes = 100
+        let long = Value.string(String(repeating: "x", count: 60))
+        XCTAssertThrowsError(try StringBuiltins.joined([long, long], separator: ""))
+        XCTAssertThrowsError(try StringBuiltins.joined([long, .int(12345678901234), long], separator: ""))
+        XCTAssertEqual(try StringBuiltins.joined([long], separator: "").utf8.count, 60)
+        XCTAssertThrowsError(try StringBuiltins.replacing("x", with: "yy", in: String(repeating: "x", count: 60)))
+        XCTAssertEqual(try StringBuiltins.replacing("x", with: "y", in: String(repeating: "x", count: 60)), String(repeating: "y", count: 60))
+    }
+
+    /// Interpolation's digits against `String(i)`, at every length and sign, and text that
+    /// outgrows the stack buffer.
+    func testIntegerDigitsMatchStringInit() {
+        var samples: [Int] = [0, 1, -1, 9, 10, 11, 99, 100, 101, 999, 1000, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        var p = 1
+        for _ in 0..<18 { p *= 10; samples += [p - 1, p, p + 1, -(p - 1), -p, -(p + 1)] }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { samples.append(Int.random(in: Int.min...Int.max, using: &rng) >> Int.random(in: 0..<63, using: &rng)) }
+        for i in samples {
+            let s = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { raw -> String in
+                var out = UTF8Buffer(raw)
+                out.append("<")
+                out.append(i)
+                out.append(">")
+                return out.finish()
+            }
+            XCTAssertEqual(s, "<\(String(i))>")
+        }
+        let many = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { raw -> String in
+            var out = UTF8Buffer(raw)
+            for i in samples { out.append(i); out.append(",\u{E9}\r\n") }
+            return out.finish()
+        }
+        XCTAssertEqual(many, samples.map { "\($0),\u{E9}\r\n" }.joined())
+    }
+
+    /// The inline copy for short pieces, at every length around its word sizes and offsets.
+    func testCopyMatchesTheSource() {
+        let src = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) }
+        for n in 0...40 {
+            for offset in 0..<3 {
+                var dst = [UInt8](repeating: 0, count: 48)
+                src.withUnsafeBufferPointer { s in
+                    dst.withUnsafeMutableBufferPointer { d in UTF8Buffer.copy(s.baseAddress! + offset, to: d.baseAddress! + 1, count: n) }
+                }
+                XCTAssertEqual(Array(dst[1..<(1 + n)]), Array(src[offset..<(offset + n)]), "n \(n)")
+                XCTAssertEqual(dst[0], 0)
+                XCTAssertTrue(dst[(1 + n)...].allSatisfy { $0 == 0 }, "n \(n) wrote past the end")
+            }
+        }
+    }
+}
