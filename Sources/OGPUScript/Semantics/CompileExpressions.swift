@@ -319,7 +319,7 @@ extension Compiler {
                 body = tail
             } else {
                 let run = compileStatements(stmts)
-                body = { f in _ = try run(f); return f.returnValue }
+                body = { f in _ = try run(f); return f.takeReturnValue() }
             }
         }
         let proto = FunctionProto(name: name, parameters: d.parameters.map(\.name), parameterStorage: storage,
@@ -352,11 +352,19 @@ extension Compiler {
         if let first = stmts.first, case .ifElse(let c, let then, nil) = first.kind, then.count == 1,
            case .returnValue(let e?) = then[0].kind, !stmts.dropFirst().contains(where: Compiler.declaresFunction) {
             let cond = compileCondition(c)
-            let value = compileExpr(e)
-            let rest = compileExprInBody(Array(stmts.dropFirst()), last)
+            let value = operand(e)
             let condLoc = first.location, returnLoc = then[0].location
+            if stmts.count == 1 {
+                // `if c { return e }` then the last expression (`tak`, `fib`): one closure.
+                let tail = compileExpr(last), at = Cold((condLoc, returnLoc, last.location))
+                return { f in
+                    if try Compiler.locate(at.value.0, { try cond(f) }) { return try Compiler.locate(at.value.1) { try value.get(f) } }
+                    return try Compiler.locate(at.value.2) { try tail(f) }
+                }
+            }
+            let rest = compileExprInBody(Array(stmts.dropFirst()), last)
             return { f in
-                if try Compiler.locate(condLoc, { try cond(f) }) { return try Compiler.locate(returnLoc) { try value(f) } }
+                if try Compiler.locate(condLoc, { try cond(f) }) { return try Compiler.locate(returnLoc) { try value.get(f) } }
                 return try rest(f)
             }
         }
@@ -369,7 +377,7 @@ extension Compiler {
         let run = compileStatements(stmts)
         let tail = compileExpr(last)
         return { f in
-            if try run(f) == .returned { return f.returnValue }
+            if try run(f) == .returned { return f.takeReturnValue() }
             return try Compiler.locate(loc) { try tail(f) }
         }
     }
