@@ -306,11 +306,11 @@ extension Compiler {
             case .global(let cell):
                 if cell.isConstant { constantError(n, at: target.location, verb: "assign to") }
                 let globals = self.globals
-                let tloc = target.location
+                let tloc = Cold(target.location)
                 return { f in
                     let v = try value(f)
-                    guard cell.value != nil else { throw Compiler.unknownName(cell.name, globals, at: tloc) }
-                    cell.value = v
+                    guard cell.isDefined else { throw Compiler.unknownName(cell.name, globals, at: tloc.value) }
+                    cell.assign(v)
                     return .normal
                 }
             }
@@ -367,6 +367,35 @@ extension Compiler {
                 let old = f.slots[i]
                 f.slots[i] = try Compiler.locate(loc) { try combine(old, r) }
                 return .normal
+            }
+        }
+        if let combine, case .name(let n) = target.kind, scope.resolve(n) == nil,
+           case .global(let cell) = resolve(n, at: target.location), !cell.isConstant,
+           let place = compilePlace(target, purpose: "assign to") {
+            // `total += x`, `i += 1` on a top-level `var`: an int in the cell is changed in place;
+            // anything else (or an undefined name) goes the general way, out of this closure.
+            let at = Cold(loc)
+            let slow: (Frame, Value) throws -> Flow = { f, r in
+                try Compiler.locate(at.value) { try place(f) { v in v = try combine(v, r) } }
+                return .normal
+            }
+            let isAdd = op == "+", isSub = op == "-"
+            if case .literal(.int(let k)) = valueExpr.kind, isAdd || isSub {
+                return { f in
+                    if case .int(let a)? = cell.stored, let s = isAdd ? AddOperator.ints(a, k) : SubtractOperator.ints(a, k) {
+                        cell.storeInt(s)
+                        return .normal
+                    }
+                    return try slow(f, .int(k))
+                }
+            }
+            return { f in
+                let r = try value(f)
+                if case .int(let a)? = cell.stored, case .int(let b) = r {
+                    if isAdd, let s = AddOperator.ints(a, b) { cell.storeInt(s); return .normal }
+                    if isSub, let s = SubtractOperator.ints(a, b) { cell.storeInt(s); return .normal }
+                }
+                return try slow(f, r)
             }
         }
         guard let place = compilePlace(target, purpose: "assign to"), let combine else { return { _ in .normal } }

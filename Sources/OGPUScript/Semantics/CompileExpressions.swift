@@ -5,14 +5,34 @@ enum Operand {
     case slot(Int)
     case constant(Value)
     case eval(Eval)
+    /// A top-level name, read from its cell in place.
+    case global(GlobalRead)
 
     @inline(__always)
     func get(_ f: Frame) throws -> Value {
         switch self {
-        case .slot(let i): return f.slots[i]
+        case .slot(let i):
+            // An int is rebuilt in place: a general copy is a call (the value's outlined copy).
+            if case .int(let n) = f.slots[i] { return .int(n) }
+            return f.slots[i]
         case .constant(let v): return v
         case .eval(let e): return try e(f)
+        case .global(let g):
+            if let v = g.cell.stored { return v }
+            return try g.undefined(f)
         }
+    }
+}
+
+/// A read of a top-level name as an operand: its cell, and its compiled read for when the cell is
+/// not defined yet (which raises the error). A class, so that an `Operand` stays three words (call
+/// closures capture three of them, and a closure's captures are loaded on every run).
+final class GlobalRead {
+    let cell: GlobalCell
+    let undefined: Eval
+    init(_ cell: GlobalCell, _ undefined: @escaping Eval) {
+        self.cell = cell
+        self.undefined = undefined
     }
 }
 
@@ -21,8 +41,11 @@ extension Compiler {
         switch e.kind {
         case .literal(let v): return .constant(v)
         case .name(let n):
-            if case .local(.slot(let i), _) = resolve(n, at: e.location) { return .slot(i) }
-            return .eval(compileExpr(e))
+            switch resolve(n, at: e.location) {
+            case .local(.slot(let i), _): return .slot(i)
+            case .global(let cell): return .global(GlobalRead(cell, compileExpr(e)))
+            default: return .eval(compileExpr(e))
+            }
         default: return .eval(compileExpr(e))
         }
     }
@@ -204,15 +227,19 @@ extension Compiler {
 
     func compileRead(_ n: String, _ loc: SourceLocation) -> Eval {
         switch resolve(n, at: loc) {
-        case .local(.slot(let i), _): return { f in f.slots[i] }
+        case .local(.slot(let i), _):
+            return { f in
+                if case .int(let n) = f.slots[i] { return .int(n) } // no outlined copy (see `Operand`)
+                return f.slots[i]
+            }
         case .local(.cell(let i), _): return { f in f.cells[i].value }
         case .local(.capture(let i), _): return { f in f.captures[i].value }
         case .local(.global, _): fatalError("unreachable")
         case .global(let cell):
-            let globals = self.globals
+            let globals = self.globals, at = Cold(loc)
             return { _ in
-                if let v = cell.value { return v }
-                throw Compiler.unknownName(cell.name, globals, at: loc)
+                if let v = cell.stored { return v }
+                throw Compiler.unknownName(cell.name, globals, at: at.value)
             }
         }
     }

@@ -113,6 +113,22 @@ extension Compiler {
                 if case .int(let i) = f.slots[s], case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
                 return try Compiler.locate(at.value) { try Op.values(f.slots[s], r) }
             }
+        // A top-level name (`total + i * 3`, `i * 3` in a script's own loop): the cell's int in place.
+        case (.global(let g), .constant(.int(let k))):
+            let cell = g.cell
+            return { f in
+                if case .int(let i)? = cell.stored, let r = Op.ints(i, k) { return .int(r) }
+                let l = try x.get(f)
+                return try Compiler.locate(at.value) { try Op.values(l, .int(k)) }
+            }
+        case (.global(let g), .eval(let b)):
+            let cell = g.cell
+            return { f in
+                let r = try b(f)
+                if case .int(let i)? = cell.stored, case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
+                let l = try x.get(f)
+                return try Compiler.locate(at.value) { try Op.values(l, r) }
+            }
         default:
             return { f in
                 let l = try x.get(f), r = try y.get(f)
@@ -134,6 +150,13 @@ extension Compiler {
             return { f in
                 if case .int(let i) = f.slots[s], case .int(let j) = f.slots[t] { return Op.ints(i, j) }
                 return try Compiler.locate(at.value) { try Op.values(f.slots[s], f.slots[t]) }
+            }
+        case (.global(let g), .constant(.int(let k))):
+            let cell = g.cell
+            return { f in
+                if case .int(let i)? = cell.stored { return Op.ints(i, k) }
+                let l = try x.get(f)
+                return try Compiler.locate(at.value) { try Op.values(l, .int(k)) }
             }
         default:
             return { f in

@@ -102,43 +102,44 @@ final class Compiler {
         switch steps.count {
         case 0: return { _ in .normal }
         case 1:
-            let s = steps[0].run, l = steps[0].location
+            let s = steps[0].run, at = Cold(steps[0].location)
             return { f in
                 do { return try s(f) } catch var e as ScriptError where e.location == nil {
-                    e.location = l
+                    e.location = at.value
                     throw e
                 }
             }
         case 2:
-            // Unrolled: the two statements are constants of this closure, not array loads.
-            let s0 = steps[0].run, s1 = steps[1].run, l0 = steps[0].location, l1 = steps[1].location
+            // Unrolled: the two statements are constants of this closure, not array loads. The
+            // locations are `Cold`: only an error reads them.
+            let s0 = steps[0].run, s1 = steps[1].run, at = Cold([steps[0].location, steps[1].location])
             return { f in
-                var at = l0
+                var k = 0
                 do {
                     let r = try s0(f)
                     if r != .normal { return r }
-                    at = l1
+                    k = 1
                     return try s1(f)
                 } catch var e as ScriptError where e.location == nil {
-                    e.location = at
+                    e.location = at.value[k]
                     throw e
                 }
             }
         case 3:
             let s0 = steps[0].run, s1 = steps[1].run, s2 = steps[2].run
-            let l0 = steps[0].location, l1 = steps[1].location, l2 = steps[2].location
+            let at = Cold([steps[0].location, steps[1].location, steps[2].location])
             return { f in
-                var at = l0
+                var k = 0
                 do {
                     var r = try s0(f)
                     if r != .normal { return r }
-                    at = l1
+                    k = 1
                     r = try s1(f)
                     if r != .normal { return r }
-                    at = l2
+                    k = 2
                     return try s2(f)
                 } catch var e as ScriptError where e.location == nil {
-                    e.location = at
+                    e.location = at.value[k]
                     throw e
                 }
             }
