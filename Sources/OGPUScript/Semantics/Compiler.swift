@@ -458,14 +458,6 @@ final class Compiler {
         if slot.pointee.isPlainData { slot.initialize(to: v) } else { slot.pointee = v }
     }
 
-    /// `locate` for the general path of a hot node, out of line: with it inlined, the node's
-    /// closure kept a large stack frame and saved registers for its int fast path too (measured
-    /// on tak's `y >= x`: 36 instructions a run, 16 of them entry and exit).
-    @inline(never)
-    static func slowPath<T>(_ at: Cold<SourceLocation>, _ body: () throws -> T) throws -> T {
-        try locate(at.value, body)
-    }
-
     /// Runs `body`, giving a location to an error raised without one.
     @inline(__always)
     static func locate<T>(_ loc: @autoclosure () -> SourceLocation?, _ body: () throws -> T) throws -> T {
