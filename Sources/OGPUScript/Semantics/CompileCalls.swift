@@ -386,7 +386,10 @@ extension Compiler {
                     if isAdd, let s = AddOperator.ints(a, b) { (f.slots + i).initialize(to: .int(s)); return .normal }
                     if isSub, let s = SubtractOperator.ints(a, b) { (f.slots + i).initialize(to: .int(s)); return .normal }
                 }
-                return try slow(f, r)
+                // Inline here: `total += price * 1.05` (decs, amounts, strings) is common.
+                let old = f.slots[i]
+                f.slots[i] = try Compiler.locate(at.value) { try combine(old, r) }
+                return .normal
             }
         }
         if let combine, case .name(let n) = target.kind, scope.resolve(n) == nil,
