@@ -11,7 +11,7 @@ extension Compiler {
     /// — positional arguments only (checked by the caller); nil to compile the call generally.
     /// Not: one-argument calls of built-ins with a quick form (they have their own path) and
     /// built-ins that change their first argument (`push`).
-    func compileBuiltinCall(_ cell: GlobalCell, _ positional: [Eval], at loc: SourceLocation) -> Eval? {
+    func compileBuiltinCall(_ cell: GlobalCell, _ positional: [Operand], at loc: SourceLocation) -> Eval? {
         guard case .builtin(let b)? = cell.value, !b.mutatesFirstArgument,
               b.quickUnary == nil || positional.count != 1 else { return nil }
         let identity = ObjectIdentifier(b)
@@ -22,17 +22,17 @@ extension Compiler {
                 // The name was rebound since this was compiled (REPL, `import`): called as any
                 // function is, callee first, then the arguments.
                 guard let fn = cell.value else { throw Compiler.unknownName(cell.name, globals, at: loc) }
-                return try f.context.call(fn, try positional.map { try $0(f) }, at: loc)
+                return try f.context.call(fn, try positional.map { try $0.get(f) }, at: loc)
             }
             // This same site running again inside the call (an argument's or a callback's code
             // calling back here) gathers its own.
             guard !kept.inUse else {
-                var args = Arguments(callee: b.name, positional: try positional.map { try $0(f) }, location: loc)
+                var args = Arguments(callee: b.name, positional: try positional.map { try $0.get(f) }, location: loc)
                 return try f.context.callBuiltin(b, &args, at: loc)
             }
             kept.inUse = true
             defer { kept.release() }
-            for ev in positional { kept.arguments.positional.append(try ev(f)) }
+            for o in positional { kept.arguments.positional.append(try o.get(f)) }
             return try f.context.callBuiltin(b, &kept.arguments, at: loc)
         }
     }

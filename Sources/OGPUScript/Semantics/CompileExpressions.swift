@@ -5,14 +5,34 @@ enum Operand {
     case slot(Int)
     case constant(Value)
     case eval(Eval)
+    /// A top-level name, read from its cell in place.
+    case global(GlobalRead)
 
     @inline(__always)
     func get(_ f: Frame) throws -> Value {
         switch self {
-        case .slot(let i): return f.slots[i]
+        case .slot(let i):
+            // An int is rebuilt in place: a general copy is a call (the value's outlined copy).
+            if case .int(let n) = f.slots[i] { return .int(n) }
+            return f.slots[i]
         case .constant(let v): return v
         case .eval(let e): return try e(f)
+        case .global(let g):
+            if let v = g.cell.stored { return v }
+            return try g.undefined(f)
         }
+    }
+}
+
+/// A read of a top-level name as an operand: its cell, and its compiled read for when the cell is
+/// not defined yet (which raises the error). A class, so that an `Operand` stays three words (call
+/// closures capture three of them, and a closure's captures are loaded on every run).
+final class GlobalRead {
+    let cell: GlobalCell
+    let undefined: Eval
+    init(_ cell: GlobalCell, _ undefined: @escaping Eval) {
+        self.cell = cell
+        self.undefined = undefined
     }
 }
 
@@ -21,8 +41,11 @@ extension Compiler {
         switch e.kind {
         case .literal(let v): return .constant(v)
         case .name(let n):
-            if case .local(.slot(let i), _) = resolve(n, at: e.location) { return .slot(i) }
-            return .eval(compileExpr(e))
+            switch resolve(n, at: e.location) {
+            case .local(.slot(let i), _): return .slot(i)
+            case .global(let cell): return .global(GlobalRead(cell, compileExpr(e)))
+            default: return .eval(compileExpr(e))
+            }
         default: return .eval(compileExpr(e))
         }
     }
@@ -257,15 +280,19 @@ extension Compiler {
 
     func compileRead(_ n: String, _ loc: SourceLocation) -> Eval {
         switch resolve(n, at: loc) {
-        case .local(.slot(let i), _): return { f in f.slots[i] }
+        case .local(.slot(let i), _):
+            return { f in
+                if case .int(let n) = f.slots[i] { return .int(n) } // no outlined copy (see `Operand`)
+                return f.slots[i]
+            }
         case .local(.cell(let i), _): return { f in f.cells[i].value }
         case .local(.capture(let i), _): return { f in f.captures[i].value }
         case .local(.global, _): fatalError("unreachable")
         case .global(let cell):
-            let globals = self.globals
+            let globals = self.globals, at = Cold(loc)
             return { _ in
-                if let v = cell.value { return v }
-                throw Compiler.unknownName(cell.name, globals, at: loc)
+                if let v = cell.stored { return v }
+                throw Compiler.unknownName(cell.name, globals, at: at.value)
             }
         }
     }
@@ -372,7 +399,7 @@ extension Compiler {
                 body = tail
             } else {
                 let run = compileStatements(stmts)
-                body = { f in _ = try run(f); return f.returnValue }
+                body = { f in _ = try run(f); return f.takeReturnValue() }
             }
         }
         let proto = FunctionProto(name: name, parameters: d.parameters.map(\.name), parameterStorage: storage,
@@ -405,11 +432,19 @@ extension Compiler {
         if let first = stmts.first, case .ifElse(let c, let then, nil) = first.kind, then.count == 1,
            case .returnValue(let e?) = then[0].kind, !stmts.dropFirst().contains(where: Compiler.declaresFunction) {
             let cond = compileCondition(c)
-            let value = compileExpr(e)
-            let rest = compileExprInBody(Array(stmts.dropFirst()), last)
+            let value = operand(e)
             let condLoc = first.location, returnLoc = then[0].location
+            if stmts.count == 1 {
+                // `if c { return e }` then the last expression (`tak`, `fib`): one closure.
+                let tail = compileExpr(last), at = Cold((condLoc, returnLoc, last.location))
+                return { f in
+                    if try Compiler.locate(at.value.0, { try cond(f) }) { return try Compiler.locate(at.value.1) { try value.get(f) } }
+                    return try Compiler.locate(at.value.2) { try tail(f) }
+                }
+            }
+            let rest = compileExprInBody(Array(stmts.dropFirst()), last)
             return { f in
-                if try Compiler.locate(condLoc, { try cond(f) }) { return try Compiler.locate(returnLoc) { try value(f) } }
+                if try Compiler.locate(condLoc, { try cond(f) }) { return try Compiler.locate(returnLoc) { try value.get(f) } }
                 return try rest(f)
             }
         }
@@ -422,7 +457,7 @@ extension Compiler {
         let run = compileStatements(stmts)
         let tail = compileExpr(last)
         return { f in
-            if try run(f) == .returned { return f.returnValue }
+            if try run(f) == .returned { return f.takeReturnValue() }
             return try Compiler.locate(loc) { try tail(f) }
         }
     }

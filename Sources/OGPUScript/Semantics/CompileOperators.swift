@@ -89,55 +89,80 @@ enum GreaterOrEqualOperator: IntComparison {
 
 extension Compiler {
     func arithmetic<Op: IntArithmetic>(_: Op.Type, _ x: Operand, _ y: Operand, _ loc: SourceLocation) -> Eval {
+        let at = Cold(loc) // the location behind one pointer: see `Cold`
         switch (x, y) {
         case (.slot(let s), .constant(.int(let k))):
             return { f in
                 if case .int(let i) = f.slots[s], let r = Op.ints(i, k) { return .int(r) }
-                return try Compiler.locate(loc) { try Op.values(f.slots[s], .int(k)) }
+                return try Compiler.locate(at.value) { try Op.values(f.slots[s], .int(k)) }
             }
         case (.slot(let s), .slot(let t)):
             return { f in
                 if case .int(let i) = f.slots[s], case .int(let j) = f.slots[t], let r = Op.ints(i, j) { return .int(r) }
-                return try Compiler.locate(loc) { try Op.values(f.slots[s], f.slots[t]) }
+                return try Compiler.locate(at.value) { try Op.values(f.slots[s], f.slots[t]) }
             }
         case (.eval(let a), .constant(.int(let k))):
             return { f in
                 let l = try a(f)
                 if case .int(let i) = l, let r = Op.ints(i, k) { return .int(r) }
-                return try Compiler.locate(loc) { try Op.values(l, .int(k)) }
+                return try Compiler.locate(at.value) { try Op.values(l, .int(k)) }
             }
         case (.slot(let s), .eval(let b)):
             return { f in
                 let r = try b(f)
                 if case .int(let i) = f.slots[s], case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
-                return try Compiler.locate(loc) { try Op.values(f.slots[s], r) }
+                return try Compiler.locate(at.value) { try Op.values(f.slots[s], r) }
+            }
+        // A top-level name (`total + i * 3`, `i * 3` in a script's own loop): the cell's int in place.
+        case (.global(let g), .constant(.int(let k))):
+            let cell = g.cell
+            return { f in
+                if case .int(let i)? = cell.stored, let r = Op.ints(i, k) { return .int(r) }
+                let l = try x.get(f)
+                return try Compiler.locate(at.value) { try Op.values(l, .int(k)) }
+            }
+        case (.global(let g), .eval(let b)):
+            let cell = g.cell
+            return { f in
+                let r = try b(f)
+                if case .int(let i)? = cell.stored, case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
+                let l = try x.get(f)
+                return try Compiler.locate(at.value) { try Op.values(l, r) }
             }
         default:
             return { f in
                 let l = try x.get(f), r = try y.get(f)
                 if case .int(let i) = l, case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
-                return try Compiler.locate(loc) { try Op.values(l, r) }
+                return try Compiler.locate(at.value) { try Op.values(l, r) }
             }
         }
     }
 
     func comparison<Op: IntComparison>(_: Op.Type, _ x: Operand, _ y: Operand, _ loc: SourceLocation) -> (Frame) throws -> Bool {
+        let at = Cold(loc) // the location behind one pointer: see `Cold`
         switch (x, y) {
         case (.slot(let s), .constant(.int(let k))):
             return { f in
                 if case .int(let i) = f.slots[s] { return Op.ints(i, k) }
-                return try Compiler.locate(loc) { try Op.values(f.slots[s], .int(k)) }
+                return try Compiler.locate(at.value) { try Op.values(f.slots[s], .int(k)) }
             }
         case (.slot(let s), .slot(let t)):
             return { f in
                 if case .int(let i) = f.slots[s], case .int(let j) = f.slots[t] { return Op.ints(i, j) }
-                return try Compiler.locate(loc) { try Op.values(f.slots[s], f.slots[t]) }
+                return try Compiler.locate(at.value) { try Op.values(f.slots[s], f.slots[t]) }
+            }
+        case (.global(let g), .constant(.int(let k))):
+            let cell = g.cell
+            return { f in
+                if case .int(let i)? = cell.stored { return Op.ints(i, k) }
+                let l = try x.get(f)
+                return try Compiler.locate(at.value) { try Op.values(l, .int(k)) }
             }
         default:
             return { f in
                 let l = try x.get(f), r = try y.get(f)
                 if case .int(let i) = l, case .int(let j) = r { return Op.ints(i, j) }
-                return try Compiler.locate(loc) { try Op.values(l, r) }
+                return try Compiler.locate(at.value) { try Op.values(l, r) }
             }
         }
     }

@@ -2,22 +2,46 @@
 /// hop (no dictionary lookup at run time). `value == nil` means "not defined yet".
 final class GlobalCell {
     let name: String
+    /// What the cell holds; `value`'s storage. Compiled code reads it in place (`case .int(let i)? =
+    /// cell.stored`) and writes plain data through `assign`/`storeInt`.
+    private(set) var stored: Value?
     var value: Value? {
-        willSet {
+        get { stored }
+        set {
             // A call may be running the function this constant holds (an `import` inside it can
             // rebind the name): the old function stays alive until the end of the run (file or
             // REPL input), when `releaseRetired` lets it go. Binding the same function again (a
             // repeated `import`) keeps nothing more.
-            if isConstant, let held = closureRef, let old = value {
-                if case .closure(let c)? = newValue, c === held.takeUnretainedValue() { return }
-                retired.append(old)
+            if isConstant, let held = closureRef, let old = stored {
+                if case .closure(let c)? = newValue, c === held.takeUnretainedValue() {} else { retired.append(old) }
             }
-        }
-        didSet {
-            if case .closure(let c)? = value { closureRef = .passUnretained(c) } else { closureRef = nil }
-            if case .builtin(let b)? = value { builtinIdentity = ObjectIdentifier(b) } else { builtinIdentity = nil }
+            stored = newValue
+            if case .closure(let c)? = newValue { closureRef = .passUnretained(c) } else { closureRef = nil }
+            if case .builtin(let b)? = newValue { builtinIdentity = ObjectIdentifier(b) } else { builtinIdentity = nil }
         }
     }
+
+    /// Defined (holds a value; nil until its declaration runs), read without copying the value.
+    @inline(__always)
+    var isDefined: Bool {
+        if case .none = stored { return false }
+        return true
+    }
+
+    /// `name = v` from compiled code. Plain data replacing what is not a function needs none of
+    /// `value`'s bookkeeping (measured on bench/lang/toplevel: the observers were a sixth of a
+    /// global loop's instructions).
+    @inline(__always)
+    func assign(_ v: Value) {
+        if v.isPlainData, closureRef == nil, builtinIdentity == nil { stored = v } else { value = v }
+    }
+
+    /// `name += k` on a cell holding an int: neither value is a function, so no bookkeeping.
+    @inline(__always)
+    func storeInt(_ i: Int) {
+        stored = .int(i)
+    }
+
     /// Functions this constant held before its current value (see `value`).
     private var retired: [Value] = []
 
@@ -52,7 +76,7 @@ final class GlobalCell {
     var declaredAt: SourceLocation?
     init(name: String, value: Value? = nil) {
         self.name = name
-        self.value = value
+        self.stored = value
         if case .closure(let c)? = value { closureRef = .passUnretained(c) }
         if case .builtin(let b)? = value { builtinIdentity = ObjectIdentifier(b) }
     }
