@@ -109,7 +109,7 @@ let package = Package(
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
             .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release)),
         ], plugins: ["BuildInfo"]),
-        .executableTarget(name: "ogpu", dependencies: ["OGPUCommand"], exclude: ["section-order.txt"], swiftSettings: [
+        .executableTarget(name: "ogpu", dependencies: ["OGPUCommand"], exclude: ["hot-text.ld"], swiftSettings: [
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
         ], linkerSettings: [
             // Release binaries carry the Swift runtime and FoundationEssentials inside (as `swift build
@@ -117,18 +117,23 @@ let package = Package(
             // the interpreter's calls into the runtime (retain/release) skip the PLT, so
             // bench/lang/strings ran 68 -> 49 ms. The system C libraries stay shared.
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
-            // Peak memory: the functions a run executes are laid out side by side (gold's section
-            // ordering; Sources/ogpu/section-order.txt, written by scripts/section-order from
-            // callgrind runs of `-e 1`, `--help` and bench/lang). The kernel maps code in whole
+            // Peak memory. (1) The code a run executes is packed together: Sources/ogpu/hot-text.ld,
+            // written by scripts/section-order from callgrind runs of `-e 1`, `--help` and bench/lang,
+            // puts it in one output section before the rest of .text. The kernel maps code in whole
             // page-cache folios (64 KB to 1 MB here, plus fault-around), so the ~1,000 functions a
-            // start-up runs, spread over the 14 MB of .text, made ~8 MB of it resident. Our modules
+            // start-up runs, spread over 14 MB of .text, kept ~8 MB of it resident. Our modules
             // compile with -function-sections (release) so each of their functions can be placed.
-            // Measured (Dec 2026, `ogpu -e 1`, max RSS KB, 5 runs; python3 -c 1: 8,000–8,150):
-            // as linked 13,536–14,056 -> 10,880–11,380; a `cp` copy 14,972–15,364 -> 12,488–12,952;
-            // its page cache dropped before each run 13,584–13,792 -> 10,816–11,496. A stale list costs memory, not
-            // correctness (names that no longer exist are ignored). Changing only the list does not
-            // relink: touch Sources/ogpu/main.swift.
-            .unsafeFlags(["-Xlinker", "--section-ordering-file=\(Context.packageDirectory)/Sources/ogpu/section-order.txt"],
+            // (2) Relative relocations packed (RELR, glibc >= 2.36): the 52,000 of them took 1.2 MB
+            // of .rela.dyn, all read at every start; now 10 KB. Both need GNU ld (bfd): gold, swiftc's
+            // default, has neither RELR nor INSERT scripts, and lld pulls the full Foundation and ICU
+            // in here (it resolves a few generic specializations from libFoundation.a first).
+            // PIE stays: a non-PIE ogpu is mapped at a 2 MB-aligned address, where a page cache
+            // holding large folios (a binary written by `dd bs=1M`, or by strip) is mapped in 2 MB
+            // pieces: 20 MB resident for `-e 1`.
+            // Measured: README, "Start-up and binary size". SwiftPM does not track hot-text.ld: after
+            // changing only it, delete the built ogpu to relink.
+            .unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                          "-Xlinker", "-T", "-Xlinker", "\(Context.packageDirectory)/Sources/ogpu/hot-text.ld"],
                          .when(configuration: .release)),
         ]),
         // `ogpu mcp` execs this program (found beside ogpu): the MCP SDK's FoundationNetworking
