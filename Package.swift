@@ -48,7 +48,10 @@ let package = Package(
             .product(name: "BigInt", package: "BigInt"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
-        ], swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility")]),
+        ], swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility"),
+                    // One section per function, so the release link can pack the ones a run
+                    // executes together (target ogpu's section ordering; here and on the other modules).
+                    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]),
         // MemberImportVisibility (here and on OGPUKit, OGPUScript, ogpu): a file sees only the
         // members of the modules it imports itself. Without it, BigInt's `import Foundation` made
         // the full Foundation's String methods (`contains`, `range(of:)`, `padding`,
@@ -58,7 +61,8 @@ let package = Package(
         .target(name: "OGPUKit", dependencies: [
             "OGPUPrimitives", "CCurl",
             .product(name: "BigInt", package: "BigInt"),
-        ], swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility")]),
+        ], swiftSettings: [.swiftLanguageMode(.v6), .enableUpcomingFeature("MemberImportVisibility"),
+                    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release))]),
         .target(name: "OGPUScript", dependencies: ["OGPUKit", "OGPUPrimitives", .product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [
                     .enableUpcomingFeature("MemberImportVisibility"),
@@ -85,6 +89,7 @@ let package = Package(
                     // -enforce-exclusivity=unchecked, same run (15 runs, checked ÷ unchecked user
                     // CPU): tak 1.42, closures 1.76, fib 1.47 — it still pays well.
                     .unsafeFlags(["-Xfrontend", "-assume-single-threaded"]),
+                    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release)),
                 ]),
         // `ogpu --version`: the version and the commit, written before each build (Plugins/BuildInfo).
         .plugin(name: "BuildInfo", capability: .buildTool()),
@@ -102,8 +107,9 @@ let package = Package(
             // Compiled against the static libraries too, so this module's autolink entries name
             // what static FoundationEssentials needs (_FoundationCShims, _FoundationCollections).
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+            .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release)),
         ], plugins: ["BuildInfo"]),
-        .executableTarget(name: "ogpu", dependencies: ["OGPUCommand"], swiftSettings: [
+        .executableTarget(name: "ogpu", dependencies: ["OGPUCommand"], exclude: ["hot-text.ld"], swiftSettings: [
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
         ], linkerSettings: [
             // Release binaries carry the Swift runtime and FoundationEssentials inside (as `swift build
@@ -111,6 +117,24 @@ let package = Package(
             // the interpreter's calls into the runtime (retain/release) skip the PLT, so
             // bench/lang/strings ran 68 -> 49 ms. The system C libraries stay shared.
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+            // Peak memory. (1) The code a run executes is packed together: Sources/ogpu/hot-text.ld,
+            // written by scripts/section-order from callgrind runs of `-e 1`, `--help` and bench/lang,
+            // puts it in one output section before the rest of .text. The kernel maps code in whole
+            // page-cache folios (64 KB to 1 MB here, plus fault-around), so the ~1,000 functions a
+            // start-up runs, spread over 14 MB of .text, kept ~8 MB of it resident. Our modules
+            // compile with -function-sections (release) so each of their functions can be placed.
+            // (2) Relative relocations packed (RELR, glibc >= 2.36): the 52,000 of them took 1.2 MB
+            // of .rela.dyn, all read at every start; now 10 KB. Both need GNU ld (bfd): gold, swiftc's
+            // default, has neither RELR nor INSERT scripts, and lld pulls the full Foundation and ICU
+            // in here (it resolves a few generic specializations from libFoundation.a first).
+            // PIE stays: a non-PIE ogpu is mapped at a 2 MB-aligned address, where a page cache
+            // holding large folios (a binary written by `dd bs=1M`, or by strip) is mapped in 2 MB
+            // pieces: 20 MB resident for `-e 1`.
+            // Measured: README, "Start-up and binary size". SwiftPM does not track hot-text.ld: after
+            // changing only it, delete the built ogpu to relink.
+            .unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                          "-Xlinker", "-T", "-Xlinker", "\(Context.packageDirectory)/Sources/ogpu/hot-text.ld"],
+                         .when(configuration: .release)),
         ]),
         // `ogpu mcp` execs this program (found beside ogpu): the MCP SDK's FoundationNetworking
         // (libcurl and ~30 more shared libraries at start-up) stays out of `ogpu` (Package.swift's
