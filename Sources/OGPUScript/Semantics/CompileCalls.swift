@@ -307,13 +307,14 @@ extension Compiler {
                     return .normal
                 }
             }
-            let isAdd = op == "+", isSub = op == "-"
+            switch op {
+            case "+": return compoundSlot(AddOperator.self, i, value, loc)
+            case "-": return compoundSlot(SubtractOperator.self, i, value, loc)
+            case "*": return compoundSlot(MultiplyOperator.self, i, value, loc)
+            default: break
+            }
             return { f in
                 let r = try value(f)
-                if case .int(let a) = f.slots[i], case .int(let b) = r {
-                    if isAdd { let (s, o) = a.addingReportingOverflow(b); if !o { f.slots[i] = .int(s); return .normal } }
-                    if isSub { let (s, o) = a.subtractingReportingOverflow(b); if !o { f.slots[i] = .int(s); return .normal } }
-                }
                 let old = f.slots[i]
                 f.slots[i] = try Compiler.locate(loc) { try combine(old, r) }
                 return .normal
