@@ -182,6 +182,14 @@ extension Compiler {
                 if case .int(let i) = f.slots[s], case .int(let j) = f.slots[t] { return Op.ints(i, j) }
                 return try Compiler.locate(loc) { try Op.values(f.slots[s], f.slots[t]) }
             }
+        case (.eval(let a), .constant(.int(let k))):
+            // `i % 3 == 0`: no operand switch and no copy of the constant (callgrind: ~25 fewer
+            // instructions a test on bench/lang/decimals).
+            return { f in
+                let l = try a(f)
+                if case .int(let i) = l { return Op.ints(i, k) }
+                return try Compiler.locate(loc) { try Op.values(l, .int(k)) }
+            }
         default:
             return { f in
                 let l = try x.get(f), r = try y.get(f)
