@@ -141,6 +141,13 @@ extension Compiler {
                 if case .int(let i) = f.slots[s], case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
                 return try Op.general(f.slots[s], r, loc)
             }
+        case (.eval(let a), .eval(let b)):
+            // `gwei(n) + base * 2`: no operand switches.
+            return { f in
+                let l = try a(f), r = try b(f)
+                if case .int(let i) = l, case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
+                return try Op.general(l, r, loc)
+            }
         default:
             return { f in
                 let l = try x.get(f), r = try y.get(f)
