@@ -392,14 +392,14 @@ extension Compiler {
                     return try slow(f, .int(k))
                 }
             }
-            let isAdd = op == "+", isSub = op == "-"
+            switch op {
+            case "+": return compoundSlot(AddOperator.self, i, value, loc)
+            case "-": return compoundSlot(SubtractOperator.self, i, value, loc)
+            case "*": return compoundSlot(MultiplyOperator.self, i, value, loc)
+            default: break
+            }
             return { f in
                 let r = try value(f)
-                if case .int(let a) = f.slots[i], case .int(let b) = r {
-                    if isAdd, let s = AddOperator.ints(a, b) { (f.slots + i).initialize(to: .int(s)); return .normal }
-                    if isSub, let s = SubtractOperator.ints(a, b) { (f.slots + i).initialize(to: .int(s)); return .normal }
-                }
-                // Inline here: `total += price * 1.05` (decs, amounts, strings) is common.
                 let old = f.slots[i]
                 f.slots[i] = try Compiler.locate(at.value) { try combine(old, r) }
                 return .normal

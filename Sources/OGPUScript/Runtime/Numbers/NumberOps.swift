@@ -39,13 +39,16 @@ public enum NumberOps {
         }
     }
 
-    /// `a + b` for the inline shapes that cannot fail (word amounts, durations, decs), read
-    /// without copying the operands into tuples as `binary` does; nil for anything else. Same
-    /// results as `binary`. Callgrind: bench/lang/amounts 305 M -> 247 M instructions with these
-    /// three, bench/lang/decimals 495 M -> 400 M.
+    /// `a + b` for the inline shapes that cannot fail (word amounts, durations, decs with decs or
+    /// ints), read without copying the operands into tuples as `binary` does; nil for anything
+    /// else. Same results as `binary`. Callgrind: bench/lang/amounts 305 M -> 247 M instructions
+    /// with these three, bench/lang/decimals 495 M -> 400 M.
     @inline(__always)
     static func quickAdd(_ a: Value, _ b: Value) -> Value? {
         switch a {
+        case .dec(let x):
+            if case .dec(let y) = b { return .dec(x + y) }
+            if case .int(let i) = b { return .dec(x + Dec(i)) }
         case .amount(.small(let p)):
             if case .amount(.small(let q)) = b {
                 let (s, o) = p.addingReportingOverflow(q)
@@ -53,42 +56,56 @@ public enum NumberOps {
             }
         case .duration(let x):
             if case .duration(let y) = b { return .duration(x + y) }
-        case .dec(let x):
-            if case .dec(let y) = b { return .dec(x + y) }
+        case .int(let i):
+            if case .dec(let y) = b { return .dec(Dec(i) + y) }
         default: break
         }
         return nil
     }
 
-    /// `a - b` for decs, durations and word amounts (not below zero), as `quickAdd`.
+    /// `a - b` for decs (with decs or ints), durations and word amounts (not below zero), as `quickAdd`.
     @inline(__always)
     static func quickSubtract(_ a: Value, _ b: Value) -> Value? {
         switch a {
         case .dec(let x):
             if case .dec(let y) = b { return .dec(x - y) }
+            if case .int(let i) = b { return .dec(x - Dec(i)) }
         case .duration(let x):
             if case .duration(let y) = b { return .duration(x - y) }
         case .amount(.small(let p)):
             if case .amount(.small(let q)) = b, p >= q { return .amount(.small(p - q)) }
+        case .int(let i):
+            if case .dec(let y) = b { return .dec(Dec(i) - y) }
         default: break
         }
         return nil
     }
 
-    /// `a * b` for two decs with word mantissas, or a word amount or a duration times a
-    /// non-negative int (either side), as `quickAdd`; nil for anything else (and on overflow or
-    /// past `Dec.maxScale`), which `binary` then does or reports.
+    /// `a * b` for two decs (or a dec and an int) with word mantissas whose product fits a word,
+    /// or a word amount times a non-negative int or a duration times an int (either side), as `quickAdd`; nil
+    /// for anything else (and on overflow or past `Dec.maxScale`), which `binary` then does or
+    /// reports.
     @inline(__always)
     static func quickMultiply(_ a: Value, _ b: Value) -> Value? {
-        if case .dec(let x) = a, case .dec(let y) = b, case .small = x.mantissa, case .small = y.mantissa,
-           x.scale + y.scale <= Dec.maxScale {
-            return .dec(x * y)
+        if case .dec(let x) = a, case .small(let p) = x.mantissa {
+            let q: Int, sy: Int
+            switch b {
+            case .dec(let y):
+                guard case .small(let m) = y.mantissa, x.scale + y.scale <= Dec.maxScale else { return nil }
+                (q, sy) = (m, y.scale)
+            case .int(let k): (q, sy) = (k, 0)
+            default: return nil
+            }
+            return Dec.smallProduct(p, x.scale, q, sy).map { .dec($0) }
         }
         let k: Int, other: Value
         if case .int(let i) = b { (k, other) = (i, a) } else if case .int(let i) = a { (k, other) = (i, b) } else { return nil }
-        guard k >= 0 else { return nil }
         switch other {
+        case .dec(let y):
+            guard case .small(let m) = y.mantissa else { return nil }
+            return Dec.smallProduct(k, 0, m, y.scale).map { .dec($0) }
         case .amount(.small(let p)):
+            guard k >= 0 else { return nil }
             let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
             return o ? nil : .amount(.small(s))
         case .duration(let x):
