@@ -65,6 +65,22 @@ final class TextFastPathTests: XCTestCase {
         }
     }
 
+    func testCaseMappingMatchesSwift() {
+        for (s, t) in Self.pairs(3000) {
+            for x in [s, t, s + t + s, "\(s)abcXYZ@[`{straße"] {
+                XCTAssertEqual(TextFastPaths.uppercased(x), x.uppercased(), x.debugDescription)
+                XCTAssertEqual(TextFastPaths.lowercased(x), x.lowercased(), x.debugDescription)
+            }
+        }
+        // Every ASCII byte, at every position of a word and of the tail.
+        let all = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        for k in 0..<20 {
+            let x = String(all.dropFirst(k))
+            XCTAssertEqual(TextFastPaths.uppercased(x), x.uppercased())
+            XCTAssertEqual(TextFastPaths.lowercased(x), x.lowercased())
+        }
+    }
+
     /// Non-overlapping byte matches, left to right: Python's `str.split(sep)` on code points.
     static func modelSplit(_ s: String, _ sep: String) -> [String] {
         let b = Array(s.utf8), p = Array(sep.utf8)

@@ -112,14 +112,14 @@ enum StringBuiltins {
     }
 
     static let upper = BuiltinFunction("upper", doc: "upper(s) is s in upper case (`upper(\"straße\")` is \"STRASSE\").",
-                                       quickUnary: quick { $0.uppercased() }) { args, _ in
+                                       quickUnary: quick(TextFastPaths.uppercased)) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
-        return .string(try args.string(0, "s").uppercased())
+        return .string(TextFastPaths.uppercased(try args.string(0, "s")))
     }
 
-    static let lower = BuiltinFunction("lower", doc: "lower(s) is s in lower case.", quickUnary: quick { $0.lowercased() }) { args, _ in
+    static let lower = BuiltinFunction("lower", doc: "lower(s) is s in lower case.", quickUnary: quick(TextFastPaths.lowercased)) { args, _ in
         try args.noNamed(); try args.expectCount(1, 1)
-        return .string(try args.string(0, "s").lowercased())
+        return .string(TextFastPaths.lowercased(try args.string(0, "s")))
     }
 
     static let trim = BuiltinFunction("trim", doc: "trim(s) is s without whitespace (spaces, tabs, newlines) at either end.",
