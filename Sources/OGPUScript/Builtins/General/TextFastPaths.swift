@@ -28,6 +28,8 @@ enum TextFastPaths {
         let raw = UnsafeRawPointer(base), n = bytes.count
         var or: UInt64 = 0, i = 0
         while i &+ 8 <= n { or |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self); i &+= 8 }
+        // The tail as the last eight bytes again (an OR: bytes seen twice change nothing).
+        if i < n && n >= 8 { return (or | raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) & high == 0 }
         while i < n { or |= UInt64(base[i]); i &+= 1 }
         return or & high == 0
     }
