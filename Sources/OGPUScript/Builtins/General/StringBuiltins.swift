@@ -14,13 +14,19 @@ enum StringBuiltins {
         split(s, sep) is the list of the parts of s between occurrences of sep: \
         `split("a,b,,c", ",")` is ["a", "b", "", "c"]. Without sep it splits on runs of \
         whitespace and drops empty parts; an empty sep splits into characters.
-        """) { args, _ in
+        """, quickBinary: quickSplit) { args, _ in
         try args.noNamed(); try args.expectCount(1, 2)
         let s = try args.string(0, "s")
         if args.count == 1 || args.positional[1].isNilValue { return .list(words(of: s)) }
         let sep = try args.string(1, "sep")
         if sep.isEmpty { return .list(characters(of: s)) }
         return .list(parts(of: s, between: sep))
+    }
+
+    /// `split(s, sep)` for two strings, sep not empty (the common call); nil for the rest.
+    static func quickSplit(_ s: Value, _ sep: Value) -> Value? {
+        guard case .string(let text) = s, case .string(let separator) = sep, !separator.isEmpty else { return nil }
+        return .list(parts(of: text, between: separator))
     }
 
     /// The parts of `s` between occurrences of `sep` (not empty), found by comparing UTF-8 bytes,
