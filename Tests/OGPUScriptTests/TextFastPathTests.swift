@@ -65,6 +65,41 @@ final class TextFastPathTests: XCTestCase {
         }
     }
 
+    func testCaseMappingMatchesSwift() {
+        for (s, t) in Self.pairs(3000) {
+            for x in [s, t, s + t + s, "\(s)abcXYZ@[`{straße"] {
+                XCTAssertEqual(TextFastPaths.uppercased(x), x.uppercased(), x.debugDescription)
+                XCTAssertEqual(TextFastPaths.lowercased(x), x.lowercased(), x.debugDescription)
+            }
+        }
+        // Every ASCII byte, at every position of a word and of the tail.
+        let all = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        for k in 0..<20 {
+            let x = String(all.dropFirst(k))
+            XCTAssertEqual(TextFastPaths.uppercased(x), x.uppercased())
+            XCTAssertEqual(TextFastPaths.lowercased(x), x.lowercased())
+        }
+    }
+
+    /// `len` of a string and the ASCII test, on mixed text and at every length around a word
+    /// with a CR, a CR LF or a non-ASCII scalar at every position (the last word is read twice).
+    func testCharacterCountAndASCIITestMatchSwift() {
+        var samples = Self.pairs(3000).flatMap { [$0.0, $0.1, $0.0 + $0.1] }
+        for n in 0...26 {
+            for k in 0..<n {
+                for piece in ["\r", "\r\n", "\n\r", "\u{E9}", "e\u{301}"] {
+                    var b = Array(repeating: "a", count: n)
+                    b[k] = piece
+                    samples.append(b.joined())
+                }
+            }
+        }
+        for x in samples {
+            XCTAssertEqual(ConversionBuiltins.characterCount(x), x.count, x.debugDescription)
+            XCTAssertEqual(x.withUTF8Bytes(TextFastPaths.isASCII), x.utf8.allSatisfy { $0 < 0x80 }, x.debugDescription)
+        }
+    }
+
     /// Non-overlapping byte matches, left to right: Python's `str.split(sep)` on code points.
     static func modelSplit(_ s: String, _ sep: String) -> [String] {
         let b = Array(s.utf8), p = Array(sep.utf8)

@@ -24,14 +24,19 @@ public final class BuiltinFunction {
     /// the result, or nil to take the full `call` (which then also gives every error). Lets
     /// hot one-argument built-ins (`len`) skip building argument arrays.
     public let quickUnary: ((Value) -> Value?)?
+    /// The same for two positional arguments (`split(line, ", ")`), taken by call sites that
+    /// name the built-in (see `compileBuiltinCall`).
+    public let quickBinary: ((Value, Value) -> Value?)?
 
     public init(_ name: String, doc: String, mutatesFirstArgument: Bool = false,
                 quickUnary: ((Value) -> Value?)? = nil,
+                quickBinary: ((Value, Value) -> Value?)? = nil,
                 call: @escaping (inout Arguments, CallContext) throws -> Value) {
         self.name = name
         self.doc = doc
         self.mutatesFirstArgument = mutatesFirstArgument
         self.quickUnary = quickUnary
+        self.quickBinary = quickBinary
         self.call = call
     }
 }

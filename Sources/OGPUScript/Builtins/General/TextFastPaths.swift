@@ -15,9 +15,9 @@ import OGPUPrimitives
 ///
 /// Why they exist (callgrind): `contains` compared `Character`s, ~15,000 instructions to find a
 /// 5-byte word in a 33-byte line (now ~400), and `trim` rebuilt the string scalar by scalar even
-/// when nothing was trimmed. Swift's own `hasPrefix`/`hasSuffix` and `uppercased`/`lowercased`
-/// measured as cheap as byte forms here (reaching a `String`'s bytes costs ~70 instructions), so
-/// `starts_with`, `ends_with`, `upper` and `lower` keep them.
+/// when nothing was trimmed. Swift's own `hasPrefix`/`hasSuffix` measured as cheap as byte
+/// forms here (reaching a `String`'s bytes costs ~70 instructions), so `starts_with` and
+/// `ends_with` keep them.
 enum TextFastPaths {
     private static let high: UInt64 = 0x8080_8080_8080_8080
 
@@ -28,6 +28,8 @@ enum TextFastPaths {
         let raw = UnsafeRawPointer(base), n = bytes.count
         var or: UInt64 = 0, i = 0
         while i &+ 8 <= n { or |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self); i &+= 8 }
+        // The tail as the last eight bytes again (an OR: bytes seen twice change nothing).
+        if i < n && n >= 8 { return (or | raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) & high == 0 }
         while i < n { or |= UInt64(base[i]); i &+= 1 }
         return or & high == 0
     }
@@ -79,6 +81,57 @@ enum TextFastPaths {
             }
             return false
         } ?? General.contains(s, t)
+    }
+
+    /// `s.uppercased()` (`upper`) and `s.lowercased()` (`lower`). On ASCII text Swift maps
+    /// exactly the letters a–z / A–Z, which is done here eight bytes at a time into the result's
+    /// storage: Swift's own ASCII loop cost ~260 instructions for a 22-byte string beside the
+    /// allocation (callgrind, bench/lang interp: `upper` ~600 → see the commit). Other text takes
+    /// Swift's full case mapping ("ß" → "SS").
+    static func uppercased(_ s: String) -> String { asciiCaseMapped(s, toUpper: true) ?? s.uppercased() }
+    static func lowercased(_ s: String) -> String { asciiCaseMapped(s, toUpper: false) ?? s.lowercased() }
+
+    @inline(__always)
+    private static func asciiCaseMapped(_ s: String, toUpper: Bool) -> String? {
+        s.withUTF8Bytes { src -> String? in
+            let n = src.count
+            guard n > 0 else { return "" }
+            guard isASCII(src) else { return nil }
+            return String(unsafeUninitializedCapacity: n) { dst in
+                mapASCIICase(src.baseAddress!, dst.baseAddress!, n, toUpper: toUpper)
+                return n
+            }
+        }
+    }
+
+    /// Flips bit 0x20 of each ASCII letter of the wanted case in `n` bytes (all < 0x80). Per
+    /// byte b, `b + (0x80 - lo)` reaches 0x80 exactly when b ≥ lo and no sum carries into the
+    /// next byte (b + 0x3F < 0x100), so `(b ≥ lo) & !(b > hi)` is one add, and-not per word.
+    @inline(__always)
+    static func mapASCIICase(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ n: Int, toUpper: Bool) {
+        let lo: UInt8 = toUpper ? 0x61 : 0x41, hi: UInt8 = toUpper ? 0x7A : 0x5A
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let addLo = ones &* UInt64(0x80 &- lo), addAboveHi = ones &* UInt64(0x80 &- (hi &+ 1))
+        let from = UnsafeRawPointer(src), to = UnsafeMutableRawPointer(dst)
+        var i = 0
+        while i &+ 8 <= n {
+            let w = from.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let letters = (w &+ addLo) & ~(w &+ addAboveHi) & high
+            to.storeBytes(of: w ^ (letters >> 2), toByteOffset: i, as: UInt64.self)
+            i &+= 8
+        }
+        if i < n && n >= 8 {
+            // The last word again, overlapping: it reads `src`, so bytes done twice agree.
+            let w = from.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            let letters = (w &+ addLo) & ~(w &+ addAboveHi) & high
+            to.storeBytes(of: w ^ (letters >> 2), toByteOffset: n &- 8, as: UInt64.self)
+            return
+        }
+        while i < n {
+            let b = src[i]
+            dst[i] = b >= lo && b <= hi ? b ^ 0x20 : b
+            i &+= 1
+        }
     }
 
     /// True when offset `i` falls between the CR and LF of a `"\r\n"` (one `Character`).
