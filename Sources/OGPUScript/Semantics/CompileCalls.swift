@@ -265,7 +265,7 @@ extension Compiler {
                     var xs = v.takeList()!
                     // A first push makes room for four, as CPython does: small lists (rows,
                     // pairs) then grow once instead of at 1, 2 and 4 elements.
-                    if xs.capacity == 0 { xs.reserveCapacity(4) }
+                    if xs.capacity == 0 { xs.reserveCapacity(2) }
                     xs.append(x)
                     v = .list(xs)
                     return

@@ -26,7 +26,10 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(1, "f")
         var out = [Value]()
-        for x in items where try ctx.call(f, with: x).isTruthy { out.append(x) }
+        // Elements are lent to the call in place, as in `map`.
+        try items.withUnsafeBufferPointer { xs in
+            for i in xs.indices where try ctx.call(f, with: xs[i]).isTruthy { out.append(xs[i]) }
+        }
         return .list(out)
     }
 
@@ -38,7 +41,10 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(2, "f")
         var acc = args.positional[1]
-        for x in items { acc = try ctx.call(f, with: acc, x) }
+        // Elements are lent to the call in place, as in `map`.
+        try items.withUnsafeBufferPointer { xs in
+            for i in xs.indices { acc = try ctx.call(f, with: acc, xs[i]) }
+        }
         return acc
     }
 
