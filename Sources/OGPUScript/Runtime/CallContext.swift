@@ -130,7 +130,8 @@ public final class CallContext {
             let done: Value? = try c.protoRef._withUnsafeGuaranteedRef { p in
                 guard p.parameterCount == 1 else { return nil }
                 return try p.call(captures: c.captures, context: .passUnretained(self), at: nil) { frame in
-                    if p.simpleParameters { frame.slots[0] = x } else { frame.bind(x, p.parameterStorage[0]) }
+                    // The frame's slots are all nil (see `FunctionProto.call`): no release before the store.
+                    if p.simpleParameters { frame.slots.initialize(to: x) } else { frame.bind(x, p.parameterStorage[0]) }
                 }
             }
             if let done { return done }
@@ -145,8 +146,8 @@ public final class CallContext {
                 guard p.parameterCount == 2 else { return nil }
                 return try p.call(captures: c.captures, context: .passUnretained(self), at: nil) { frame in
                     if p.simpleParameters {
-                        frame.slots[0] = a
-                        frame.slots[1] = b
+                        frame.slots.initialize(to: a) // nil slots: see `call(_:with:)`
+                        (frame.slots + 1).initialize(to: b)
                     } else {
                         frame.bind(a, p.parameterStorage[0])
                         frame.bind(b, p.parameterStorage[1])

@@ -25,8 +25,17 @@ enum SequenceBuiltins {
         try args.noNamed(); try args.expectCount(2, 2)
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(1, "f")
+        // The answers first (a byte each), then the kept elements into a list of exactly their
+        // count: a growing list reallocated itself ~log2(n) times, each time into fresh pages.
+        // Elements are lent to the call in place.
+        var keep = [Bool](repeating: false, count: items.count)
+        var kept = 0
+        try items.withUnsafeBufferPointer { xs in
+            for i in xs.indices where try ctx.call(f, with: xs[i]).isTruthy { keep[i] = true; kept += 1 }
+        }
         var out = [Value]()
-        for x in items where try ctx.call(f, with: x).isTruthy { out.append(x) }
+        out.reserveCapacity(kept)
+        for i in items.indices where keep[i] { out.append(items[i]) }
         return .list(out)
     }
 
@@ -38,7 +47,10 @@ enum SequenceBuiltins {
         let items = try Sequences.elements(args.positional[0], args, "list")
         let f = try args.function(2, "f")
         var acc = args.positional[1]
-        for x in items { acc = try ctx.call(f, with: acc, x) }
+        // Elements are lent to the call in place, as in `map`.
+        try items.withUnsafeBufferPointer { xs in
+            for i in xs.indices { acc = try ctx.call(f, with: acc, xs[i]) }
+        }
         return acc
     }
 
