@@ -19,6 +19,7 @@ struct ScriptRunner {
     }
 
     func run(source: String, path: String, arguments: [String]) -> Int32 {
+        ScriptHeap.tune()
         let engine = ScriptEngine(configuration: configuration, arguments: arguments, style: style)
         InterruptHandler.shared.install()
         let result = InterruptHandler.shared.whileRunning(onInterrupt: engine.interrupt) {
