@@ -313,7 +313,24 @@ extension Compiler {
 
     // MARK: - Assignment
 
+    /// `x = x + e` (`-`, `*`) on a writable local slot: one closure updating the slot in place
+    /// (see `selfUpdateSlot`); nil for anything else. The value is compiled only here, so its
+    /// diagnostics are reported once.
+    private func compileSelfUpdate(_ target: Expr, _ valueExpr: Expr) -> Exec? {
+        guard case .name(let n) = target.kind, case .binary(let op, let a, let b) = valueExpr.kind,
+              op == "+" || op == "-" || op == "*", case .name(let m) = a.kind, m == n,
+              let (storage, isConstant) = scope.resolve(n), !isConstant, case .slot(let i) = storage
+        else { return nil }
+        let y = operand(b)
+        switch op {
+        case "+": return selfUpdateSlot(AddOperator.self, i, y, valueExpr.location)
+        case "-": return selfUpdateSlot(SubtractOperator.self, i, y, valueExpr.location)
+        default: return selfUpdateSlot(MultiplyOperator.self, i, y, valueExpr.location)
+        }
+    }
+
     func compileAssignment(_ target: Expr, _ op: String?, _ valueExpr: Expr, _ loc: SourceLocation) -> Exec {
+        if op == nil, let update = compileSelfUpdate(target, valueExpr) { return update }
         let value = compileExpr(valueExpr)
         let combine: ((Value, Value) throws -> Value)?
         switch op {

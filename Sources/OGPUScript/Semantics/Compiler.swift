@@ -405,7 +405,9 @@ final class Compiler {
         let s1 = first, s2 = second
         @inline(__always) func bind(_ f: Frame, _ s: Storage, _ v: Value) {
             switch s {
-            case .slot(let i): f.slots[i] = v
+            // The loop variable's slot holds the previous int: stored without the general
+            // release (see `Compiler.store`).
+            case .slot(let i): Compiler.store(v, in: f.slots + i)
             case .cell(let i): f.cells[i] = Box(v)
             default: break
             }
