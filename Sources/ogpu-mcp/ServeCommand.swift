@@ -25,7 +25,7 @@ struct ServeCommand: ParsableCommand {
         let output = CapturedOutput(limit: options.maxOutput)
         let engine = try options.engine(capturingInto: output)
         let server = MCPServer(engine: engine, output: output)
-        let transport = StdioTransport(input: .standardInput, output: FileDescriptor(rawValue: protocolOutput))
+        let transport = AnsweringTransport(StdioTransport(input: .standardInput, output: FileDescriptor(rawValue: protocolOutput)))
         let done = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         Task.detached {

@@ -359,3 +359,22 @@ def test_a_running_wait_stops_cleanly_at_the_calls_timeout(ogpu_bin, home, devne
     assert waited.is_error and waited.structured_content["error"]["kind"] == "interrupted"
     assert f"wait(task_at({task}))" in text(waited) and "publishing again would create a second task" in text(waited)
     assert not after.is_error and after.structured_content["status"] == "new"
+
+
+def test_answers_every_request_read_before_stdin_closed(ogpu_bin, home):
+    """A client that writes its requests and closes stdin (`printf … | ogpu mcp`) gets every answer:
+    the server used to stop at the end of input while requests were still being handled, and lost
+    0, 1 or 2 of the 2 answers from run to run."""
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "pipe", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "eval", "arguments": {"code": "20 + 22"}}},
+    ]
+    for _ in range(8):
+        r = subprocess.run([str(ogpu_bin), "mcp"], input="".join(json.dumps(m) + "\n" for m in messages),
+                           capture_output=True, text=True, timeout=60, env=base_env(home))
+        assert r.returncode == 0, r.stderr
+        answers = {a["id"]: a for a in map(json.loads, r.stdout.splitlines())}
+        assert answers[1]["result"]["serverInfo"]["name"] == "ogpu"
+        assert answers[2]["result"]["structuredContent"]["value"] == "42", answers
