@@ -117,9 +117,10 @@ def test_ogpu_mcp_runs_the_installed_server_beside_it(installed, tmp_path):
     r = run([str(ogpu), "mcp"], input="".join(json.dumps(m) + "\n" for m in messages),
             env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
     assert r.returncode == 0, r.stderr
-    answers = [json.loads(line) for line in r.stdout.splitlines()]
-    assert answers[0]["result"]["serverInfo"]["name"] == "ogpu"
-    assert answers[1]["result"]["structuredContent"]["value"] == "42", answers[1]
+    # Answers come in the order they finish, which need not be the requests' order: by id.
+    answers = {a["id"]: a for a in map(json.loads, r.stdout.splitlines())}
+    assert answers[1]["result"]["serverInfo"]["name"] == "ogpu"
+    assert answers[2]["result"]["structuredContent"]["value"] == "42", answers
 
 
 def test_the_installed_binary_stays_small_and_loads_no_curl_or_icu(installed):
