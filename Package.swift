@@ -36,8 +36,8 @@ let package = Package(
                        providers: [.apt(["libsecp256k1-dev"])]),
         // libcurl's headers only: it is opened at run time, on the first request (Sources/CCurl/shim.h).
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
-                       providers: [.apt(["libedit-dev"])]),
+        // libedit's headers only: the REPL opens it when it starts (Sources/CEditLine/shim.h).
+        .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", providers: [.apt(["libedit-dev"])]),
         // ZeroMQ's headers only, for the Jupyter kernel: `ogpu kernel` opens it (Sources/CZMQ/shim.h).
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
@@ -109,7 +109,7 @@ let package = Package(
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
             .unsafeFlags(["-Xfrontend", "-function-sections"], .when(configuration: .release)),
         ], plugins: ["BuildInfo"]),
-        .executableTarget(name: "ogpu", dependencies: ["OGPUCommand"], exclude: ["hot-text.ld"], swiftSettings: [
+        .executableTarget(name: "ogpu", dependencies: ["OGPUCommand"], exclude: ["hot-text.ld", "static-cxx"], swiftSettings: [
             .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
         ], linkerSettings: [
             // Release binaries carry the Swift runtime and FoundationEssentials inside (as `swift build
@@ -132,7 +132,13 @@ let package = Package(
             // pieces: 20 MB resident for `-e 1`.
             // Measured: README, "Start-up and binary size". SwiftPM does not track hot-text.ld: after
             // changing only it, delete the built ogpu to relink.
-            .unsafeFlags(["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+            // (3) libstdc++ is linked static (the Swift runtime's only C++ dependency; nothing of it is
+            // exported: the runtime's link flags hide every archive's symbols). The shared one cost
+            // every start ~1.6 M instructions and ~40 page faults, relocating its 5,200 entries
+            // against the other libraries (callgrind, `ogpu -e 1`: 5.43 M -> 3.60 M instructions).
+            // Sources/ogpu/static-cxx/libstdc++.so is a linker script that names the archive.
+            .unsafeFlags(["-use-ld=bfd", "-L", "\(Context.packageDirectory)/Sources/ogpu/static-cxx",
+                          "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                           "-Xlinker", "-T", "-Xlinker", "\(Context.packageDirectory)/Sources/ogpu/hot-text.ld"],
                          .when(configuration: .release)),
         ]),

@@ -1,10 +1,12 @@
 """The REPL driven through a pseudo-terminal as a person would use it."""
+import os
 import re
 import time
 
 import pexpect
+import pytest
 
-from conftest import PROMPT
+from conftest import PROMPT, base_env
 
 KEY = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
 
@@ -431,3 +433,35 @@ def test_ctrl_c_interrupts_a_wait_on_the_devnet(repl):
     r.child.expect_exact("resume with `wait(task_at(")  # says how to go on, not to re-publish
     r.prompt()
     assert r.run("t.status").strip() == '"new"'  # the task is still there to wait on again
+
+
+def libedit_paths():
+    import subprocess
+    out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    return sorted({line.split("=>")[1].strip() for line in out.splitlines() if "libedit.so" in line})
+
+
+def test_without_libedit_scripts_run_and_the_repl_reads_plain_lines(ogpu_bin, home):
+    """libedit is opened when the REPL starts, not linked: on a machine without it `ogpu FILE`
+    still runs, and the REPL says editing is off and reads plain lines. libedit is hidden by
+    bind-mounting an empty file over it in a private mount namespace (needs root)."""
+    import shutil
+    import subprocess
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("hiding libedit needs root and unshare")
+    hide = " && ".join(f"mount --bind /dev/null {p}" for p in libedit_paths())
+    if not hide:
+        pytest.skip("libedit is not installed here")
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("no private mount namespaces here")
+    script = f"{hide} && {ogpu_bin} -e 'print 6 * 7' && exec script -qec {ogpu_bin} /dev/null"
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script], input="let a = 2\na * 21\n",
+                          capture_output=True, text=True, env=base_env(home), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.replace("\r\n", "\n")
+    assert out.startswith("42\n")
+    assert "line editing and history are off: libedit could not be opened" in out
+    assert "install libedit2" in out
+    assert PROMPT + "42" in out.replace(PROMPT + PROMPT, PROMPT)
+    assert not (home / ".ogpu_history").exists()

@@ -31,6 +31,15 @@ struct ScriptRunner {
         case .success(nil): break
         case .failure(let message, _): Terminal.writeError(message)
         }
+        // The process exits right after (`OGPUCommand.main`): the session is kept, not torn down.
+        // Its end frees every value the script left and breaks their cycles, on a thread of its
+        // own (freeing recurses as deep as values nest), only for the kernel to drop the whole
+        // heap a moment later. Nothing in it is visible: output is flushed above, and a send is
+        // journaled when it is made, not at the end.
+        ScriptRunner.finishedEngine = engine
         return result.exitCode
     }
+
+    /// The last run's engine, kept until the process exits (see `run`).
+    nonisolated(unsafe) private static var finishedEngine: ScriptEngine?
 }

@@ -11,6 +11,7 @@ import OGPUScript
 /// A line editor on libedit: emacs keys, history with Ctrl-R search, tab completion, and Ctrl-C as
 /// "discard this line". libedit calls back through C function pointers, which cannot capture, so
 /// the single live editor is reached through `LineEditor.active`.
+/// libedit is opened here, on first use (CEditLine's shim.h says why it is not linked).
 final class LineEditor {
     enum Input {
         case line(String)
@@ -26,6 +27,21 @@ final class LineEditor {
 
     nonisolated(unsafe) private static var active: LineEditor?
 
+    /// libedit's entry points, opened once for the process; or why it could not be opened.
+    static let library: Result<UnsafePointer<ogpu_edit>, LibraryMissing> = {
+        let table = UnsafeMutablePointer<ogpu_edit>.allocate(capacity: 1)
+        table.initialize(to: ogpu_edit())
+        if let failure = ogpu_edit_load(table) {
+            let reason = String(cString: failure)
+            table.deallocate()
+            return .failure(LibraryMissing(reason: reason))
+        }
+        return .success(UnsafePointer(table))
+    }()
+
+    struct LibraryMissing: Error { let reason: String }
+
+    private let api: UnsafePointer<ogpu_edit>
     private let editLine: OpaquePointer
     private let history: OpaquePointer
     private let historyPath: String?
@@ -33,50 +49,54 @@ final class LineEditor {
     private var cancelRequested = false
     var completer: ((String) -> Completion)?
 
-    init(historyPath: String?, historySize: Int) {
+    /// Fails when libedit cannot be opened (the REPL then reads plain lines).
+    init(historyPath: String?, historySize: Int) throws(LibraryMissing) {
+        let api = try LineEditor.library.get()
         setlocale(LC_CTYPE, "")  // multibyte (UTF-8) editing
-        editLine = el_init("ogpu", stdin, stdout, stderr)
-        history = history_init()
+        self.api = api
+        editLine = ogpu_el_init(api, "ogpu")
+        history = ogpu_history_init(api)
         self.historyPath = historyPath
 
-        ogpu_history_set_size(history, Int32(clamping: historySize))
-        ogpu_history_set_unique(history, 1)
-        if let historyPath { ogpu_history_load(history, historyPath) }
+        ogpu_history_set_size(api, history, Int32(clamping: historySize))
+        ogpu_history_set_unique(api, history, 1)
+        if let historyPath { ogpu_history_load(api, history, historyPath) }
 
-        ogpu_el_set_editor(editLine, "emacs")
-        ogpu_el_set_history(editLine, history)
-        ogpu_el_set_prompt(editLine) { _ in LineEditor.active?.promptBuffer }
+        ogpu_el_set_editor(api, editLine, "emacs")
+        ogpu_el_set_history(api, editLine, history)
+        ogpu_el_set_prompt(api, editLine) { _ in LineEditor.active?.promptBuffer }
         // With ISIG off while editing, Ctrl-C arrives as a key we bind, instead of a signal that
         // would interrupt libedit mid-redraw. During evaluation the terminal is back in normal mode
         // and Ctrl-C is a SIGINT again (see InterruptHandler).
-        ogpu_el_set_tty_edit_flag(editLine, "-isig")
-        ogpu_el_add_function(editLine, "ogpu-complete", "complete the word before the cursor") { el, _ in
+        ogpu_el_set_tty_edit_flag(api, editLine, "-isig")
+        ogpu_el_add_function(api, editLine, "ogpu-complete", "complete the word before the cursor") { el, _ in
             LineEditor.active?.complete() ?? UInt8(CC_ERROR)
         }
-        ogpu_el_add_function(editLine, "ogpu-cancel", "discard the current input") { _, _ in
+        ogpu_el_add_function(api, editLine, "ogpu-cancel", "discard the current input") { _, _ in
             guard let editor = LineEditor.active else { return UInt8(CC_ERROR) }
             editor.cancelRequested = true
             return UInt8(CC_NEWLINE)
         }
         // With ISIG off, Ctrl-Z is a key too: leave the editor's terminal mode, stop like any job,
         // and redraw the line when continued (`fg`).
-        ogpu_el_add_function(editLine, "ogpu-suspend", "suspend ogpu (fg resumes)") { el, _ in
-            ogpu_el_prepare_terminal(el, 0)
+        ogpu_el_add_function(api, editLine, "ogpu-suspend", "suspend ogpu (fg resumes)") { el, _ in
+            guard let api = LineEditor.active?.api else { return UInt8(CC_ERROR) }
+            ogpu_el_prepare_terminal(api, el, 0)
             kill(0, SIGTSTP)
-            ogpu_el_prepare_terminal(el, 1)
+            ogpu_el_prepare_terminal(api, el, 1)
             return UInt8(CC_REDISPLAY)
         }
-        ogpu_el_bind(editLine, "^Z", "ogpu-suspend")
-        ogpu_el_bind(editLine, "^I", "ogpu-complete")
-        ogpu_el_bind(editLine, "^C", "ogpu-cancel")
-        ogpu_el_bind(editLine, "^R", "em-inc-search-prev")
+        ogpu_el_bind(api, editLine, "^Z", "ogpu-suspend")
+        ogpu_el_bind(api, editLine, "^I", "ogpu-complete")
+        ogpu_el_bind(api, editLine, "^C", "ogpu-cancel")
+        ogpu_el_bind(api, editLine, "^R", "em-inc-search-prev")
         LineEditor.active = self
     }
 
     deinit {
         if LineEditor.active === self { LineEditor.active = nil }
-        el_end(editLine)
-        history_end(history)
+        ogpu_el_end(api, editLine)
+        ogpu_history_end(api, history)
         free(promptBuffer)
     }
 
@@ -84,9 +104,9 @@ final class LineEditor {
         free(promptBuffer)
         promptBuffer = strdup(prompt)
         cancelRequested = false
-        el_resize(editLine)  // the window may have changed size while code ran
+        ogpu_el_resize(api, editLine)  // the window may have changed size while code ran
         var count: Int32 = 0
-        guard let raw = el_gets(editLine, &count), count > 0 else {
+        guard let raw = ogpu_el_gets(api, editLine, &count), count > 0 else {
             if cancelRequested { return .cancelled }
             return .endOfInput
         }
@@ -99,22 +119,22 @@ final class LineEditor {
     /// Adds an entry and saves the file at once, so history survives a killed session. The file is
     /// created private (0600): it holds what the user typed.
     func addToHistory(_ entry: String) {
-        ogpu_history_enter(history, entry)
+        ogpu_history_enter(api, history, entry)
         guard let historyPath else { return }
         let fd = open(historyPath, O_WRONLY | O_CREAT, 0o600)
         if fd >= 0 { close(fd) }
-        ogpu_history_save(history, historyPath)
+        ogpu_history_save(api, history, historyPath)
         chmod(historyPath, 0o600)
     }
 
     private func complete() -> UInt8 {
-        guard let completer, let info = el_line(editLine)?.pointee else { return UInt8(CC_ERROR) }
+        guard let completer, let info = ogpu_el_line(api, editLine)?.pointee else { return UInt8(CC_ERROR) }
         let length = info.cursor - info.buffer
         let before = String(decoding: UnsafeRawBufferPointer(start: info.buffer, count: length)
                                 .bindMemory(to: UInt8.self), as: UTF8.self)
         if before.allSatisfy({ $0 == " " || $0 == "\t" }) {
             // Tab at the start of a line indents (pasted code keeps its shape).
-            el_insertstr(editLine, "    ")
+            ogpu_el_insertstr(api, editLine, "    ")
             return UInt8(CC_REFRESH)
         }
         let completion = completer(before)
@@ -123,15 +143,15 @@ final class LineEditor {
 
         let common = Self.commonPrefix(candidates)
         if common.count > completion.word.count {
-            el_deletestr(editLine, Int32(completion.word.utf8.count))
+            ogpu_el_deletestr(api, editLine, Int32(completion.word.utf8.count))
             var insertion = common
             if candidates.count == 1, let c = candidates.first, !c.hasSuffix("/") { insertion = c + Self.suffix(after: c) }
-            el_insertstr(editLine, insertion)
+            ogpu_el_insertstr(api, editLine, insertion)
             return UInt8(CC_REFRESH)
         }
         if candidates.count == 1 {
             let suffix = Self.suffix(after: candidates[0])
-            if !suffix.isEmpty { el_insertstr(editLine, suffix) }
+            if !suffix.isEmpty { ogpu_el_insertstr(api, editLine, suffix) }
             return UInt8(CC_REFRESH)
         }
         Terminal.write("\n" + Self.columns(candidates) + "\n")

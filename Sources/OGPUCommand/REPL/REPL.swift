@@ -14,7 +14,9 @@ final class REPL {
     private let style: Style
     private let preludePath: String?
     private var engine: ScriptEngine
-    private let editor: LineEditor
+    /// nil when libedit cannot be opened: the REPL then reads plain lines (no editing, no history).
+    private let editor: LineEditor?
+    private let editorMissing: LineEditor.LibraryMissing?
     /// Inputs that ran without error, in order, for `:save`.
     private var savedInputs: [String] = []
 
@@ -23,7 +25,13 @@ final class REPL {
         self.style = style
         self.preludePath = prelude
         engine = ScriptEngine(configuration: configuration, arguments: [], style: style)
-        editor = LineEditor(historyPath: REPL.historyPath(), historySize: REPL.historySize())
+        do {
+            editor = try LineEditor(historyPath: REPL.historyPath(), historySize: REPL.historySize())
+            editorMissing = nil
+        } catch {
+            editor = nil
+            editorMissing = error
+        }
     }
 
     static func historyPath() -> String? {
@@ -37,7 +45,11 @@ final class REPL {
 
     func run() -> Int32 {
         InterruptHandler.shared.install()
-        editor.completer = { [unowned self] text in
+        if let editorMissing {
+            Terminal.writeError("ogpu: line editing and history are off: libedit could not be opened "
+                                + "(\(editorMissing.reason)); install libedit2 to have them\n")
+        }
+        editor?.completer = { [unowned self] text in
             Completer(metaCommands: MetaCommand.allNames + MetaCommand.all.flatMap(\.aliases),
                       globalNames: { self.engine.globalNames },
                       propertyNames: { self.engine.propertyNames(of: $0) }).complete(text)
@@ -48,7 +60,7 @@ final class REPL {
         var pending = ""
         while true {
             let prompt = pending.isEmpty ? "ogpu(\(engine.networkLabel))> " : "... "
-            switch editor.read(prompt: prompt) {
+            switch read(prompt: prompt) {
             case .endOfInput:
                 Terminal.write("\n")
                 return ExitStatus.success
@@ -76,7 +88,16 @@ final class REPL {
     /// History skips secrets and lines the user marked private with a leading space.
     private func remember(_ input: String) {
         guard Self.mayBeStored(input) else { return }
-        editor.addToHistory(input)
+        editor?.addToHistory(input)
+    }
+
+    /// A line from the editor, or a plain line from stdin when there is no editor.
+    private func read(prompt: String) -> LineEditor.Input {
+        if let editor { return editor.read(prompt: prompt) }
+        Terminal.write(prompt)
+        Terminal.flush()
+        guard let line = readLine(strippingNewline: true) else { return .endOfInput }
+        return .line(line)
     }
 
     /// Evaluates and shows the result; true when it ran without error.

@@ -95,9 +95,13 @@ final class Globals {
 
     init(builtins: [BuiltinFunction], argumentSites: ArgumentSiteTable = ArgumentSiteTable()) {
         self.argumentSites = argumentSites
-        var byName: [String: BuiltinFunction] = [:]
+        // Sized up front: grown one doubling at a time, the two tables were rehashed 16 times at
+        // every start (callgrind, `ogpu -e 1`: 160 k instructions of 3.1 M).
+        var byName = [String: BuiltinFunction](minimumCapacity: builtins.count)
         for b in builtins { byName[b.name] = b }
         self.builtins = byName
+        cells.reserveCapacity(builtins.count + 32)
+        order.reserveCapacity(builtins.count + 32)
         for b in builtins {
             let c = cell(b.name)
             c.value = .builtin(b)
