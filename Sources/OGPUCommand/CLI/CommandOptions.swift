@@ -37,16 +37,18 @@ struct CommandOptions {
                        askPassword: (String) throws -> Secret = PasswordPrompt.read) throws -> CLIConfiguration {
         let environmentKey = Secret.takeEnvironment("CLIENT_PRIVATE_KEY")
         let environmentPassword = Secret.takeEnvironment("OGPU_PASSWORD")
-        let environment = given ?? ProcessInfo.processInfo.environment
+        // Read by name (getenv): `ProcessInfo.environment` copies the whole environment into a
+        // dictionary, a quarter of the instructions of `ogpu -e 1` (callgrind: 652 k of 2.11 M).
+        let environment: (String) -> String? = given.map { table in { table[$0] } } ?? Terminal.environment
         var config = CLIConfiguration()
         if keystore == nil {
             // Not the signing keystore's: then it is the password of keystores `wallet_new` writes.
             config.walletPassword = environmentPassword ?? nonEmpty(given?["OGPU_PASSWORD"]).map(Secret.init)
         }
-        if let name = network ?? nonEmpty(environment["OGPU_NETWORK"]) {
+        if let name = network ?? nonEmpty(environment("OGPU_NETWORK")) {
             config.network = try CLIConfiguration.parseNetwork(name)
         }
-        if let url = rpcURL ?? nonEmpty(environment["OGPU_RPC_URL"]) {
+        if let url = rpcURL ?? nonEmpty(environment("OGPU_RPC_URL")) {
             guard CLIConfiguration.isHTTPURL(url) else {
                 throw CommandFailure(message: "--rpc-url must be an http:// or https:// URL, not '\(url)'", exitCode: ExitStatus.usage)
             }
@@ -69,12 +71,12 @@ struct CommandOptions {
             config.signer = .privateKey(try CLIConfiguration.validatePrivateKey(key, origin: "CLIENT_PRIVATE_KEY"), origin: "CLIENT_PRIVATE_KEY")
         }
         config.dryRun = dryRun
-        if let text = maxFeePerGas ?? nonEmpty(environment["OGPU_MAX_FEE_PER_GAS"]) {
+        if let text = maxFeePerGas ?? nonEmpty(environment("OGPU_MAX_FEE_PER_GAS")) {
             config.caps.maxFeePerGas = try Self.amount(option: "--max-fee-per-gas", text, unit: "gwei") {
                 try Units.parse($0, decimals: Units.gweiDecimals)
             }
         }
-        if let text = maxTransactionCost ?? nonEmpty(environment["OGPU_MAX_TX_COST"]) {
+        if let text = maxTransactionCost ?? nonEmpty(environment("OGPU_MAX_TX_COST")) {
             config.caps.maxTransactionCost = try Self.amount(option: "--max-tx-cost", text, unit: "OGPU") {
                 try Units.parse($0, decimals: Units.etherDecimals)
             }
@@ -82,7 +84,7 @@ struct CommandOptions {
         config.assumeYes = yes
         config.allowInsecureRPC = allowInsecureRPC
         config.json = json
-        config.color = !noColor && nonEmpty(environment["NO_COLOR"]) == nil && Terminal.stdoutIsTerminal
+        config.color = !noColor && nonEmpty(environment("NO_COLOR")) == nil && Terminal.stdoutIsTerminal
         return config
     }
 

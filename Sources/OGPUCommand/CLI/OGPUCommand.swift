@@ -156,7 +156,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let color = !options.noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty && Terminal.stderrIsTerminal
+        let color = !options.noColor && (Terminal.environment("NO_COLOR") ?? "").isEmpty && Terminal.stderrIsTerminal
         var status = ExitStatus.success
         for path in files {
             guard let source = SourceFile.read(path) else {
