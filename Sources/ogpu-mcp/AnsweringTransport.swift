@@ -12,6 +12,8 @@ import MCP
 actor AnsweringTransport: Transport {
     private let inner: StdioTransport
     private var unanswered: Set<String> = []
+    /// Resumed when the last unanswered request is answered (or the wait gives up).
+    private var whenAnswered: CheckedContinuation<Void, Never>?
     nonisolated let logger: Logger
 
     init(_ inner: StdioTransport) {
@@ -27,6 +29,28 @@ actor AnsweringTransport: Transport {
         for message in Self.messages(in: data) where message["method"] == nil && (message["result"] != nil || message["error"] != nil) {
             if let id = Self.key(message["id"]) { unanswered.remove(id) }
         }
+        if unanswered.isEmpty { stopWaiting() }
+    }
+
+    /// Returns once every request read has been answered or cancelled, or after `limit`, or when
+    /// the reading task is cancelled (the SDK stopped).
+    private func allAnswered(within limit: Duration) async {
+        guard !unanswered.isEmpty else { return }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: limit)
+            await self?.stopWaiting()
+        }
+        defer { timer.cancel() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { whenAnswered = $0 }
+        } onCancel: {
+            Task { await self.stopWaiting() }
+        }
+    }
+
+    private func stopWaiting() {
+        whenAnswered?.resume()
+        whenAnswered = nil
     }
 
     func receive() -> AsyncThrowingStream<Data, Swift.Error> {
@@ -37,10 +61,7 @@ actor AnsweringTransport: Transport {
                     note(received: data)
                     continuation.yield(data)
                 }
-                let deadline = ContinuousClock.now + .seconds(ToolCatalog.maxTimeout + 30)
-                while !unanswered.isEmpty && ContinuousClock.now < deadline && !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(10))
-                }
+                await allAnswered(within: .seconds(ToolCatalog.maxTimeout + 30))
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -59,6 +80,7 @@ actor AnsweringTransport: Transport {
             } else if method == "notifications/cancelled",
                       let id = Self.key((message["params"] as? [String: Any])?["requestId"]) {
                 unanswered.remove(id)
+                if unanswered.isEmpty { stopWaiting() }
             }
         }
     }
