@@ -72,6 +72,13 @@ final class TextFastPathTests: XCTestCase {
                 XCTAssertEqual(TextFastPaths.lowercased(x), x.lowercased(), x.debugDescription)
             }
         }
+        // Both sides of the stack buffer's size (1,024 bytes), ASCII and not.
+        for n in [1023, 1024, 1025, 3000] {
+            for x in [String(repeating: "aZ@{", count: n / 4) + String(repeating: "q", count: n % 4), String(repeating: "x", count: n - 2) + "\u{DF}"] {
+                XCTAssertEqual(TextFastPaths.uppercased(x), x.uppercased(), "\(n)")
+                XCTAssertEqual(TextFastPaths.lowercased(x), x.lowercased(), "\(n)")
+            }
+        }
         // Every ASCII byte, at every position of a word and of the tail.
         let all = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
         for k in 0..<20 {
@@ -129,9 +136,41 @@ final class TextFastPathTests: XCTestCase {
             guard !t.isEmpty else { continue }
             let parts = Self.modelSplit(s, t)
             XCTAssertEqual(Self.strings(StringBuiltins.parts(of: s, between: t)), parts, d)
+            // Into a local that held a list of its own, a list held elsewhere too, or no list.
+            let shared: [Value] = [.string(s), .int(1), .string(t)]
+            for previous in [Value.list([.string(t), .string("\u{E9}")]), .list(shared), .int(3), .null] {
+                let slot = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+                slot.initialize(to: previous)
+                StringBuiltins.storeParts(of: s, between: t, in: slot)
+                if case .list(let got) = slot.pointee { XCTAssertEqual(Self.strings(got), parts, d) } else { XCTFail(d) }
+                slot.deinitialize(count: 1)
+                slot.deallocate()
+            }
+            XCTAssertEqual(Self.strings(shared), [s, "<int(1)>", t].map { $0 == "<int(1)>" ? "<\(Value.int(1))>" : $0 }, d)
+            // One at a time (`for x in split(s, t)`), and stopped after each part in turn.
+            for stop in 0...parts.count {
+                var seen: [String] = []
+                s.withUTF8Bytes { b in
+                    t.withUTF8Bytes { p in
+                        StringBuiltins.forEachPart(of: b, between: p) { part in
+                            seen.append(UTF8Buffer.string(part))
+                            return seen.count == stop
+                        }
+                    }
+                }
+                XCTAssertEqual(seen, Array(parts.prefix(stop == 0 ? parts.count : stop)), d)
+            }
             XCTAssertEqual(try StringBuiltins.replacing(t, with: "<\(t)>", in: s), parts.joined(separator: "<\(t)>"), d)
             XCTAssertEqual(try StringBuiltins.replacing(t, with: "", in: s), parts.joined(), d)
             XCTAssertEqual(try StringBuiltins.joined(parts.map { .string($0) }, separator: t), s, d)
+        }
+        // Around the number of match offsets `parts` keeps from its counting pass (4).
+        for n in 0...7 {
+            for sep in [",", ", ", "\r\n"] {
+                let s = (0...n).map { "p\($0)\u{E9}" }.joined(separator: sep)
+                XCTAssertEqual(Self.strings(StringBuiltins.parts(of: s, between: sep)), Self.modelSplit(s, sep))
+                XCTAssertEqual(Self.strings(StringBuiltins.parts(of: sep + s + sep, between: sep)), Self.modelSplit(sep + s + sep, sep))
+            }
         }
         let mixed: [Value] = [.int(1), .string("a\r\n"), .null, .list([.string("x")]), .string("\u{E9}")]
         XCTAssertEqual(try StringBuiltins.joined(mixed, separator: ", "), mixed.map(ValueFormat.printed).joined(separator: ", "))
