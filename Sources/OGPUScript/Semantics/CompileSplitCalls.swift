@@ -9,22 +9,31 @@
 /// the general call, has no effect) and are strings with a separator that is not empty; any other
 /// case runs the general loop over the call's result, with the call's own errors.
 /// `let parts = split(s, sep)` into a local reuses the list the local held (`splitDeclaration`).
+struct SplitArguments {
+    let cell: GlobalCell, identity: ObjectIdentifier, text: Operand, separator: Operand
+
+    /// `split`'s two arguments, or nil when the general call must run (see above). Read inline
+    /// by the loop's and the declaration's code: a closure here was ~90 instructions a call, and
+    /// its thunk was merged with `Compiler.sequence`'s, which then cost every statement list an
+    /// extra jump (bench/lang loop +2%).
+    @inline(__always)
+    func read(_ f: Frame) throws -> (text: String, separator: String)? {
+        guard cell.builtinIdentity == identity, case .string(let t) = try text.get(f),
+              case .string(let sep) = try separator.get(f), !sep.isEmpty else { return nil }
+        return (t, sep)
+    }
+}
+
 extension Compiler {
-    /// The code that reads `split`'s two arguments when `e` is such a call, returning nil at run
-    /// time when the general loop must run; nil when `e` is not such a call.
-    func splitArguments(_ e: Expr) -> ((Frame) throws -> (text: String, separator: String)?)? {
+    /// `split`'s arguments when `e` is a call of the built-in `split` that these paths take;
+    /// nil when it is not such a call.
+    func splitArguments(_ e: Expr) -> SplitArguments? {
         guard case .call(let callee, let args) = e.kind, case .name(let name) = callee.kind, name == "split",
               args.count == 2, args.allSatisfy({ $0.label == nil && Self.isPlainRead($0.value) }),
               scope.resolve(name) == nil else { return nil }
         let cell = globals.cell(name)
         guard case .builtin(let b)? = cell.value, b === StringBuiltins.split else { return nil }
-        let identity = ObjectIdentifier(b)
-        let o0 = operand(args[0].value), o1 = operand(args[1].value)
-        return { f in
-            guard cell.builtinIdentity == identity, case .string(let text) = try o0.get(f),
-                  case .string(let separator) = try o1.get(f), !separator.isEmpty else { return nil }
-            return (text, separator)
-        }
+        return SplitArguments(cell: cell, identity: ObjectIdentifier(b), text: operand(args[0].value), separator: operand(args[1].value))
     }
 
     /// A name or a literal: reading it has no effect beyond its value (or its unknown-name error).
@@ -39,10 +48,9 @@ extension Compiler {
     /// nothing else holds it (`StringBuiltins.storeParts`), for the same cases and with the same
     /// fallback as the loop: in a loop's body the previous list and its parts were freed and a
     /// new list allocated every time (~450 of a line's ~6,000 instructions, bench/lang interp).
-    func splitDeclaration(_ source: @escaping (Frame) throws -> (text: String, separator: String)?, general: @escaping Eval,
-                          slot i: Int) -> Exec {
+    func splitDeclaration(_ split: SplitArguments, general: @escaping Eval, slot i: Int) -> Exec {
         { f in
-            guard let (text, separator) = try source(f) else {
+            guard let (text, separator) = try split.read(f) else {
                 Compiler.store(try general(f), in: f.slots + i)
                 return .normal
             }
@@ -52,10 +60,10 @@ extension Compiler {
     }
 
     /// The loop over the parts (see above); `general` is the loop over the call's result.
-    func compileSplitLoop(_ source: @escaping (Frame) throws -> (text: String, separator: String)?, general: @escaping Exec,
-                          body run: @escaping Exec, _ s1: Storage, _ s2: Storage?) -> Exec {
+    func compileSplitLoop(_ split: SplitArguments, general: @escaping Exec, body run: @escaping Exec,
+                          _ s1: Storage, _ s2: Storage?) -> Exec {
         { f in
-            guard let (text, separator) = try source(f) else { return try general(f) }
+            guard let (text, separator) = try split.read(f) else { return try general(f) }
             let ctx = f.context
             var returned = false, n = 0
             try text.withUTF8Bytes { t in

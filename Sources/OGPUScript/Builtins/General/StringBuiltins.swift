@@ -243,7 +243,7 @@ enum StringBuiltins {
                         var at = 0, start = 0
                         func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
                             guard let src = bytes.baseAddress, bytes.count > 0 else { return }
-                            (out.baseAddress! + at).update(from: src, count: bytes.count)
+                            UTF8Buffer.copy(src, to: out.baseAddress! + at, count: bytes.count)
                             at += bytes.count
                         }
                         forEachMatch(of: p, in: t) { i in
@@ -262,7 +262,8 @@ enum StringBuiltins {
 
     /// `join(items, sep)`: the printed forms of `items` with `sep` between them, written once into
     /// a string of the exact size (appending to a `String` piece by piece cost ~900 instructions
-    /// per element on bench/lang `interp`'s 60,000 lines). The size cap is checked before that
+    /// per element on bench/lang `interp`'s 60,000 lines), short pieces copied inline
+    /// (`UTF8Buffer.copy`: a memcpy call cost ~30 instructions a line). The size cap is checked before that
     /// string is made, and while printing non-strings, so no over-long text is ever built.
     static func joined(_ items: [Value], separator sep: String) throws -> String {
         if items.isEmpty { return "" }
@@ -290,7 +291,7 @@ enum StringBuiltins {
                 var at = 0
                 func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
                     guard let src = bytes.baseAddress, bytes.count > 0 else { return }
-                    (out.baseAddress! + at).update(from: src, count: bytes.count)
+                    UTF8Buffer.copy(src, to: out.baseAddress! + at, count: bytes.count)
                     at += bytes.count
                 }
                 for i in 0..<items.count {
