@@ -215,6 +215,50 @@ final class TextFastPathTests: XCTestCase {
         XCTAssertEqual(many, samples.map { "\($0),\u{E9}\r\n" }.joined())
     }
 
+    /// Strings made in the inline form (`InlineString`) against the standard library's own, at
+    /// every length and with every ASCII byte, used as strings are (compared, hashed, counted,
+    /// appended to, case-mapped, as map keys); non-ASCII or longer text is not made that way.
+    func testInlineStringsMatchTheStandardLibrary() {
+        var rng = SystemRandomNumberGenerator()
+        var samples: [[UInt8]] = (0...15).map { n in (0..<n).map { UInt8(($0 * 37 + n) % 128) } }
+        for _ in 0..<3000 { samples.append((0..<Int.random(in: 0...15, using: &rng)).map { _ in UInt8.random(in: 0..<128, using: &rng) }) }
+        var keys: [String: Int] = [:]
+        for bytes in samples {
+            let expected = String(decoding: bytes, as: UTF8.self)
+            guard let s = bytes.withUnsafeBufferPointer(InlineString.ascii) else { return XCTFail("\(bytes)") }
+            XCTAssertEqual(s, expected)
+            XCTAssertEqual(Array(s.utf8), bytes)
+            XCTAssertEqual(s.count, expected.count)
+            XCTAssertEqual(s.hashValue, expected.hashValue)
+            XCTAssertEqual(s + "é" + s, expected + "é" + expected)
+            XCTAssertEqual(s.uppercased(), expected.uppercased())
+            XCTAssertEqual(s.withUTF8Bytes { Array($0) }, bytes)
+            keys[s, default: 0] += 1
+            XCTAssertEqual(keys[expected], keys[s])
+        }
+        // `+` of two strings (`Operators.add`), inline when both are ASCII and fit together.
+        let words = samples.prefix(40).map { String(decoding: $0, as: UTF8.self) } + ["é", "aé", "\r", "\n", "\r\n", "0123456789abcde"]
+        for a in words {
+            for b in words {
+                let inline = InlineString.concatenation(a, b)
+                let fits = !a.isEmpty && !b.isEmpty && a.utf8.count + b.utf8.count <= 15 && (a + b).utf8.allSatisfy { $0 < 0x80 }
+                XCTAssertEqual(inline != nil, fits, "\(a.debugDescription) \(b.debugDescription)")
+                if let inline { XCTAssertEqual(inline, a + b); XCTAssertEqual(inline.count, (a + b).count) }
+                XCTAssertEqual(try Self.strings([Operators.add(.string(a), .string(b))]), [a + b])
+            }
+        }
+        // A short string in heap storage (not the inline form) takes Swift's own `+`.
+        var roomy = String()
+        roomy.reserveCapacity(64)
+        roomy += "ab"
+        XCTAssertNil(InlineString.concatenation(roomy, "c"))
+        XCTAssertNil(InlineString.concatenation("c", roomy))
+        XCTAssertEqual(try Self.strings([Operators.add(.string(roomy), .string("c"))]), ["abc"])
+        for bytes in [Array("é".utf8), Array("abcdefghijklmnop".utf8), [0x41, 0x80], [0xC3, 0xA9, 0x41]] {
+            XCTAssertNil(bytes.withUnsafeBufferPointer(InlineString.ascii), "\(bytes)")
+        }
+    }
+
     /// The inline copy for short pieces, at every length around its word sizes and offsets.
     func testCopyMatchesTheSource() {
         let src = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) }
