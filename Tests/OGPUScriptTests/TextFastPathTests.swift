@@ -233,6 +233,9 @@ final class TextFastPathTests: XCTestCase {
             XCTAssertEqual(s + "é" + s, expected + "é" + expected)
             XCTAssertEqual(s.uppercased(), expected.uppercased())
             XCTAssertEqual(s.withUTF8Bytes { Array($0) }, bytes)
+            // Counted from the words unless a CR needs the general count (`len`).
+            XCTAssertEqual(InlineString.characterCount(s), bytes.contains(0x0D) ? nil : expected.count)
+            XCTAssertEqual(ConversionBuiltins.characterCount(s), expected.count)
             keys[s, default: 0] += 1
             XCTAssertEqual(keys[expected], keys[s])
         }
@@ -253,6 +256,8 @@ final class TextFastPathTests: XCTestCase {
         roomy += "ab"
         XCTAssertNil(InlineString.concatenation(roomy, "c"))
         XCTAssertNil(InlineString.concatenation("c", roomy))
+        XCTAssertNil(InlineString.characterCount(roomy))
+        XCTAssertNil(InlineString.characterCount("\u{E9}"))
         XCTAssertEqual(try Self.strings([Operators.add(.string(roomy), .string("c"))]), ["abc"])
         for bytes in [Array("é".utf8), Array("abcdefghijklmnop".utf8), [0x41, 0x80], [0xC3, 0xA9, 0x41]] {
             XCTAssertNil(bytes.withUnsafeBufferPointer(InlineString.ascii), "\(bytes)")
