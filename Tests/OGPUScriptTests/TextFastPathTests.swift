@@ -72,6 +72,13 @@ final class TextFastPathTests: XCTestCase {
                 XCTAssertEqual(TextFastPaths.lowercased(x), x.lowercased(), x.debugDescription)
             }
         }
+        // Both sides of the stack buffer's size (1,024 bytes), ASCII and not.
+        for n in [1023, 1024, 1025, 3000] {
+            for x in [String(repeating: "aZ@{", count: n / 4) + String(repeating: "q", count: n % 4), String(repeating: "x", count: n - 2) + "\u{DF}"] {
+                XCTAssertEqual(TextFastPaths.uppercased(x), x.uppercased(), "\(n)")
+                XCTAssertEqual(TextFastPaths.lowercased(x), x.lowercased(), "\(n)")
+            }
+        }
         // Every ASCII byte, at every position of a word and of the tail.
         let all = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
         for k in 0..<20 {
@@ -129,9 +136,41 @@ final class TextFastPathTests: XCTestCase {
             guard !t.isEmpty else { continue }
             let parts = Self.modelSplit(s, t)
             XCTAssertEqual(Self.strings(StringBuiltins.parts(of: s, between: t)), parts, d)
+            // Into a local that held a list of its own, a list held elsewhere too, or no list.
+            let shared: [Value] = [.string(s), .int(1), .string(t)]
+            for previous in [Value.list([.string(t), .string("\u{E9}")]), .list(shared), .int(3), .null] {
+                let slot = UnsafeMutablePointer<Value>.allocate(capacity: 1)
+                slot.initialize(to: previous)
+                StringBuiltins.storeParts(of: s, between: t, in: slot)
+                if case .list(let got) = slot.pointee { XCTAssertEqual(Self.strings(got), parts, d) } else { XCTFail(d) }
+                slot.deinitialize(count: 1)
+                slot.deallocate()
+            }
+            XCTAssertEqual(Self.strings(shared), [s, "<int(1)>", t].map { $0 == "<int(1)>" ? "<\(Value.int(1))>" : $0 }, d)
+            // One at a time (`for x in split(s, t)`), and stopped after each part in turn.
+            for stop in 0...parts.count {
+                var seen: [String] = []
+                s.withUTF8Bytes { b in
+                    t.withUTF8Bytes { p in
+                        StringBuiltins.forEachPart(of: b, between: p) { part in
+                            seen.append(UTF8Buffer.string(part))
+                            return seen.count == stop
+                        }
+                    }
+                }
+                XCTAssertEqual(seen, Array(parts.prefix(stop == 0 ? parts.count : stop)), d)
+            }
             XCTAssertEqual(try StringBuiltins.replacing(t, with: "<\(t)>", in: s), parts.joined(separator: "<\(t)>"), d)
             XCTAssertEqual(try StringBuiltins.replacing(t, with: "", in: s), parts.joined(), d)
             XCTAssertEqual(try StringBuiltins.joined(parts.map { .string($0) }, separator: t), s, d)
+        }
+        // Around the number of match offsets `parts` keeps from its counting pass (4).
+        for n in 0...7 {
+            for sep in [",", ", ", "\r\n"] {
+                let s = (0...n).map { "p\($0)\u{E9}" }.joined(separator: sep)
+                XCTAssertEqual(Self.strings(StringBuiltins.parts(of: s, between: sep)), Self.modelSplit(s, sep))
+                XCTAssertEqual(Self.strings(StringBuiltins.parts(of: sep + s + sep, between: sep)), Self.modelSplit(sep + s + sep, sep))
+            }
         }
         let mixed: [Value] = [.int(1), .string("a\r\n"), .null, .list([.string("x")]), .string("\u{E9}")]
         XCTAssertEqual(try StringBuiltins.joined(mixed, separator: ", "), mixed.map(ValueFormat.printed).joined(separator: ", "))
@@ -174,6 +213,55 @@ final class TextFastPathTests: XCTestCase {
             return out.finish()
         }
         XCTAssertEqual(many, samples.map { "\($0),\u{E9}\r\n" }.joined())
+    }
+
+    /// Strings made in the inline form (`InlineString`) against the standard library's own, at
+    /// every length and with every ASCII byte, used as strings are (compared, hashed, counted,
+    /// appended to, case-mapped, as map keys); non-ASCII or longer text is not made that way.
+    func testInlineStringsMatchTheStandardLibrary() {
+        var rng = SystemRandomNumberGenerator()
+        var samples: [[UInt8]] = (0...15).map { n in (0..<n).map { UInt8(($0 * 37 + n) % 128) } }
+        for _ in 0..<3000 { samples.append((0..<Int.random(in: 0...15, using: &rng)).map { _ in UInt8.random(in: 0..<128, using: &rng) }) }
+        var keys: [String: Int] = [:]
+        for bytes in samples {
+            let expected = String(decoding: bytes, as: UTF8.self)
+            guard let s = bytes.withUnsafeBufferPointer(InlineString.ascii) else { return XCTFail("\(bytes)") }
+            XCTAssertEqual(s, expected)
+            XCTAssertEqual(Array(s.utf8), bytes)
+            XCTAssertEqual(s.count, expected.count)
+            XCTAssertEqual(s.hashValue, expected.hashValue)
+            XCTAssertEqual(s + "é" + s, expected + "é" + expected)
+            XCTAssertEqual(s.uppercased(), expected.uppercased())
+            XCTAssertEqual(s.withUTF8Bytes { Array($0) }, bytes)
+            // Counted from the words unless a CR needs the general count (`len`).
+            XCTAssertEqual(InlineString.characterCount(s), bytes.contains(0x0D) ? nil : expected.count)
+            XCTAssertEqual(ConversionBuiltins.characterCount(s), expected.count)
+            keys[s, default: 0] += 1
+            XCTAssertEqual(keys[expected], keys[s])
+        }
+        // `+` of two strings (`Operators.add`), inline when both are ASCII and fit together.
+        let words = samples.prefix(40).map { String(decoding: $0, as: UTF8.self) } + ["é", "aé", "\r", "\n", "\r\n", "0123456789abcde"]
+        for a in words {
+            for b in words {
+                let inline = InlineString.concatenation(a, b)
+                let fits = !a.isEmpty && !b.isEmpty && a.utf8.count + b.utf8.count <= 15 && (a + b).utf8.allSatisfy { $0 < 0x80 }
+                XCTAssertEqual(inline != nil, fits, "\(a.debugDescription) \(b.debugDescription)")
+                if let inline { XCTAssertEqual(inline, a + b); XCTAssertEqual(inline.count, (a + b).count) }
+                XCTAssertEqual(try Self.strings([Operators.add(.string(a), .string(b))]), [a + b])
+            }
+        }
+        // A short string in heap storage (not the inline form) takes Swift's own `+`.
+        var roomy = String()
+        roomy.reserveCapacity(64)
+        roomy += "ab"
+        XCTAssertNil(InlineString.concatenation(roomy, "c"))
+        XCTAssertNil(InlineString.concatenation("c", roomy))
+        XCTAssertNil(InlineString.characterCount(roomy))
+        XCTAssertNil(InlineString.characterCount("\u{E9}"))
+        XCTAssertEqual(try Self.strings([Operators.add(.string(roomy), .string("c"))]), ["abc"])
+        for bytes in [Array("é".utf8), Array("abcdefghijklmnop".utf8), [0x41, 0x80], [0xC3, 0xA9, 0x41]] {
+            XCTAssertNil(bytes.withUnsafeBufferPointer(InlineString.ascii), "\(bytes)")
+        }
     }
 
     /// The inline copy for short pieces, at every length around its word sizes and offsets.

@@ -35,6 +35,7 @@ enum Operators {
             return o ? .bigInt(BigInt(x) + BigInt(y)) : .int(r)
         case (.string(let x), .string(let y)):
             if x.utf8.count + y.utf8.count > maxStringBytes { throw ScriptError(.value, "string too long (over \(maxStringBytes) bytes)") }
+            if let s = InlineString.concatenation(x, y) { return .string(s) }
             return .string(x + y)
         case (.list(let x), .list(let y)):
             if x.count + y.count > maxListCount { throw ScriptError(.value, "list too long (over \(maxListCount) elements)") }

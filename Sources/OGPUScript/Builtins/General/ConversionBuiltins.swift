@@ -165,6 +165,7 @@ enum ConversionBuiltins {
     /// `s.count` (extended grapheme clusters), without Swift's cluster walk for ASCII text: there
     /// every byte is one character except that `"\r\n"` is one (the only ASCII cluster rule).
     static func characterCount(_ s: String) -> Int {
+        if let n = InlineString.characterCount(s) { return n }
         // -1: not ASCII (a plain Int result, not an optional: fewer instructions a call).
         let ascii: Int = s.withUTF8Bytes { bytes in
             // Eight bytes at a time: any byte ≥ 0x80 means non-ASCII; CRs are rare, so look

@@ -34,29 +34,89 @@ enum StringBuiltins {
     /// ends on a code point. (Matching `Character`s instead, through Foundation, cost ~20
     /// instructions per byte; a 1-byte separator is now one compare per byte.) The matches are
     /// counted first so that the list is made at its size (growing it from empty cost ~600
-    /// instructions per two-part split, callgrind on bench/lang `interp`).
+    /// instructions per two-part split, callgrind on bench/lang `interp`). `forEachPart` makes
+    /// the same parts.
     static func parts(of s: String, between sep: String) -> [Value] {
+        var out: [Value] = []
+        appendParts(of: s, between: sep, to: &out)
+        return out
+    }
+
+    /// `let parts = split(s, sep)` run again into the same local (a loop's body) reuses the
+    /// list the local holds when nothing else holds it: its parts are freed in place and the
+    /// new ones written into its storage, instead of freeing the list and allocating another
+    /// (see `Compiler.splitDeclaration`). Any other value is simply replaced.
+    static func storeParts(of s: String, between sep: String, in slot: UnsafeMutablePointer<Value>) {
+        var out: [Value] = []
+        if case .list = slot.pointee {
+            // Moved out, so that `out` is the only reference if the local's was (the moved
+            // value and `old` end with this statement).
+            if case .list(let old) = slot.move() { out = old }
+            slot.initialize(to: .null)
+            // One by one: `removeAll(keepingCapacity:)` went through the runtime's generic
+            // `swift_arrayDestroy` and cost ~120 instructions more for two parts.
+            while out.popLast() != nil {}
+        }
+        appendParts(of: s, between: sep, to: &out)
+        Compiler.store(.list(out), in: slot)
+    }
+
+    @inline(__always)
+    private static func appendParts(of s: String, between sep: String, to out: inout [Value]) {
         s.withUTF8Bytes { text in
             sep.withUTF8Bytes { pattern in
-                var count = 1
-                forEachMatch(of: pattern, in: text) { _ in count += 1 }
-                var out: [Value] = []
-                out.reserveCapacity(count)
-                var start = 0
+                // The first matches' offsets are kept as they are found, so a short split
+                // (`split(line, ", ")`) reads the text once: a second pass cost ~60
+                // instructions a split (callgrind, bench/lang interp).
+                var kept: (Int, Int, Int, Int) = (0, 0, 0, 0)
+                let keepable = MemoryLayout.size(ofValue: kept) / MemoryLayout<Int>.stride
+                var matches = 0
                 forEachMatch(of: pattern, in: text) { i in
-                    out.append(.string(UTF8Buffer.string(UnsafeBufferPointer(rebasing: text[start..<i]))))
-                    start = i + pattern.count
+                    if matches < keepable {
+                        withUnsafeMutableBytes(of: &kept) { $0.storeBytes(of: i, toByteOffset: matches &* 8, as: Int.self) }
+                    }
+                    matches += 1
+                    return false
                 }
-                out.append(.string(UTF8Buffer.string(UnsafeBufferPointer(rebasing: text[start...]))))
-                return out
+                out.reserveCapacity(out.count + matches + 1)
+                @inline(__always) func add(_ part: UnsafeBufferPointer<UInt8>) { out.append(.string(UTF8Buffer.string(part))) }
+                if matches <= keepable {
+                    var start = 0
+                    withUnsafeBytes(of: kept) { offsets in
+                        for k in 0..<matches {
+                            let i = offsets.load(fromByteOffset: k &* 8, as: Int.self)
+                            add(UnsafeBufferPointer(rebasing: text[start..<i]))
+                            start = i + pattern.count
+                        }
+                    }
+                    add(UnsafeBufferPointer(rebasing: text[start...]))
+                } else {
+                    forEachPart(of: text, between: pattern) { add($0); return false }
+                }
             }
         }
     }
 
-    /// Calls `body` with the offset of each occurrence of `pattern` (not empty) in `text`, left
-    /// to right, occurrences not overlapping.
+    /// Calls `body` with each part of `text` between occurrences of `pattern` (not empty), left to
+    /// right, until it returns true (stop): the parts `parts(of:between:)` lists, which
+    /// `for x in split(s, sep)` takes one at a time (`Compiler.compileSplitLoop`).
     @inline(__always)
-    static func forEachMatch(of pattern: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+    static func forEachPart(of text: UnsafeBufferPointer<UInt8>, between pattern: UnsafeBufferPointer<UInt8>,
+                            _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) rethrows {
+        var start = 0, stopped = false
+        try forEachMatch(of: pattern, in: text) { i in
+            stopped = try body(UnsafeBufferPointer(rebasing: text[start..<i]))
+            start = i + pattern.count
+            return stopped
+        }
+        if !stopped { _ = try body(UnsafeBufferPointer(rebasing: text[start...])) }
+    }
+
+    /// Calls `body` with the offset of each occurrence of `pattern` (not empty) in `text`, left
+    /// to right, occurrences not overlapping, until it returns true (stop).
+    @inline(__always)
+    static func forEachMatch(of pattern: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>,
+                             _ body: (Int) throws -> Bool) rethrows {
         let n = text.count, m = pattern.count
         guard m <= n, let base = text.baseAddress else { return }
         let first = Int32(pattern[0])
@@ -65,7 +125,7 @@ enum StringBuiltins {
         while i + m <= n, let hit = memchr(base + i, first, n - m + 1 - i) {
             i = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
             if matchesRest(base + i, pattern.baseAddress!, m) {
-                body(i)
+                if try body(i) { return }
                 i += m
             } else {
                 i += 1
@@ -174,7 +234,7 @@ enum StringBuiltins {
             try old.withUTF8Bytes { p in
                 try new.withUTF8Bytes { r in
                     var matches = 0
-                    forEachMatch(of: p, in: t) { _ in matches += 1 }
+                    forEachMatch(of: p, in: t) { _ in matches += 1; return false }
                     if matches == 0 { return s }
                     // At most count/|old| matches, each under 2^31 bytes longer: no overflow.
                     let size = t.count + matches * (r.count - p.count)
@@ -183,13 +243,14 @@ enum StringBuiltins {
                         var at = 0, start = 0
                         func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
                             guard let src = bytes.baseAddress, bytes.count > 0 else { return }
-                            (out.baseAddress! + at).update(from: src, count: bytes.count)
+                            UTF8Buffer.copy(src, to: out.baseAddress! + at, count: bytes.count)
                             at += bytes.count
                         }
                         forEachMatch(of: p, in: t) { i in
                             copy(UnsafeBufferPointer(rebasing: t[start..<i]))
                             copy(r)
                             start = i + p.count
+                            return false
                         }
                         copy(UnsafeBufferPointer(rebasing: t[start...]))
                         return at
@@ -201,7 +262,8 @@ enum StringBuiltins {
 
     /// `join(items, sep)`: the printed forms of `items` with `sep` between them, written once into
     /// a string of the exact size (appending to a `String` piece by piece cost ~900 instructions
-    /// per element on bench/lang `interp`'s 60,000 lines). The size cap is checked before that
+    /// per element on bench/lang `interp`'s 60,000 lines), short pieces copied inline
+    /// (`UTF8Buffer.copy`: a memcpy call cost ~30 instructions a line). The size cap is checked before that
     /// string is made, and while printing non-strings, so no over-long text is ever built.
     static func joined(_ items: [Value], separator sep: String) throws -> String {
         if items.isEmpty { return "" }
@@ -229,7 +291,7 @@ enum StringBuiltins {
                 var at = 0
                 func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
                     guard let src = bytes.baseAddress, bytes.count > 0 else { return }
-                    (out.baseAddress! + at).update(from: src, count: bytes.count)
+                    UTF8Buffer.copy(src, to: out.baseAddress! + at, count: bytes.count)
                     at += bytes.count
                 }
                 for i in 0..<items.count {

@@ -97,6 +97,15 @@ enum TextFastPaths {
             let n = src.count
             guard n > 0 else { return "" }
             guard isASCII(src) else { return nil }
+            // Mapped on the stack and then made as any built string is (`UTF8Buffer.string`):
+            // writing into `String(unsafeUninitializedCapacity:)`'s storage cost ~50
+            // instructions more for a string too long to be small (callgrind, bench/lang interp).
+            if n <= 1024 {
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { dst in
+                    mapASCIICase(src.baseAddress!, dst.baseAddress!, n, toUpper: toUpper)
+                    return UTF8Buffer.string(UnsafeBufferPointer(dst))
+                }
+            }
             return String(unsafeUninitializedCapacity: n) { dst in
                 mapASCIICase(src.baseAddress!, dst.baseAddress!, n, toUpper: toUpper)
                 return n

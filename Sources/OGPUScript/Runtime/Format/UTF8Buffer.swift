@@ -61,10 +61,7 @@ struct UTF8Buffer {
         if i < 0 { base[count] = UInt8(ascii: "-"); count &+= 1 }
         var m = i.magnitude
         // Counted first, so the digits go straight to their places (last pair first).
-        var digits = 1
-        var t = m
-        while t >= 100 { t /= 100; digits &+= 2 }
-        if t >= 10 { digits &+= 1 }
+        let digits = Self.decimalDigitCount(m)
         let pairs = Self.digitPairs.utf8Start
         var p = base + (count &+ digits)
         while m >= 100 {
@@ -83,6 +80,17 @@ struct UTF8Buffer {
             p[-1] = UInt8(truncatingIfNeeded: m) &+ UInt8(ascii: "0")
         }
         count &+= digits
+    }
+
+    /// The number of decimal digits of `m`: up to four by comparisons alone (most ints a script
+    /// prints are short; dividing by 100 per pair cost ~10 instructions an int more, callgrind,
+    /// bench/lang interp).
+    @inline(__always)
+    static func decimalDigitCount(_ m: UInt) -> Int {
+        if m < 10_000 { return m < 100 ? (m < 10 ? 1 : 2) : (m < 1_000 ? 3 : 4) }
+        var digits = 5, t = m / 100_000
+        while t > 0 { t /= 10; digits &+= 1 }
+        return digits
     }
 
     /// "00", "01", … "99" back to back: constant data (a computed literal: no lazy global).
@@ -114,7 +122,8 @@ struct UTF8Buffer {
     }
 
     /// A string of valid UTF-8 `bytes`, made the cheaper way for its size (callgrind, per string):
-    /// up to 15 bytes (a small string, stored inline) `String(unsafeUninitializedCapacity:)`,
+    /// up to 15 ASCII bytes straight in the inline form (`InlineString`); other text of up to
+    /// 15 bytes (a small string, stored inline) `String(unsafeUninitializedCapacity:)`,
     /// ~140 instructions against ~175 for `String(decoding:as:)`; longer ones (heap storage)
     /// `String(decoding:as:)`, ~490 against ~580.
     @inline(__always)
@@ -122,6 +131,7 @@ struct UTF8Buffer {
         let count = bytes.count
         if count == 0 { return "" }
         if count > 15 { return String(decoding: bytes, as: UTF8.self) }
+        if let s = InlineString.ascii(bytes) { return s }
         return String(unsafeUninitializedCapacity: count) { dst in
             copy(bytes.baseAddress!, to: dst.baseAddress!, count: count)
             return count
