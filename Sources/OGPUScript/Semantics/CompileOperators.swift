@@ -210,8 +210,6 @@ extension Compiler {
             return { f in
                 let r = try b(f)
                 if case .int(let i) = f.slots[s], case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
-                // `waited + 250ms * n`: decs and durations read in place (see `WordNumber`).
-                if let x = f.slots[s].wordNumber, let y = r.wordNumber, let v = Op.words(x, y) { return v }
                 return try Op.general(f.slots[s], r, at)
             }
         // A top-level name (`total + i * 3`, `i * 3` in a script's own loop): the cell's int in place.
