@@ -135,4 +135,31 @@ final class DecFastPathTests: XCTestCase {
         }
         XCTAssertGreaterThan(quick, 10_000, "the random shapes reach the quick paths")
     }
+
+    /// The compiled operators' word paths (`WordNumber`, `amountWords`) on random operands give
+    /// what the general path gives, type included.
+    func testWordNumbersAgreeWithTheGeneralPath() {
+        func check<Op: IntArithmetic>(_: Op.Type, _ op: ArithmeticOperator, _ a: Value, _ b: Value) -> Bool {
+            var fast: Value? = nil
+            if let x = a.wordNumber, let y = b.wordNumber { fast = Op.words(x, y) }
+            if case .amount(.small(let p)) = a, case .amount(.small(let q)) = b, let w = Op.amountWords(p, q) {
+                fast = .amount(.small(w))
+            }
+            guard let fast else { return false }
+            let general = Result { try NumberOps.binary(op, a, b) }
+            XCTAssertEqual("\(fast.typeName) \(ValueFormat.printed(fast))", printed(general),
+                           "\(ValueFormat.printed(a)) \(op.rawValue) \(ValueFormat.printed(b))")
+            if case .dec(let d) = fast { assertCanonical(d, "\(a) \(op.rawValue) \(b)") }
+            if case .duration(let d) = fast { assertCanonical(d, "\(a) \(op.rawValue) \(b)") }
+            return true
+        }
+        var fast = 0
+        for _ in 0..<20_000 {
+            let a = value(), b = value()
+            if check(AddOperator.self, .add, a, b) { fast += 1 }
+            if check(SubtractOperator.self, .sub, a, b) { fast += 1 }
+            if check(MultiplyOperator.self, .mul, a, b) { fast += 1 }
+        }
+        XCTAssertGreaterThan(fast, 10_000, "the random shapes reach the word paths")
+    }
 }

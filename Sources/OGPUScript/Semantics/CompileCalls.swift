@@ -172,6 +172,18 @@ extension Compiler {
             // quick form while the name still holds that built-in.
             if n == 1, let cell = calleeCell, case .builtin(let b)? = cell.value, let quick = b.quickUnary {
                 let identity = ObjectIdentifier(b), o0 = o0
+                if case .eval(let e) = o0 {
+                    // `gwei(i % 1000)`: a computed argument, with no operand switch, and the full
+                    // call out of line, its location behind one pointer (callgrind,
+                    // bench/lang/amounts: see the commit).
+                    let at = Cold(loc)
+                    return { f in
+                        guard cell.builtinIdentity == identity else { return try general(f) }
+                        let x = try e(f)
+                        if let r = quick(x) { return r }
+                        return try Compiler.fullBuiltinCall(b, x, f, at: at.value)
+                    }
+                }
                 return { f in
                     guard cell.builtinIdentity == identity else { return try general(f) }
                     let x = try o0.get(f)

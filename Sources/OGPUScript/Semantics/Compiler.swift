@@ -509,6 +509,13 @@ final class Compiler {
         return out
     }
 
+    /// A one-argument built-in's full call (its quick form said no), out of line: the call
+    /// site's closure stays small.
+    @inline(never)
+    static func fullBuiltinCall(_ b: BuiltinFunction, _ x: Value, _ f: Frame, at loc: SourceLocation) throws -> Value {
+        try f.context.call(.builtin(b), [x], at: loc)
+    }
+
     /// Out of line: the loop's own code stays small.
     @inline(never)
     static func cannotLoop(over v: Value, at loc: SourceLocation) -> ScriptError {

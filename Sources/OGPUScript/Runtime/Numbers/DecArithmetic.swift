@@ -51,25 +51,25 @@ extension Dec {
 
     @inline(__always)
     static func smallSum(_ x: Int, _ sx: Int, _ y: Int, _ sy: Int) -> Dec? {
-        if sx == sy {
-            let (r, o) = x.addingReportingOverflow(y)
-            if o { return nil }
-            return sx == 0 ? Dec(canonicalSmall: r, scale: 0) : Dec(strippingSmall: r, scale: sx)
-        }
-        guard let (p, q, s) = alignedSmall(x, sx, y, sy) else { return nil }
-        let (r, o) = p.addingReportingOverflow(q)
-        return o ? nil : Dec(canonicalSmall: r, scale: s)
+        smallCombined(x, sx, y, sy) { $0.addingReportingOverflow($1) }
     }
 
     @inline(__always)
     static func smallDifference(_ x: Int, _ sx: Int, _ y: Int, _ sy: Int) -> Dec? {
+        smallCombined(x, sx, y, sy) { $0.subtractingReportingOverflow($1) }
+    }
+
+    /// `+` or `-` (`combine`, overflow-checked) of the aligned word mantissas.
+    @inline(__always)
+    private static func smallCombined(_ x: Int, _ sx: Int, _ y: Int, _ sy: Int,
+                                      _ combine: (Int, Int) -> (partialValue: Int, overflow: Bool)) -> Dec? {
         if sx == sy {
-            let (r, o) = x.subtractingReportingOverflow(y)
+            let (r, o) = combine(x, y)
             if o { return nil }
             return sx == 0 ? Dec(canonicalSmall: r, scale: 0) : Dec(strippingSmall: r, scale: sx)
         }
         guard let (p, q, s) = alignedSmall(x, sx, y, sy) else { return nil }
-        let (r, o) = p.subtractingReportingOverflow(q)
+        let (r, o) = combine(p, q)
         return o ? nil : Dec(canonicalSmall: r, scale: s)
     }
 
