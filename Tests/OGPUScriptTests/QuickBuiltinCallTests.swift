@@ -5,16 +5,6 @@ import XCTest
 /// (`gwei(i % 1000)`: its own closure, the full call out of line) against the same call with the
 /// argument in a local (the general quick-call closure): results, errors and their locations.
 final class QuickBuiltinCallTests: XCTestCase {
-    private func outcome(_ source: String) -> String {
-        let (out, outcome) = runScript(source)
-        switch outcome {
-        case .ok: return out
-        case .syntaxErrors(let d): return out + "syntax \(d)"
-        case .runtimeError(let e):
-            return out + "error \(e.kind): \(e.message) at \(e.location?.description ?? "?")"
-        }
-    }
-
     func testComputedArgumentAgreesWithALocal() {
         let arguments = ["3", "0", "-1", "1.5", "0.0000000001", "\"2.5\"", "\"x\"", "nil", "gwei(1)",
                          "9223372036854775807", "100000000000000000000", "[1]"]
@@ -25,7 +15,7 @@ final class QuickBuiltinCallTests: XCTestCase {
                     "fn id(v) { v }\nfn f() {\nlet x = \(a)\nlet r = \(call)\nprint(\"{r}\")\n}\nf()\n"
                 }
                 // Same columns: `id(x)` and `x    ` (padded) start the argument at the same place.
-                XCTAssertEqual(outcome(program("\(name)(id(x))")), outcome(program("\(name)(x    )")), "\(name)(\(a))")
+                XCTAssertEqual(outcomeText(program("\(name)(id(x))")), outcomeText(program("\(name)(x    )")), "\(name)(\(a))")
                 checked += 1
             }
         }

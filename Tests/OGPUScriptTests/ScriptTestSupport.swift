@@ -18,6 +18,18 @@ func runScript(_ source: String, file: String = "test.ogpu") -> (out: String, ou
     return (host.out, outcome)
 }
 
+/// Everything a run shows: its output, then its error with kind, message and location, so that
+/// differential tests compare two programs' whole behaviour in one string.
+func outcomeText(_ source: String) -> String {
+    let (out, outcome) = runScript(source)
+    switch outcome {
+    case .ok: return out
+    case .syntaxErrors(let d): return out + "syntax \(d)"
+    case .runtimeError(let e):
+        return out + "error \(e.kind): \(e.message) at \(e.location?.description ?? "?")"
+    }
+}
+
 func syntaxErrors(_ source: String) -> [Diagnostic] {
     if case .syntaxErrors(let d) = runScript(source).outcome { return d }
     return []

@@ -12,15 +12,6 @@ final class SelfUpdateTests: XCTestCase {
         "100000000000000000000000",
     ]
 
-    private func outcome(_ source: String) -> String {
-        let (out, outcome) = runScript(source)
-        switch outcome {
-        case .ok: return out
-        case .syntaxErrors(let d): return out + "syntax \(d)"
-        case .runtimeError(let e):
-            return out + "error \(e.kind): \(e.message) at \(e.location?.description ?? "?")"
-        }
-    }
 
     func testSelfUpdateAgreesWithTheGeneralAssignment() {
         var checked = 0
@@ -32,8 +23,8 @@ final class SelfUpdateTests: XCTestCase {
                         func program(_ source: String) -> String {
                             "fn f() {\nvar x = \(a)\nvar y = x\n\(setup)\(source)\nprint(\"{x} {type(x)}\")\n}\nf()\n"
                         }
-                        let fused = outcome(program("x = x \(op) \(rhs)"))
-                        let general = outcome(program("x = y \(op) \(rhs)"))
+                        let fused = outcomeText(program("x = x \(op) \(rhs)"))
+                        let general = outcomeText(program("x = y \(op) \(rhs)"))
                         XCTAssertEqual(fused, general, "\(a) \(op) \(rhs)")
                         checked += 1
                     }
