@@ -1,3 +1,4 @@
+import BigInt
 import XCTest
 @testable import OGPUScript
 
@@ -9,7 +10,7 @@ final class WordNumberTests: XCTestCase {
     private let operands = [
         "0", "3", "-7", "9223372036854775807", "-9223372036854775808", "100000000000000000000000",
         "1.05", "0.0005", "-2.5", "0.01", "1.5", "9223372036854775.807", "0.000000000000000001",
-        "1s", "250ms", "0s", "-3s", "1.5s", "wei(5)", "gwei(3)", "wei(0)", "ogpu(20)",
+        "1s", "250ms", "0s", "-3s", "1.5s", "9223372036854775807ms", "-9223372036854775808ms", "wei(5)", "gwei(3)", "wei(0)", "ogpu(20)",
         "\"a\"", "nil", "[1]",
     ]
 
@@ -59,6 +60,48 @@ final class WordNumberTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// `Compiler.store` moves a value over one that `holdsNoReference` without releasing it:
+    /// true only for plain data and word numbers and amounts, never for a value holding a
+    /// reference (a wrong true leaks, which no result would show).
+    func testHoldsNoReference() {
+        let big = BigInt(1) << 70
+        let words: [Value] = [.null, .bool(true), .int(-3), .dec(Dec(canonicalSmall: 105, scale: 2)),
+                              .duration(Dec(canonicalSmall: 25, scale: 2)), .time(Dec(canonicalSmall: 7, scale: 0)),
+                              .amount(.small(5))]
+        for v in words { XCTAssertTrue(v.holdsNoReference, "\(v)") }
+        let held: [Value] = [.bigInt(big), .dec(Dec(mantissa: big, scale: 3)), .duration(Dec(mantissa: big, scale: 0)),
+                             .time(Dec(mantissa: big, scale: 0)), .amount(.big(BigUInt(1) << 70)),
+                             .string("a long string that is stored on the heap"), .list([.int(1)])]
+        for v in held { XCTAssertFalse(v.holdsNoReference, "\(v)") }
+    }
+
+    /// `let p = …` and `x = …` run again over word numbers, amounts and values that hold
+    /// references, in every order: each store sees the right value.
+    func testStoresOverWordNumbers() {
+        let values = ["3", "1.05", "250ms", "gwei(3)", "ogpu(20)", "100000000000000000000000", "\"text\"", "[1]", "nil",
+                      "9223372036854775807ms * 10"]
+        let list = values.joined(separator: ", ")
+        let source = """
+        fn f() {
+          var x = 0
+          for a in [\(list)] {
+            for b in [\(list)] {
+              let p = a
+              x = p
+              let q = b
+              x = q
+              print("{p} {x}")
+            }
+          }
+        }
+        f()
+        """
+        var expected = ""
+        let printed = values.map { v in outcome("print(\(v))") }
+        for a in printed { for b in printed { expected += "\(a.dropLast()) \(b)" } }
+        XCTAssertEqual(outcome(source), expected)
     }
 
     /// The kinds that combine in words, and the ones left to the general path.

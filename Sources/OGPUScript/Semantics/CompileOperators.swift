@@ -182,6 +182,17 @@ extension Compiler {
                 if let (p, sx) = l.wordDec, let r = Op.decWords(p, sx, m, sc) { return .dec(r) }
                 return try Op.general(l, .dec(Dec(canonicalSmall: m, scale: sc)), at)
             }
+        case (.eval(let a), .constant(let c)) where c.wordNumber?.kind == .duration && Op.resultKind(.duration, .duration) == .duration:
+            // `waited + 250ms * n + 1s`: a computed duration and a duration constant (`+`, `-`).
+            // The result's kind is decided here, and only a duration is tested for (callgrind,
+            // bench/lang/amounts: see the commit). Anything else takes the general path.
+            let k = c.wordNumber!
+            let m = k.mantissa, sc = k.scale
+            return { f in
+                let l = try a(f)
+                if let (p, sx) = l.wordDuration, let d = Op.decWords(p, sx, m, sc) { return .duration(d) }
+                return try Op.general(l, k.value, at)
+            }
         case (.eval(let a), .constant(let c)) where c.wordNumber != nil:
             // `waited + 250ms * n + 1s`: as `slot op number constant` above.
             let k = c.wordNumber!
@@ -192,6 +203,18 @@ extension Compiler {
             }
         case (.eval(let a), .constant(let c)):
             return { f in try Op.general(try a(f), c, at) }
+        case (.constant(let c), .eval(let b)) where c.wordNumber != nil && !c.isPlainData && Op.resultKind(c.wordNumber!.kind, .int) != nil:
+            // `250ms * (i % 4)`, `0.5 * n`: a dec or duration constant and a computed int. The
+            // result's kind is decided here, so an int needs no kind switch (callgrind,
+            // bench/lang/amounts: see the commit); other word numbers as in the case below.
+            let k = c.wordNumber!
+            let m = k.mantissa, sc = k.scale, isDuration = Op.resultKind(k.kind, .int) == .duration
+            return { f in
+                let r = try b(f)
+                if case .int(let j) = r, let d = Op.decWords(m, sc, j, 0) { return isDuration ? .duration(d) : .dec(d) }
+                if let y = r.wordNumber, let v = Op.words(k, y) { return v }
+                return try Op.general(k.value, r, at)
+            }
         case (.constant(let c), .eval(let b)) where c.wordNumber != nil && !c.isPlainData:
             // `250ms * (i % 4)`: as `slot op number constant` above.
             let k = c.wordNumber!
@@ -210,6 +233,14 @@ extension Compiler {
             return { f in
                 let r = try b(f)
                 if case .int(let i) = f.slots[s], case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
+                // `waited + 250ms * n`: two word durations (`+`, `-`; the test folds away for
+                // `*`), the slot's read in place, no copy of it for the general path (callgrind,
+                // bench/lang/amounts: see the commit; `wordNumber` here was slower than before).
+                // Matched with `if case`: `wordDuration` on the slot copied the Value (as in
+                // `selfUpdateSlot`).
+                if Op.resultKind(.duration, .duration) == .duration, case .duration(let x) = f.slots[s],
+                   case .small(let p) = x.mantissa, let (q, sy) = r.wordDuration,
+                   let d = Op.decWords(p, x.scale, q, sy) { return .duration(d) }
                 return try Op.general(f.slots[s], r, at)
             }
         // A top-level name (`total + i * 3`, `i * 3` in a script's own loop): the cell's int in place.
