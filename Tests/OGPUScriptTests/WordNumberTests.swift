@@ -1,4 +1,3 @@
-import BigInt
 import XCTest
 @testable import OGPUScript
 
@@ -60,21 +59,6 @@ final class WordNumberTests: XCTestCase {
                 }
             }
         }
-    }
-
-    /// `Compiler.store` moves a value over one that `holdsNoReference` without releasing it:
-    /// true only for plain data and word numbers and amounts, never for a value holding a
-    /// reference (a wrong true leaks, which no result would show).
-    func testHoldsNoReference() {
-        let big = BigInt(1) << 70
-        let words: [Value] = [.null, .bool(true), .int(-3), .dec(Dec(canonicalSmall: 105, scale: 2)),
-                              .duration(Dec(canonicalSmall: 25, scale: 2)), .time(Dec(canonicalSmall: 7, scale: 0)),
-                              .amount(.small(5))]
-        for v in words { XCTAssertTrue(v.holdsNoReference, "\(v)") }
-        let held: [Value] = [.bigInt(big), .dec(Dec(mantissa: big, scale: 3)), .duration(Dec(mantissa: big, scale: 0)),
-                             .time(Dec(mantissa: big, scale: 0)), .amount(.big(BigUInt(1) << 70)),
-                             .string("a long string that is stored on the heap"), .list([.int(1)])]
-        for v in held { XCTAssertFalse(v.holdsNoReference, "\(v)") }
     }
 
     /// `let p = …` and `x = …` run again over word numbers, amounts and values that hold

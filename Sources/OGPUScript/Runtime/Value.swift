@@ -93,21 +93,6 @@ public enum Value {
         }
     }
 
-    /// Plain data or a word number or amount (a dec, duration, time or amount whose mantissa fits
-    /// a word): nothing to release when it is overwritten. What `Compiler.store` tests, so that
-    /// `let payment = …` and `waited = …` run again over last round's amount or duration skip the
-    /// outlined destroy (~16 instructions a store, bench/lang/amounts).
-    /// (One `if case` a kind: a `switch` binding the payloads copied the value first.)
-    @inline(__always)
-    var holdsNoReference: Bool {
-        if isPlainData { return true }
-        if case .amount(.small) = self { return true }
-        if case .duration(let d) = self, case .small = d.mantissa { return true }
-        if case .dec(let d) = self, case .small = d.mantissa { return true }
-        if case .time(let d) = self, case .small = d.mantissa { return true }
-        return false
-    }
-
     /// The value as an exact integer if it is an int (small or big).
     public var bigIntValue: BigInt? {
         switch self {

@@ -466,11 +466,7 @@ final class Compiler {
     @inline(__always)
     static func bindLoopVariable(_ f: Frame, _ s: Storage, _ v: Value) {
         switch s {
-        // Only the plain-data test (a loop variable is mostly an int): `store`'s wider one made
-        // bench/lang/decimals' loop ~7 instructions a round slower.
-        case .slot(let i):
-            let slot = f.slots + i
-            if slot.pointee.isPlainData { slot.initialize(to: v) } else { slot.pointee = v }
+        case .slot(let i): Compiler.store(v, in: f.slots + i)
         case .cell(let i): f.cells[i] = Box(v)
         default: break
         }
@@ -526,12 +522,11 @@ final class Compiler {
         ScriptError(.type, "cannot loop over \(v.typeWithArticle)", at: loc, help: ScriptError.cannotLoopHelp(v))
     }
 
-    /// `slot = v`: over a value that holds no reference (nil, a bool, an int, a word number or
-    /// amount) the value is moved in without the general assignment's release, a call (measured
-    /// on bench/lang/loop; word numbers and amounts: bench/lang/amounts, see the commit).
+    /// `slot = v`: over nil, a bool or an int (nothing to release) the value is moved in without
+    /// the general assignment's release, a call (measured on bench/lang/loop).
     @inline(__always)
     static func store(_ v: Value, in slot: UnsafeMutablePointer<Value>) {
-        if slot.pointee.holdsNoReference { slot.initialize(to: v) } else { slot.pointee = v }
+        if slot.pointee.isPlainData { slot.initialize(to: v) } else { slot.pointee = v }
     }
 
     /// Runs `body`, giving a location to an error raised without one.
