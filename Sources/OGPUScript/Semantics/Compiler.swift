@@ -123,17 +123,21 @@ final class Compiler {
                 }
             }
         case 3:
-            // Each statement's error is located where it is caught: no statement number kept
-            // in memory (callgrind, bench/lang/amounts: see the commit).
             let s0 = steps[0].run, s1 = steps[1].run, s2 = steps[2].run
             let at = Cold([steps[0].location, steps[1].location, steps[2].location])
             return { f in
-                var r: Flow
-                do { r = try s0(f) } catch { throw Compiler.located(error, at: at.value[0]) }
-                if r != .normal { return r }
-                do { r = try s1(f) } catch { throw Compiler.located(error, at: at.value[1]) }
-                if r != .normal { return r }
-                do { return try s2(f) } catch { throw Compiler.located(error, at: at.value[2]) }
+                var k = 0
+                do {
+                    var r = try s0(f)
+                    if r != .normal { return r }
+                    k = 1
+                    r = try s1(f)
+                    if r != .normal { return r }
+                    k = 2
+                    return try s2(f)
+                } catch {
+                    throw ScriptError.located(error, at: at.value[k])
+                }
             }
         default:
             // Longer bodies: halves, down to unrolled runs of at most three (a statement loaded
