@@ -249,8 +249,8 @@ extension Compiler {
                 // bench/lang/amounts: see the commit; `wordNumber` here was slower than before).
                 // Matched with `if case`: `wordDuration` on the slot copied the Value (as in
                 // `selfUpdateSlot`).
-                if Op.resultKind(.duration, .duration) == .duration, case .duration(let x) = f.slots[s],
-                   case .small(let p) = x.mantissa, let (q, sy) = r.wordDuration,
+                if Op.resultKind(.duration, .duration) == .duration, let (q, sy) = r.wordDuration,
+                   case .duration(let x) = (f.slots + s).pointee, case .small(let p) = x.mantissa,
                    let d = Op.decWords(p, x.scale, q, sy) { return .duration(d) }
                 return try Op.general(f.slots[s], r, at)
             }
