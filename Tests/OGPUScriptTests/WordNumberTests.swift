@@ -9,7 +9,7 @@ final class WordNumberTests: XCTestCase {
     private let operands = [
         "0", "3", "-7", "9223372036854775807", "-9223372036854775808", "100000000000000000000000",
         "1.05", "0.0005", "-2.5", "0.01", "1.5", "9223372036854775.807", "0.000000000000000001",
-        "1s", "250ms", "0s", "-3s", "1.5s", "wei(5)", "gwei(3)", "wei(0)", "ogpu(20)",
+        "1s", "250ms", "0s", "-3s", "1.5s", "9223372036854775807ms", "-9223372036854775808ms", "wei(5)", "gwei(3)", "wei(0)", "ogpu(20)",
         "\"a\"", "nil", "[1]",
     ]
 
@@ -59,6 +59,33 @@ final class WordNumberTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// `let p = …` and `x = …` run again over word numbers, amounts and values that hold
+    /// references, in every order: each store sees the right value.
+    func testStoresOverWordNumbers() {
+        let values = ["3", "1.05", "250ms", "gwei(3)", "ogpu(20)", "100000000000000000000000", "\"text\"", "[1]", "nil",
+                      "9223372036854775807ms * 10"]
+        let list = values.joined(separator: ", ")
+        let source = """
+        fn f() {
+          var x = 0
+          for a in [\(list)] {
+            for b in [\(list)] {
+              let p = a
+              x = p
+              let q = b
+              x = q
+              print("{p} {x}")
+            }
+          }
+        }
+        f()
+        """
+        var expected = ""
+        let printed = values.map { v in outcome("print(\(v))") }
+        for a in printed { for b in printed { expected += "\(a.dropLast()) \(b)" } }
+        XCTAssertEqual(outcome(source), expected)
     }
 
     /// The kinds that combine in words, and the ones left to the general path.

@@ -36,6 +36,15 @@ extension IntArithmetic {
     }
 }
 
+extension IntArithmetic {
+    /// `slot op int constant` when the slot is not an int or the int operation says no:
+    /// out of line, so the int closure's own code stays small.
+    @inline(never)
+    static func slotAndIntGeneral(_ f: Frame, _ s: Int, _ k: Int, _ at: Cold<SourceLocation>) throws -> Value {
+        try general(f.slots[s], .int(k), at)
+    }
+}
+
 protocol IntComparison {
     static func ints(_ a: Int, _ b: Int) -> Bool
     static func values(_ a: Value, _ b: Value) throws -> Bool
@@ -140,9 +149,11 @@ extension Compiler {
         let at = Cold(loc) // the location behind one pointer: see `Cold`
         switch (x, y) {
         case (.slot(let s), .constant(.int(let k))):
+            // `i % 1000`, `n - 1`: everything but two ints is out of line (`slotAndIntGeneral`),
+            // so this closure saves no registers on entry (callgrind: see the commit).
             return { f in
                 if case .int(let i) = f.slots[s], let r = Op.ints(i, k) { return .int(r) }
-                return try Op.general(f.slots[s], .int(k), at)
+                return try Op.slotAndIntGeneral(f, s, k, at)
             }
         case (.slot(let s), .constant(let c)) where c.wordDec != nil:
             // `price * 1.05`: the constant's mantissa and scale are taken apart here, and the
@@ -182,6 +193,17 @@ extension Compiler {
                 if let (p, sx) = l.wordDec, let r = Op.decWords(p, sx, m, sc) { return .dec(r) }
                 return try Op.general(l, .dec(Dec(canonicalSmall: m, scale: sc)), at)
             }
+        case (.eval(let a), .constant(let c)) where c.wordNumber?.kind == .duration && Op.resultKind(.duration, .duration) == .duration:
+            // `waited + 250ms * n + 1s`: a computed duration and a duration constant (`+`, `-`).
+            // The result's kind is decided here, and only a duration is tested for (callgrind,
+            // bench/lang/amounts: see the commit). Anything else takes the general path.
+            let k = c.wordNumber!
+            let m = k.mantissa, sc = k.scale
+            return { f in
+                let l = try a(f)
+                if let (p, sx) = l.wordDuration, let d = Op.decWords(p, sx, m, sc) { return .duration(d) }
+                return try Op.general(l, k.value, at)
+            }
         case (.eval(let a), .constant(let c)) where c.wordNumber != nil:
             // `waited + 250ms * n + 1s`: as `slot op number constant` above.
             let k = c.wordNumber!
@@ -192,6 +214,18 @@ extension Compiler {
             }
         case (.eval(let a), .constant(let c)):
             return { f in try Op.general(try a(f), c, at) }
+        case (.constant(let c), .eval(let b)) where c.wordNumber != nil && !c.isPlainData && Op.resultKind(c.wordNumber!.kind, .int) != nil:
+            // `250ms * (i % 4)`, `0.5 * n`: a dec or duration constant and a computed int. The
+            // result's kind is decided here, so an int needs no kind switch (callgrind,
+            // bench/lang/amounts: see the commit); other word numbers as in the case below.
+            let k = c.wordNumber!
+            let m = k.mantissa, sc = k.scale, isDuration = Op.resultKind(k.kind, .int) == .duration
+            return { f in
+                let r = try b(f)
+                if case .int(let j) = r, let d = Op.decWords(m, sc, j, 0) { return isDuration ? .duration(d) : .dec(d) }
+                if let y = r.wordNumber, let v = Op.words(k, y) { return v }
+                return try Op.general(k.value, r, at)
+            }
         case (.constant(let c), .eval(let b)) where c.wordNumber != nil && !c.isPlainData:
             // `250ms * (i % 4)`: as `slot op number constant` above.
             let k = c.wordNumber!
@@ -210,6 +244,14 @@ extension Compiler {
             return { f in
                 let r = try b(f)
                 if case .int(let i) = f.slots[s], case .int(let j) = r, let v = Op.ints(i, j) { return .int(v) }
+                // `waited + 250ms * n`: two word durations (`+`, `-`; the test folds away for
+                // `*`), the slot's read in place, no copy of it for the general path (callgrind,
+                // bench/lang/amounts: see the commit; `wordNumber` here was slower than before).
+                // Matched with `if case`: `wordDuration` on the slot copied the Value (as in
+                // `selfUpdateSlot`).
+                if Op.resultKind(.duration, .duration) == .duration, let (q, sy) = r.wordDuration,
+                   case .duration(let x) = (f.slots + s).pointee, case .small(let p) = x.mantissa,
+                   let d = Op.decWords(p, x.scale, q, sy) { return .duration(d) }
                 return try Op.general(f.slots[s], r, at)
             }
         // A top-level name (`total + i * 3`, `i * 3` in a script's own loop): the cell's int in place.

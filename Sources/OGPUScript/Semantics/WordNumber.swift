@@ -52,6 +52,14 @@ extension Value {
         return nil
     }
 
+    /// A duration's word mantissa and scale, or nil for anything else: the one test a duration
+    /// constant's `+` and `-` need (a duration with a duration, nothing else, stays a duration).
+    @inline(__always)
+    var wordDuration: (mantissa: Int, scale: Int)? {
+        if case .duration(let d) = self, case .small(let m) = d.mantissa { return (m, d.scale) }
+        return nil
+    }
+
     /// The value as a word number, or nil. A getter borrows the value, so a slot is read in place.
     @inline(__always)
     var wordNumber: WordNumber? {
