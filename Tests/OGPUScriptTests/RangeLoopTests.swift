@@ -6,15 +6,6 @@ import XCTest
 /// the same: every bound shape, `break`, `continue`, `return`, an error inside, a captured loop
 /// variable (a cell), the two-variable form, and Int's limits.
 final class RangeLoopTests: XCTestCase {
-    private func outcome(_ source: String) -> String {
-        let (out, outcome) = runScript(source)
-        switch outcome {
-        case .ok: return out
-        case .syntaxErrors(let d): return out + "syntax \(d)"
-        case .runtimeError(let e): return out + "error \(e.kind): \(e.message) line \(e.location?.line ?? 0)"
-        }
-    }
-
     func testRangeLoopsAgreeWithListLoops() {
         let bounds: [(Int, Int)] = [(0, 0), (0, 1), (0, 5), (3, 9), (-4, 3), (5, 2), (7, 7),
                                     (Int.max - 3, Int.max), (Int.min, Int.min + 3)]
@@ -39,8 +30,8 @@ final class RangeLoopTests: XCTestCase {
                             return "fn f() {\nvar fns = []\n\(head)\n\(body)\n}\nprint(len(fns))\nfor g in fns { print(g()) }\n\"done\"\n}\nprint(f())\n"
                         }
                         let range = "\(lo)..\(inclusive ? "=" : "")\(hi)"
-                        let r = outcome(program(range))
-                        XCTAssertEqual(r, outcome(program(list)), "\(range) two: \(two) body: \(body)")
+                        let r = outcomeText(program(range), place: .line)
+                        XCTAssertEqual(r, outcomeText(program(list), place: .line), "\(range) two: \(two) body: \(body)")
                         XCTAssertFalse(r.contains("syntax") || r.contains("error name"), r)
                         checked += 1
                     }

@@ -18,15 +18,23 @@ func runScript(_ source: String, file: String = "test.ogpu") -> (out: String, ou
     return (host.out, outcome)
 }
 
+/// How much of an error's location `outcomeText` shows: differential tests whose two programs
+/// differ in columns (or lines) compare less of it.
+enum ErrorPlace { case full, line, none }
+
 /// Everything a run shows: its output, then its error with kind, message and location, so that
 /// differential tests compare two programs' whole behaviour in one string.
-func outcomeText(_ source: String) -> String {
+func outcomeText(_ source: String, place: ErrorPlace = .full) -> String {
     let (out, outcome) = runScript(source)
     switch outcome {
     case .ok: return out
     case .syntaxErrors(let d): return out + "syntax \(d)"
     case .runtimeError(let e):
-        return out + "error \(e.kind): \(e.message) at \(e.location?.description ?? "?")"
+        switch place {
+        case .full: return out + "error \(e.kind): \(e.message) at \(e.location?.description ?? "?")"
+        case .line: return out + "error \(e.kind): \(e.message) line \(e.location?.line ?? 0)"
+        case .none: return out + "error \(e.kind): \(e.message)"
+        }
     }
 }
 

@@ -13,15 +13,6 @@ final class WordNumberTests: XCTestCase {
         "\"a\"", "nil", "[1]",
     ]
 
-    private func outcome(_ source: String) -> String {
-        let (out, outcome) = runScript(source)
-        switch outcome {
-        case .ok: return out
-        case .syntaxErrors(let d): return out + "syntax \(d)"
-        case .runtimeError(let e): return out + "error \(e.kind): \(e.message)"
-        }
-    }
-
     func testEveryOperandShapeAgreesWithTwoSlots() {
         var checked = 0
         for a in operands {
@@ -32,7 +23,7 @@ final class WordNumberTests: XCTestCase {
                     let shapes = ["x \(op) y", "x \(op) \(b)", "id(x) \(op) \(b)", "\(a) \(op) id(y)",
                                   "x \(op) id(y)", "id(x) \(op) id(y)"]
                     let results = shapes.map { e in
-                        outcome("fn id(v) { v }\nfn f() {\nvar x = \(a)\nvar y = \(b)\nlet r = \(e)\nprint(\"{r} {type(r)}\")\n}\nf()\n")
+                        outcomeText("fn id(v) { v }\nfn f() {\nvar x = \(a)\nvar y = \(b)\nlet r = \(e)\nprint(\"{r} {type(r)}\")\n}\nf()\n", place: .none)
                     }
                     for (shape, r) in zip(shapes.dropFirst(), results.dropFirst()) {
                         XCTAssertEqual(r, results[0], "\(shape) with x = \(a), y = \(b)")
@@ -53,9 +44,9 @@ final class WordNumberTests: XCTestCase {
                     func program(_ source: String) -> String {
                         "fn id(v) { v }\nfn f() {\nvar x = \(a)\nvar y = x\nvar z = \(b)\n\(source)\nprint(\"{x} {type(x)}\")\n}\nf()\n"
                     }
-                    let general = outcome(program("x = y \(op) z"))
-                    XCTAssertEqual(outcome(program("x = x \(op) \(b)")), general, "x = x \(op) \(b), x = \(a)")
-                    XCTAssertEqual(outcome(program("x \(op)= id(\(b))")), general, "x \(op)= id(\(b)), x = \(a)")
+                    let general = outcomeText(program("x = y \(op) z"), place: .none)
+                    XCTAssertEqual(outcomeText(program("x = x \(op) \(b)"), place: .none), general, "x = x \(op) \(b), x = \(a)")
+                    XCTAssertEqual(outcomeText(program("x \(op)= id(\(b))"), place: .none), general, "x \(op)= id(\(b)), x = \(a)")
                 }
             }
         }
@@ -83,9 +74,9 @@ final class WordNumberTests: XCTestCase {
         f()
         """
         var expected = ""
-        let printed = values.map { v in outcome("print(\(v))") }
+        let printed = values.map { v in outcomeText("print(\(v))", place: .none) }
         for a in printed { for b in printed { expected += "\(a.dropLast()) \(b)" } }
-        XCTAssertEqual(outcome(source), expected)
+        XCTAssertEqual(outcomeText(source, place: .none), expected)
     }
 
     /// The kinds that combine in words, and the ones left to the general path.
