@@ -145,6 +145,9 @@ final class DecFastPathTests: XCTestCase {
             if case .amount(.small(let p)) = a, case .amount(.small(let q)) = b, let w = Op.amountWords(p, q) {
                 fast = .amount(.small(w))
             }
+            if case .amount(.small(let p)) = a, case .int(let k) = b, let w = Op.amountAndInt(p, k) {
+                fast = .amount(.small(w))
+            }
             guard let fast else { return false }
             let general = Result { try NumberOps.binary(op, a, b) }
             XCTAssertEqual("\(fast.typeName) \(ValueFormat.printed(fast))", printed(general),

@@ -20,6 +20,9 @@ protocol IntArithmetic {
     static func resultKind(_ a: WordNumber.Kind, _ b: WordNumber.Kind) -> WordNumber.Kind?
     /// `p op q` for two word amounts, or nil (overflow, below zero, no such operation).
     static func amountWords(_ p: UInt, _ q: UInt) -> UInt?
+    /// `p op k` for a word amount and an int (`base * 2`), or nil (overflow, a negative int,
+    /// no such operation). See `NumberOps.amountTimesInt`.
+    static func amountAndInt(_ p: UInt, _ k: Int) -> UInt?
     static func values(_ a: Value, _ b: Value) throws -> Value
 }
 
@@ -27,6 +30,7 @@ extension IntArithmetic {
     @inline(__always) static func decWords(_ x: Int, _ sx: Int, _ y: Int, _ sy: Int) -> Dec? { nil }
     @inline(__always) static func resultKind(_ a: WordNumber.Kind, _ b: WordNumber.Kind) -> WordNumber.Kind? { nil }
     @inline(__always) static func amountWords(_ p: UInt, _ q: UInt) -> UInt? { nil }
+    @inline(__always) static func amountAndInt(_ p: UInt, _ k: Int) -> UInt? { nil }
 
     /// Anything but two ints: the quick number shapes, else the exact general path.
     @inline(__always)
@@ -41,6 +45,14 @@ extension IntArithmetic {
     /// out of line, so the int closure's own code stays small.
     @inline(never)
     static func slotAndIntGeneral(_ f: Frame, _ s: Int, _ k: Int, _ at: Cold<SourceLocation>) throws -> Value {
+        // `base * 2` on a word amount: done here, in a function small enough to save no registers;
+        // everything else goes on to `slotAndIntExact` (callgrind, bench/lang/amounts: see the commit).
+        if case .amount(.small(let p)) = f.slots[s], let r = amountAndInt(p, k) { return .amount(.small(r)) }
+        return try slotAndIntExact(f, s, k, at)
+    }
+
+    @inline(never)
+    static func slotAndIntExact(_ f: Frame, _ s: Int, _ k: Int, _ at: Cold<SourceLocation>) throws -> Value {
         try general(f.slots[s], .int(k), at)
     }
 }
@@ -89,6 +101,7 @@ enum MultiplyOperator: IntArithmetic {
     @inline(__always) static func resultKind(_ a: WordNumber.Kind, _ b: WordNumber.Kind) -> WordNumber.Kind? {
         WordNumber.productKind(a, b)
     }
+    @inline(__always) static func amountAndInt(_ p: UInt, _ k: Int) -> UInt? { NumberOps.amountTimesInt(p, k) }
     static func values(_ a: Value, _ b: Value) throws -> Value { try Operators.multiply(a, b) }
 }
 

@@ -105,14 +105,21 @@ public enum NumberOps {
             guard case .small(let m) = y.mantissa else { return nil }
             return Dec.smallProduct(k, 0, m, y.scale).map { .dec($0) }
         case .amount(.small(let p)):
-            guard k >= 0 else { return nil }
-            let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
-            return o ? nil : .amount(.small(s))
+            return amountTimesInt(p, k).map { .amount(.small($0)) }
         case .duration(let x):
             return .duration(x * Dec(k))
         default:
             return nil
         }
+    }
+
+    /// A word amount times a non-negative int, or nil (a negative int, or the product does not fit
+    /// a word: `binary` then does or reports it).
+    @inline(__always)
+    static func amountTimesInt(_ p: UInt, _ k: Int) -> UInt? {
+        guard k >= 0 else { return nil }
+        let (s, o) = p.multipliedReportingOverflow(by: UInt(k))
+        return o ? nil : s
     }
 
     static func mismatch(_ op: ArithmeticOperator, _ a: Value, _ b: Value) -> ScriptError {
