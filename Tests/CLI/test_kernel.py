@@ -211,7 +211,10 @@ def test_interrupt_stops_a_long_loop_and_the_kernel_goes_on(start_kernel):
     assert reply["parent_header"]["msg_id"] == msg_id
     assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "interrupted"
     reply, messages = run_cell(kc, "n > 0")
-    assert of_type(messages, "execute_result")[0]["content"]["data"]["text/plain"] == "true"
+    assert reply["content"]["status"] == "ok", reply["content"]
+    results = of_type(messages, "execute_result")
+    assert results, [(m["msg_type"], m["content"]) for m in messages]
+    assert results[0]["content"]["data"]["text/plain"] == "true"
     # SIGINT does the same (jupyter_client's "signal" mode, or Ctrl-C where the kernel was started).
     msg_id = kc.execute("while true { n = n + 1 }")
     wait_for_iopub(kc, "execute_input")
